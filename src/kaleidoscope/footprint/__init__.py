@@ -1,0 +1,1 @@
+"""Check: find e-professionalism risks in a draft post or a whole archive, offline."""
