@@ -1,0 +1,24 @@
+"""Safety limits applied while reading an archive (all configurable)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+MIB = 1024 * 1024
+GIB = 1024 * MIB
+
+
+@dataclass(frozen=True, slots=True)
+class Limits:
+    # One entry over this is skipped with a reason (JSON of a few hundred MB is realistic).
+    max_entry_bytes: int = 768 * MIB
+    # Uncompressed bytes actually read from all entries together.
+    max_total_bytes: int = 4 * GIB
+    # Declared uncompressed size of the whole container (media included).
+    max_declared_bytes: int = 200 * GIB
+    # Uncompressed/compressed ratio of one entry, checked for entries over ratio_floor_bytes.
+    max_ratio: float = 200.0
+    ratio_floor_bytes: int = 1 * MIB
+    max_entries: int = 500_000
+    # Bluesky repo.car is decoded whole: it gets its own, smaller limit.
+    max_car_bytes: int = 512 * MIB
