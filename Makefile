@@ -29,5 +29,17 @@ pytest: install
 
 test: lint typecheck pytest
 
+# Rebuild the committed front-end assets from node_modules (needs npm; `make serve` and
+# `make test` do not: the built files are committed).
+WEB_STATIC := src/kaleidoscope/web/static/kaleidoscope
+assets:
+	npm ci --no-audit --no-fund
+	npx sass --load-path=node_modules --style=compressed --no-source-map \
+		src/kaleidoscope/web/assets/app.scss $(WEB_STATIC)/app.css
+	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(WEB_STATIC)/
+	cp node_modules/htmx.org/dist/htmx.min.js $(WEB_STATIC)/
+	mkdir -p tests/web/vendor
+	cp node_modules/axe-core/axe.min.js tests/web/vendor/
+
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,1 @@
+"""Kaleidoscope's web app: a Django project kept thin over the domain packages."""

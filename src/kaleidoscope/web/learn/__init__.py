@@ -1,0 +1,1 @@
+"""Learn: play dilemmas, debrief, reflect and keep a learning record."""

@@ -1,0 +1,198 @@
+"""Thin glue between the views and the domain packages (engine, library, guidance)."""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import secrets
+from dataclasses import dataclass
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from django.conf import settings
+from django.db.models import Count
+from django.http import Http404, HttpRequest
+
+from kaleidoscope.guidance.registry import Guidance, load_registry
+from kaleidoscope.scenarios.engine import PlayError, Playthrough
+from kaleidoscope.scenarios.library import Library, bundled_library
+from kaleidoscope.scenarios.model import DIMENSION_LABELS, Decision, Dimension, Scenario
+
+from .models import FirstChoice, Play
+
+ANON_KEY = "kaleidoscope_anon"
+MIN_PLAYS_FOR_STATS = 5
+
+
+@cache
+def text() -> dict[str, str]:
+    raw = resources.files(__package__).joinpath("text.yaml").read_text("utf-8")
+    data: dict[str, str] = yaml.safe_load(raw)
+    return data
+
+
+def library() -> Library:
+    return bundled_library()
+
+
+def scenario_or_404(scenario_id: str) -> Scenario:
+    scenario = library().get(scenario_id)
+    if scenario is None:
+        raise Http404("no such scenario")
+    return scenario
+
+
+# --- who owns a play -------------------------------------------------------------------
+def anon_key(request: HttpRequest, create: bool = False) -> str:
+    key: str = request.session.get(ANON_KEY, "")
+    if not key and create:
+        key = secrets.token_urlsafe(24)
+        request.session[ANON_KEY] = key
+    return key
+
+
+def owned_plays(request: HttpRequest) -> Any:
+    if request.user.is_authenticated:
+        return Play.objects.filter(user=request.user)
+    key = anon_key(request)
+    if not key:
+        return Play.objects.none()
+    return Play.objects.filter(user__isnull=True, anon_key=key)
+
+
+def owned_play(request: HttpRequest, play_id: Any, for_update: bool = False) -> Play:
+    query = owned_plays(request)
+    if for_update:
+        query = query.select_for_update()
+    play = query.filter(pk=play_id).first()
+    if play is None:
+        raise Http404("no such play")
+    return play
+
+
+def claim_anonymous_plays(request: HttpRequest, user: Any, key: str) -> None:
+    """After sign-in or sign-up, plays made anonymously in this browser join the account."""
+    if key:
+        Play.objects.filter(user__isnull=True, anon_key=key).update(user=user, anon_key="")
+
+
+# --- the engine --------------------------------------------------------------------------
+def playthrough(play: Play) -> tuple[Scenario, Playthrough]:
+    """Rebuild the engine's playthrough; PlayError if the scenario or state no longer fits."""
+    scenario = library().get(play.scenario_id)
+    if scenario is None:
+        raise PlayError(text()["scenario_gone"])
+    return scenario, Playthrough.from_json(scenario, play.state)
+
+
+def play_token(play: Play) -> str:
+    digest = hmac.new(settings.SECRET_KEY.encode(), str(play.id).encode(), hashlib.sha256)
+    return digest.hexdigest()[:40]
+
+
+def record_first_choice(play: Play, node_id: str, choice_id: str) -> None:
+    FirstChoice.objects.bulk_create(
+        [
+            FirstChoice(
+                scenario_id=play.scenario_id,
+                node_id=node_id,
+                choice_id=choice_id,
+                play_token=play_token(play),
+            )
+        ],
+        ignore_conflicts=True,
+    )
+
+
+# --- debrief ---------------------------------------------------------------------------
+@dataclass(frozen=True)
+class ChoiceShare:
+    choice_id: str
+    text: str
+    count: int
+    percent: int
+
+
+@dataclass(frozen=True)
+class DecisionShares:
+    node_id: str
+    question: str
+    total: int
+    shares: list[ChoiceShare]
+
+    @property
+    def shown(self) -> bool:
+        return self.total >= MIN_PLAYS_FOR_STATS
+
+
+def choice_shares(scenario: Scenario, node_ids: list[str] | None = None) -> list[DecisionShares]:
+    """How plays chose first at each decision, as whole percentages."""
+    decisions = scenario.decisions()
+    wanted = node_ids if node_ids is not None else list(decisions)
+    rows = (
+        FirstChoice.objects.filter(scenario_id=scenario.id, node_id__in=wanted)
+        .values("node_id", "choice_id")
+        .annotate(n=Count("id"))
+    )
+    counts: dict[tuple[str, str], int] = {(r["node_id"], r["choice_id"]): r["n"] for r in rows}
+    result = []
+    for node_id in wanted:
+        decision = decisions.get(node_id)
+        if decision is None:
+            continue
+        total = sum(counts.get((node_id, c.id), 0) for c in decision.choices)
+        shares = [
+            ChoiceShare(
+                c.id,
+                c.text,
+                counts.get((node_id, c.id), 0),
+                round(100 * counts.get((node_id, c.id), 0) / total) if total else 0,
+            )
+            for c in decision.choices
+        ]
+        result.append(DecisionShares(node_id, decision.text, total, shares))
+    return result
+
+
+@dataclass(frozen=True)
+class Bar:
+    label: str
+    value: int
+    x: float
+    width: float
+    y: float
+
+
+def profile_chart(profile: dict[Dimension, int]) -> dict[str, Any]:
+    """Geometry for the SVG dimension chart: bars left (negative) or right of a centre line."""
+    scale = max([2, *(abs(v) for v in profile.values())])
+    half = 140.0
+    centre = 220.0 + half
+    bars = []
+    for index, dim in enumerate(Dimension):
+        value = profile.get(dim, 0)
+        width = half * abs(value) / scale
+        x = centre if value >= 0 else centre - width
+        bars.append(Bar(DIMENSION_LABELS[dim], value, x, width, 10 + index * 34))
+    return {
+        "bars": bars,
+        "centre": centre,
+        "half": half,
+        "scale": scale,
+        "height": 10 + len(bars) * 34 + 20,
+    }
+
+
+def guidance_entries(keys: list[str]) -> list[Guidance]:
+    registry = load_registry()
+    return [g for k in keys if (g := registry.get(k)) is not None]
+
+
+def path_taken(pt: Playthrough) -> list[dict[str, Any]]:
+    return [{"decision": d, "choice": c} for d, c in pt.choices_made()]
+
+
+def is_decision(node: object) -> bool:
+    return isinstance(node, Decision)

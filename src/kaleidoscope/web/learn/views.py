@@ -1,0 +1,371 @@
+"""Views: each one reads a form, asks the engine, stores ``to_json()`` and renders."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.contrib.auth import login, logout
+from django.contrib.auth.decorators import user_passes_test
+from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.db import transaction
+from django.db.models import Count, Q
+from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils import timezone
+from django.views.decorators.http import require_GET, require_http_methods, require_POST
+
+from kaleidoscope.scenarios.engine import PlayError, Playthrough
+from kaleidoscope.scenarios.model import Decision, Ending, Passage
+
+from . import exports, services
+from .models import Play
+from .services import text
+
+ACTIONS = ("advance", "choose", "back", "restart")
+MAX_FIELD = 200
+MAX_REFLECTION = 5000
+
+
+def _see_other(url: str) -> HttpResponseRedirect:
+    response = HttpResponseRedirect(url)
+    response.status_code = 303
+    return response
+
+
+# --- plain pages ----------------------------------------------------------------------
+@require_GET
+def healthz(request: HttpRequest) -> HttpResponse:
+    return HttpResponse("ok\n", content_type="text/plain")
+
+
+@require_GET
+def home(request: HttpRequest) -> HttpResponse:
+    return render(request, "home.html", {"count": len(services.library())})
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    return render(
+        request,
+        "error.html",
+        {"title": "This form had expired", "message": text()["csrf"]},
+        status=403,
+    )
+
+
+# --- the library --------------------------------------------------------------------
+@require_GET
+def scenario_list(request: HttpRequest) -> HttpResponse:
+    lib = services.library()
+    themes = lib.themes()
+    theme = request.GET.get("theme", "")
+    unknown_theme = bool(theme) and theme not in themes
+    scenarios = [s for s in lib if not theme or unknown_theme or theme in s.themes]
+    in_progress = {
+        p.scenario_id: p for p in services.owned_plays(request).filter(finished_at__isnull=True)
+    }
+    return render(
+        request,
+        "learn/scenarios.html",
+        {
+            "scenarios": scenarios,
+            "themes": themes,
+            "theme": "" if unknown_theme else theme,
+            "unknown_theme": unknown_theme,
+            "in_progress": in_progress,
+        },
+    )
+
+
+@require_GET
+def scenario_detail(request: HttpRequest, scenario_id: str) -> HttpResponse:
+    scenario = services.scenario_or_404(scenario_id)
+    current = (
+        services.owned_plays(request)
+        .filter(scenario_id=scenario.id, finished_at__isnull=True)
+        .first()
+    )
+    return render(request, "learn/scenario.html", {"scenario": scenario, "current": current})
+
+
+@require_POST
+def start(request: HttpRequest, scenario_id: str) -> HttpResponse:
+    scenario = services.scenario_or_404(scenario_id)
+    pt = Playthrough(scenario)
+    kwargs: dict[str, Any] = {"scenario_id": scenario.id, "state": pt.to_json()}
+    if request.user.is_authenticated:
+        kwargs["user"] = request.user
+    else:
+        kwargs["anon_key"] = services.anon_key(request, create=True)
+    play = Play.objects.create(**kwargs)
+    return _see_other(reverse("play", args=[play.id]))
+
+
+# --- play -----------------------------------------------------------------------------
+def _play_context(play: Play, scenario: Any, pt: Playthrough) -> dict[str, Any]:
+    node = pt.current
+    cast = services.library().cast(scenario)
+    speaker = getattr(node, "speaker", None)
+    last = pt.last_choice
+    return {
+        "play": play,
+        "scenario": scenario,
+        "pt": pt,
+        "node": node,
+        "kind": node.type,
+        "speaker": cast.get(speaker) if speaker else None,
+        "last_choice": last,
+        "last_guidance": services.guidance_entries(last.guidance) if last else [],
+        "is_passage": isinstance(node, Passage),
+        "is_decision": isinstance(node, Decision),
+        "is_ending": isinstance(node, Ending),
+        "error": None,
+        "step_number": len(pt.steps),
+    }
+
+
+def _broken(request: HttpRequest, play: Play, message: str) -> HttpResponse:
+    return render(request, "learn/broken.html", {"play": play, "message": message})
+
+
+@require_GET
+def play_view(request: HttpRequest, play_id: Any) -> HttpResponse:
+    play = services.owned_play(request, play_id)
+    try:
+        scenario, pt = services.playthrough(play)
+    except PlayError as exc:
+        return _broken(request, play, str(exc))
+    return render(request, "learn/play.html", _play_context(play, scenario, pt))
+
+
+def _move_key(data: dict[str, str]) -> str:
+    return "|".join(data.get(k, "")[:MAX_FIELD] for k in ("rev", "action", "node", "choice"))
+
+
+@require_POST
+def step(request: HttpRequest, play_id: Any) -> HttpResponse:
+    """Apply one move. Every odd post (stale, replayed, tampered) changes nothing."""
+    data = {k: request.POST.get(k, "") for k in ("rev", "action", "node", "choice")}
+    play_url = reverse("play", args=[play_id])
+    with transaction.atomic():
+        play = services.owned_play(request, play_id, for_update=True)
+        try:
+            scenario, pt = services.playthrough(play)
+        except PlayError as exc:
+            return _broken(request, play, str(exc))
+        action = data["action"]
+        try:
+            rev = int(data["rev"])
+        except ValueError:
+            rev = -1
+        if action not in ACTIONS or rev < 0 or any(len(v) > MAX_FIELD for v in data.values()):
+            messages.warning(request, text()["bad_form"])
+            return _see_other(play_url)
+        if rev != play.revision:
+            if not (rev == play.revision - 1 and play.last_move == _move_key(data)):
+                messages.warning(request, text()["stale"])
+            return _see_other(play_url)  # a double submit is a silent no-op
+        if action in ("advance", "choose") and data["node"] != pt.current_id:
+            messages.warning(request, text()["stale"])
+            return _see_other(play_url)
+        if action == "choose" and not data["choice"]:
+            ctx = _play_context(play, scenario, pt)
+            ctx["error"] = text()["choose_one"]
+            return render(request, "learn/play.html", ctx)
+        try:
+            if action == "advance":
+                pt.advance()
+            elif action == "choose":
+                pt.choose(data["choice"])
+                services.record_first_choice(play, data["node"], data["choice"])
+            elif action == "back":
+                if not pt.back():
+                    messages.info(request, text()["no_back"])
+                    return _see_other(play_url)
+                messages.info(request, text()["went_back"])
+            else:
+                pt.restart()
+                messages.info(request, text()["restarted"])
+        except PlayError:
+            messages.warning(request, text()["not_here"])
+            return _see_other(play_url)
+        play.state = pt.to_json()
+        play.revision += 1
+        play.last_move = _move_key(data)
+        node = pt.current
+        if isinstance(node, Ending):
+            play.ending_id = pt.current_id
+            play.outcome = node.kind.value
+            if play.finished_at is None:
+                play.finished_at = timezone.now()
+        play.save()
+    return _see_other(play_url)
+
+
+@require_GET
+def debrief(request: HttpRequest, play_id: Any) -> HttpResponse:
+    play = services.owned_play(request, play_id)
+    try:
+        scenario, pt = services.playthrough(play)
+    except PlayError as exc:
+        return _broken(request, play, str(exc))
+    if not pt.finished:
+        messages.info(request, text()["not_finished"])
+        return _see_other(reverse("play", args=[play.id]))
+    path = services.path_taken(pt)
+    profile = pt.profile()
+    return render(
+        request,
+        "learn/debrief.html",
+        {
+            "play": play,
+            "scenario": scenario,
+            "pt": pt,
+            "ending": pt.current,
+            "path": path,
+            "profile": profile,
+            "chart": services.profile_chart(profile),
+            "shares": services.choice_shares(
+                scenario, [s.node for s in pt.steps[:-1] if s.choice is not None]
+            ),
+            "min_plays": services.MIN_PLAYS_FOR_STATS,
+            "guidance": services.guidance_entries(pt.guidance_cited()),
+        },
+    )
+
+
+# --- reflection and the learning record -------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def reflection(request: HttpRequest, play_id: Any) -> HttpResponse:
+    play = services.owned_play(request, play_id)
+    scenario = services.library().get(play.scenario_id)
+    errors: dict[str, str] = {}
+    learned, impact = play.learned, play.impact
+    if request.method == "POST":
+        learned = request.POST.get("learned", "").strip()
+        impact = request.POST.get("impact", "").strip()
+        for name, value in (("learned", learned), ("impact", impact)):
+            if len(value) > MAX_REFLECTION:
+                errors[name] = text()["reflection_too_long"]
+        if not errors and not (learned or impact):
+            errors["learned"] = text()["reflection_empty"]
+        if not errors:
+            Play.objects.filter(pk=play.pk).update(
+                learned=learned, impact=impact, reflected_at=timezone.now()
+            )
+            messages.success(request, text()["reflection_saved"])
+            return _see_other(reverse("record"))
+    return render(
+        request,
+        "learn/reflection.html",
+        {
+            "play": play,
+            "scenario": scenario,
+            "learned": learned,
+            "impact": impact,
+            "errors": errors,
+        },
+    )
+
+
+@require_GET
+def record(request: HttpRequest) -> HttpResponse:
+    entries = exports.record_entries(services.owned_plays(request))
+    return render(request, "learn/record.html", {"entries": entries})
+
+
+@require_GET
+def record_markdown(request: HttpRequest) -> HttpResponse:
+    entries = exports.record_entries(services.owned_plays(request))
+    response = HttpResponse(exports.markdown(entries), content_type="text/markdown; charset=utf-8")
+    response["Content-Disposition"] = 'attachment; filename="kaleidoscope-learning-record.md"'
+    return response
+
+
+@require_GET
+def record_pdf(request: HttpRequest) -> HttpResponse:
+    entries = exports.record_entries(services.owned_plays(request))
+    response = HttpResponse(exports.pdf(entries), content_type="application/pdf")
+    response["Content-Disposition"] = 'attachment; filename="kaleidoscope-learning-record.pdf"'
+    return response
+
+
+# --- accounts -------------------------------------------------------------------------
+@require_http_methods(["GET", "POST"])
+def sign_up(request: HttpRequest) -> HttpResponse:
+    form = UserCreationForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        key = services.anon_key(request)
+        user = form.save()
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        services.claim_anonymous_plays(request, user, key)
+        messages.success(request, text()["signed_up"])
+        return _see_other(reverse("record"))
+    return render(request, "accounts/sign_up.html", {"form": form})
+
+
+@require_http_methods(["GET", "POST"])
+def sign_in(request: HttpRequest) -> HttpResponse:
+    form = AuthenticationForm(request, data=request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        key = services.anon_key(request)
+        user = form.get_user()
+        login(request, user)
+        services.claim_anonymous_plays(request, user, key)
+        messages.success(request, text()["signed_in"])
+        return _see_other(reverse("record"))
+    return render(request, "accounts/sign_in.html", {"form": form})
+
+
+@require_POST
+def sign_out(request: HttpRequest) -> HttpResponse:
+    logout(request)
+    messages.info(request, text()["signed_out"])
+    return _see_other(reverse("home"))
+
+
+# --- staff ----------------------------------------------------------------------------
+def _is_staff(user: Any) -> bool:
+    return bool(user.is_authenticated and user.is_staff)
+
+
+@require_GET
+@user_passes_test(_is_staff)
+def staff_stats(request: HttpRequest) -> HttpResponse:
+    counts = {
+        row["scenario_id"]: row
+        for row in Play.objects.values("scenario_id").annotate(
+            started=Count("id"),
+            finished=Count("id", filter=Q(finished_at__isnull=False)),
+            reflected=Count("id", filter=Q(reflected_at__isnull=False)),
+        )
+    }
+    rows = []
+    for scenario in services.library():
+        row = counts.get(scenario.id, {"started": 0, "finished": 0, "reflected": 0})
+        rows.append(
+            {"scenario": scenario, "counts": row, "shares": services.choice_shares(scenario)}
+        )
+    return render(request, "learn/staff.html", {"rows": rows})
+
+
+def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    return render(
+        request,
+        "error.html",
+        {
+            "title": "Page not found",
+            "message": "Check the address, or start from the scenario library.",
+        },
+        status=404,
+    )
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    return render(
+        request,
+        "error.html",
+        {"title": "Sorry, something went wrong", "message": "Nothing was lost. Try again."},
+        status=500,
+    )

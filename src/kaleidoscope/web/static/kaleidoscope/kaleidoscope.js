@@ -1,0 +1,14 @@
+// After htmx swaps in the next step, move focus to it so keyboard and screen reader
+// users continue from the new content (the "What happened" heading, else the step).
+document.addEventListener("htmx:afterSettle", function (event) {
+  var play = document.getElementById("play");
+  if (!play) { return; }
+  var target = play.querySelector("[data-focus]") || play.querySelector("h1");
+  if (target) {
+    if (!target.hasAttribute("tabindex")) { target.setAttribute("tabindex", "-1"); }
+    target.focus();
+  }
+  var summary = play.querySelector(".govuk-error-summary");
+  if (summary) { summary.setAttribute("tabindex", "-1"); summary.focus(); }
+  if (window.kaleidoscopeInit) { window.kaleidoscopeInit(play); }
+});
