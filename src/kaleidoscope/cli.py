@@ -155,8 +155,8 @@ def _register_optional() -> None:
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:
-            if exc.name != module:
-                raise
+            if not exc.name or not (module + ".").startswith(exc.name + "."):
+                raise  # a real missing dependency, not an absent optional package
             continue
         mod.register(app, scenarios_app)
 

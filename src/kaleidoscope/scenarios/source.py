@@ -7,22 +7,29 @@ path into the data maps back to a line and column.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import yaml
 from yaml.constructor import SafeConstructor
+from yaml.resolver import Resolver
 
-try:  # the C composer is ~10x faster; fall back to pure Python where libyaml is missing
+try:  # the C parser is ~10x faster; fall back to pure Python where libyaml is missing
     from yaml import CSafeLoader as _Loader
+    from yaml._yaml import CParser as _CParser
+
+    _C_PARSER: Any = _CParser
 except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _Loader  # type: ignore[assignment]
+
+    _C_PARSER = None
 
 from kaleidoscope.diagnostics import Diagnostic
 
 MAX_FILE_BYTES = 5 * 1024 * 1024
-MAX_NODES = 2_000_000  # guards against alias ("billion laughs") expansion
+MAX_NODES = 1_000_000  # guards against alias ("billion laughs") expansion
 
 PathKey = tuple[str | int, ...]
 
@@ -60,45 +67,126 @@ class SourceError(Exception):
         self.diagnostic = diagnostic
 
 
-def _mark(node: yaml.Node) -> tuple[int, int]:
-    return (node.start_mark.line + 1, node.start_mark.column + 1)
+def _pos(event: yaml.Event) -> tuple[int, int]:
+    mark = event.start_mark
+    return (mark.line + 1, mark.column + 1) if mark is not None else (0, 0)
+
+
+_RESOLVER = Resolver()
+_FIRST_CHARS = frozenset(
+    ch for ch, resolvers in Resolver.yaml_implicit_resolvers.items() if ch is not None
+)
 
 
 class _Builder:
+    """Build plain Python values from parser events, recording positions as we go.
+
+    Working from events skips PyYAML's node tree, the slow part on large files. Plain
+    scalars go through PyYAML's own resolver only when their first character could start
+    a non-string (a number, a boolean, null, a date), so values are the same as
+    ``yaml.safe_load`` would give.
+    """
+
     def __init__(self) -> None:
         self.positions = Positions()
         self.duplicates: list[tuple[PathKey, str, tuple[int, int], tuple[int, int]]] = []
-        self._scalars = SafeConstructor()
+        self._constructor = SafeConstructor()
+        self._anchors: dict[str, tuple[Any, int]] = {}
         self._count = 0
 
-    def build(self, node: yaml.Node, path: PathKey, active: frozenset[int]) -> Any:
-        self._count += 1
+    def _scalar(self, event: yaml.ScalarEvent) -> Any:
+        value: str = event.value
+        plain, _quoted = event.implicit
+        if event.tag not in (None, "!") and not plain:
+            return self._construct(event.tag, event)
+        if not plain or event.style:  # quoted or block scalars are always strings
+            return value
+        if value and value[0] not in _FIRST_CHARS:
+            return value
+        tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
+        if tag == "tag:yaml.org,2002:str":
+            return value
+        return self._construct(tag, event)
+
+    def _construct(self, tag: str, event: yaml.ScalarEvent) -> Any:
+        node = yaml.ScalarNode(tag, event.value, style=event.style)
+        node.start_mark = event.start_mark
+        return self._constructor.construct_object(node, deep=True)
+
+    def _grow(self, amount: int) -> None:
+        self._count += amount
         if self._count > MAX_NODES:
             raise ValueError("the document expands to too many values (aliases?)")
-        self.positions.values[path] = _mark(node)
-        if isinstance(node, yaml.ScalarNode):
-            return self._scalars.construct_object(node, deep=True)
-        if id(node) in active:
-            raise ValueError("the document refers to itself through an alias")
-        inner = active | {id(node)}
-        if isinstance(node, yaml.SequenceNode):
-            return [self.build(item, (*path, i), inner) for i, item in enumerate(node.value)]
-        if isinstance(node, yaml.MappingNode):
-            result: dict[Any, Any] = {}
-            for key_node, value_node in node.value:
-                key = self.build(key_node, (*path, "<key>"), inner)
-                if not isinstance(key, str | int | float | bool) and key is not None:
-                    key = str(key)
-                child: PathKey = (*path, key if isinstance(key, str | int) else str(key))
-                if key in result:
-                    self.duplicates.append(
-                        (child, str(key), self.positions.keys[child], _mark(key_node))
-                    )
-                self.positions.keys[child] = _mark(key_node)
-                result[key] = self.build(value_node, child, inner)
-            self.positions.values.pop((*path, "<key>"), None)
-            return result
-        raise ValueError(f"unsupported YAML node {type(node).__name__}")  # pragma: no cover
+
+    def build(self, get: Callable[[], yaml.Event]) -> Any:
+        """Consume one document's events (after DocumentStart) and return its value."""
+        return self._value(get(), get, ())
+
+    def _value(self, event: yaml.Event, get: Callable[[], yaml.Event], path: PathKey) -> Any:
+        mark = event.start_mark
+        self.positions.values[path] = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        kind = type(event)
+        if kind is yaml.ScalarEvent:
+            self._count += 1
+            value = self._scalar(event)  # type: ignore[arg-type]
+            if event.anchor:  # type: ignore[attr-defined]
+                self._anchors[event.anchor] = (value, 1)  # type: ignore[attr-defined]
+            return value
+        if kind is yaml.AliasEvent:
+            anchor = event.anchor  # type: ignore[attr-defined]
+            if anchor not in self._anchors:
+                raise ValueError(f"alias '*{anchor}' refers to an unknown or open anchor")
+            value, size = self._anchors[anchor]
+            self._grow(size)
+            return value
+        before = self._count
+        self._grow(1)
+        if kind is yaml.SequenceStartEvent:
+            items: list[Any] = []
+            item = get()
+            while type(item) is not yaml.SequenceEndEvent:
+                items.append(self._value(item, get, (*path, len(items))))
+                item = get()
+            value = items
+        elif kind is yaml.MappingStartEvent:
+            value = self._mapping(get, path)
+        else:  # pragma: no cover - the parser guarantees a node here
+            raise ValueError(f"unexpected {kind.__name__}")
+        if event.anchor:  # type: ignore[attr-defined]
+            self._anchors[event.anchor] = (value, self._count - before)  # type: ignore[attr-defined]
+        return value
+
+    def _mapping(self, get: Callable[[], yaml.Event], path: PathKey) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        keys = self.positions.keys
+        key_event = get()
+        while type(key_event) is not yaml.MappingEndEvent:
+            if type(key_event) is yaml.ScalarEvent:
+                self._count += 1
+                key = self._scalar(key_event)
+            else:
+                key = self._value(key_event, get, (*path, "<key>"))
+                self.positions.values.pop((*path, "<key>"), None)
+            if isinstance(key, list | dict):
+                raise ValueError("a mapping key must be a simple value")
+            child: PathKey = (*path, key if isinstance(key, str | int) else str(key))
+            here = _pos(key_event)
+            if key in result:  # keep the first; report the second where it stands
+                self.duplicates.append((child, str(key), keys[child], here))
+                self._value(get(), get, (*path, "<duplicate>"))
+            else:
+                keys[child] = here
+                result[key] = self._value(get(), get, child)
+            key_event = get()
+        return result
+
+
+def _event_source(text: str) -> Callable[[], yaml.Event]:
+    """A function returning the next parser event (the C parser where available)."""
+    if _C_PARSER is not None:
+        get: Callable[[], yaml.Event] = _C_PARSER(text).get_event
+        return get
+    return iter(yaml.parse(text, Loader=_Loader)).__next__  # pragma: no cover
 
 
 def read_text(path: Path, display: str, *, max_bytes: int = MAX_FILE_BYTES) -> str:
@@ -139,8 +227,27 @@ def read_text(path: Path, display: str, *, max_bytes: int = MAX_FILE_BYTES) -> s
 
 def parse_yaml(text: str, display: str) -> Document:
     """Parse one YAML document, keeping positions; SourceError if it is not YAML."""
+    builder = _Builder()
     try:
-        root = yaml.compose(text, Loader=_Loader)
+        get = _event_source(text)
+        get()  # StreamStart
+        first = get()
+        if isinstance(first, yaml.StreamEndEvent):
+            raise SourceError(Diagnostic(display, 1, 1, "E102", "file is empty"))
+        data = builder.build(get)
+        get()  # DocumentEnd
+        extra = get()
+        if not isinstance(extra, yaml.StreamEndEvent):
+            line, column = _pos(extra)
+            raise SourceError(
+                Diagnostic(
+                    display,
+                    line,
+                    column,
+                    "E104",
+                    "malformed YAML: more than one document in the file",
+                )
+            )
     except yaml.MarkedYAMLError as exc:
         mark = exc.problem_mark or exc.context_mark
         line, column = (mark.line + 1, mark.column + 1) if mark else (0, 0)
@@ -148,18 +255,11 @@ def parse_yaml(text: str, display: str) -> Document:
         raise SourceError(
             Diagnostic(display, line, column, "E104", f"malformed YAML: {problem}")
         ) from None
-    except yaml.YAMLError as exc:
-        raise SourceError(Diagnostic(display, 0, 0, "E104", f"malformed YAML: {exc}")) from None
-    if root is None:
-        raise SourceError(Diagnostic(display, 1, 1, "E102", "file is empty")) from None
-    builder = _Builder()
-    try:
-        data = builder.build(root, (), frozenset())
-    except (ValueError, yaml.YAMLError) as exc:
-        line, column = _mark(root)
+    except (yaml.YAMLError, ValueError, StopIteration) as exc:
         raise SourceError(
-            Diagnostic(display, line, column, "E104", f"malformed YAML: {exc}")
+            Diagnostic(display, 0, 0, "E104", f"malformed YAML: {exc or 'incomplete document'}")
         ) from None
+    builder.positions.values.pop(("<key>",), None)
     return Document(display, data, builder.positions, builder.duplicates)
 
 

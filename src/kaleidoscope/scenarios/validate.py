@@ -262,13 +262,12 @@ def _markup_check(report: _Report, loc: PathKey, text: Any) -> None:
 def check_document(doc: Document, shared_cast: frozenset[str] = frozenset()) -> Checked:
     """Every problem in one parsed scenario document."""
     report = _Report(doc)
-    for loc, name, first, _again in doc.duplicates:
+    for loc, name, first, (line, column) in doc.duplicates:
         code, what = (
             ("E301", "duplicate node id")
             if loc[:1] == ("nodes",) and len(loc) == 2
             else ("E105", "duplicate key")
         )
-        line, column = doc.positions.keys[loc]
         report.items.append(
             Diagnostic(doc.path, line, column, code, f"{what} '{name}' (first at line {first[0]})")
         )

@@ -1,0 +1,143 @@
+"""The validator: every error code, located to the line, all problems at once."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from kaleidoscope.scenarios.library import bundled_path
+from kaleidoscope.scenarios.source import parse_yaml
+from kaleidoscope.scenarios.validate import check_document, check_file, check_paths
+
+BROKEN = Path(__file__).parent / "fixtures" / "broken"
+EXPECT = re.compile(rb"# expect: (\w+) line (\d+)")
+
+
+def _cli(*args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run(
+        [sys.executable, "-m", "kaleidoscope.cli", *args],
+        capture_output=True, text=True, timeout=120,
+    )
+
+
+def test_bundled_library_is_valid_even_strictly() -> None:
+    results = check_paths([bundled_path()])
+    assert results, "the bundled library is empty"
+    problems = [str(d) for r in results for d in r.diagnostics]
+    assert problems == []
+
+
+BROKEN_FILES = sorted(BROKEN.glob("*.yaml"))
+
+
+@pytest.mark.parametrize("path", BROKEN_FILES, ids=lambda p: p.stem)
+def test_each_broken_fixture_reports_its_code_at_its_line(path: Path) -> None:
+    code = path.name.split("-")[0]
+    found = check_file(path).diagnostics
+    header = EXPECT.match(path.read_bytes())
+    assert any(d.code == code for d in found), [str(d) for d in found]
+    if header:  # the empty file cannot carry a header; it is reported at 1:1
+        line = int(header.group(2))
+        assert any(d.code == code and d.line == line for d in found), [str(d) for d in found]
+
+
+def test_fixture_folder_covers_every_file_level_and_graph_code() -> None:
+    codes = {p.name.split("-")[0] for p in BROKEN_FILES}
+    expected = {"E101", "E102", "E104", "E105", "E201", "E202", "E203", "E301", "E302",
+                "E303", "E304", "E305", "E306", "E307", "W401", "W402"}
+    assert expected <= codes  # E103 (size) and E106 (empty folder) are made in tests
+
+
+def test_all_problems_are_reported_at_once() -> None:
+    text = (BROKEN / "E302-unknown-target.yaml").read_text()
+    text = text.replace("speaker: sam", "speaker: nobody").replace("colour", "x")
+    text = text.replace("guidance: [HCPC-2017-advice]\n  good_end", "guidance: [NOPE]\n  good_end")
+    text += "  lonely:\n    type: ending\n    kind: mixed\n    title: Lonely\n"
+    codes = {d.code for d in check_document(parse_yaml(text, "multi.yaml")).diagnostics}
+    assert {"E302", "E306", "E307", "E303", "E305"} <= codes
+
+
+def test_dead_end_decision_is_distinguished_from_a_closed_loop() -> None:
+    text = (BROKEN / "E302-unknown-target.yaml").read_text()
+    text = text.replace("target: nowhere", "target: stuck") + (
+        "  stuck:\n    type: decision\n    text: Now what?\n    choices:\n"
+        "      - {id: a, text: A, target: stuck, consequence: Again., guidance: [HCPC-2017]}\n"
+        "      - {id: b, text: B, target: stuck, consequence: Again., guidance: [HCPC-2017]}\n"
+    )
+    messages = [d.message for d in check_document(parse_yaml(text, "x.yaml")).diagnostics
+                if d.code == "E304"]
+    assert messages == ["closed loop: no ending can be reached from decision 'stuck'"]
+
+
+def test_choices_per_decision_are_bounded() -> None:
+    text = (BROKEN / "E302-unknown-target.yaml").read_text().replace("target: nowhere",
+                                                                      "target: poor_end")
+    one_choice = re.sub(r"      - id: hasty.*?guidance: \[HCPC-2017-advice\]\n", "", text,
+                        flags=re.S)
+    found = check_document(parse_yaml(one_choice, "x.yaml")).diagnostics
+    assert any(d.code == "E201" and "at least 2" in d.message for d in found)
+
+
+def test_cli_fails_on_the_broken_folder_with_located_errors() -> None:
+    result = _cli("scenarios", "validate", str(BROKEN))
+    assert result.returncode == 1
+    lines = result.stdout.splitlines()
+    pattern = re.compile(r"^.+\.yaml:\d+:\d+: [EW]\d{3} .+")
+    assert lines and all(pattern.match(line) for line in lines), lines
+    assert "Traceback" not in result.stderr
+
+
+def test_cli_passes_on_the_bundled_library() -> None:
+    result = _cli("scenarios", "validate", "--strict")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 error(s)" in result.stderr
+
+
+def test_warnings_fail_only_under_strict() -> None:
+    path = str(BROKEN / "W401-no-citation.yaml")
+    assert _cli("scenarios", "validate", path).returncode == 0
+    assert _cli("scenarios", "validate", "--strict", path).returncode == 1
+
+
+def test_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.yaml"
+    with huge.open("wb") as handle:
+        handle.truncate(50 * 1024 * 1024)
+    [result] = check_paths([huge])
+    assert [d.code for d in result.diagnostics] == ["E103"]
+    assert "50.0 MB" in result.diagnostics[0].message
+
+
+def test_folder_without_scenarios_and_missing_paths(tmp_path: Path) -> None:
+    result = _cli("scenarios", "validate", str(tmp_path), str(tmp_path / "missing.yaml"))
+    assert result.returncode == 1
+    assert f"{tmp_path}:0:0: E106" in result.stdout
+    assert "missing.yaml:0:0: E101 no such file or folder" in result.stdout
+
+
+@pytest.mark.parametrize(
+    ("content", "code"),
+    [
+        ("- just\n- a list\n", "E201"),
+        ("a: &a [*a]\n", "E104"),
+        ("a: &x [1,2,3,4,5,6,7,8,9]\nb: &y [*x,*x,*x,*x,*x,*x,*x,*x,*x]\n"
+         "c: &z [*y,*y,*y,*y,*y,*y,*y,*y,*y]\nd: &w [*z,*z,*z,*z,*z,*z,*z,*z,*z]\n"
+         "e: &v [*w,*w,*w,*w,*w,*w,*w,*w,*w]\nf: &u [*v,*v,*v,*v,*v,*v,*v,*v,*v]\n"
+         "g: [*u,*u,*u,*u,*u,*u,*u,*u,*u]\n", "E104"),
+        ("id: x\n\t- tab\n", "E104"),
+        ("# only a comment\n", "E102"),
+        ("id: 12\n", "E201"),
+    ],
+    ids=["list-at-top", "self-alias", "alias-bomb", "tab", "comment-only", "int-id"],
+)
+def test_bad_input_is_reported_not_raised(tmp_path: Path, content: str, code: str) -> None:
+    path = tmp_path / "bad.yaml"
+    path.write_text(content)
+    result = _cli("scenarios", "validate", str(path))
+    assert result.returncode == 1
+    assert f" {code} " in result.stdout, result.stdout
+    assert "Traceback" not in result.stderr
