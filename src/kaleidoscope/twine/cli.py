@@ -72,8 +72,10 @@ def scenarios_import(
             f"{display} holds {len(stories)} stories ({names}); choose one with "
             "--story NAME, or give a folder as -o to import them all"
         )
-    _show(diagnostics)
     total = list(diagnostics)
+    pending = list(diagnostics) if len(stories) == 1 else []
+    if not pending:
+        _show(diagnostics)
     try:
         if into_folder:
             output.mkdir(parents=True, exist_ok=True)
@@ -101,7 +103,8 @@ def scenarios_import(
             "by 'kaleidoscope scenarios import'."
         )
         text = dump_data(imported.data, comment=comment, trailer=imported.layout.to_comments())
-        _show(imported.diagnostics)
+        _show(sorted(pending + imported.diagnostics, key=lambda d: (d.line, d.column)))
+        pending = []
         total.extend(imported.diagnostics)
         try:
             checked = check_document(parse_yaml(text, str(destination)), shared)

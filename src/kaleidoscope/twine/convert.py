@@ -497,7 +497,9 @@ class _Importer:
         node: dict[str, Any] = {"type": "passage"}
         if "speaker" in header:
             node["speaker"] = header["speaker"]
-        node["text"] = header["text"] if "text" in header else prose(body)
+        text = header["text"] if "text" in header else prose(body)
+        if text != "":
+            node["text"] = text
         node["next"] = self._target(passage, link, body_start + link.start)
         if link.text != DEFAULT_LINK:
             entry.link = link.text
@@ -515,7 +517,9 @@ class _Importer:
         node: dict[str, Any] = {"type": "decision"}
         if "speaker" in header:
             node["speaker"] = header["speaker"]
-        node["text"] = header["text"] if "text" in header else prose(body)
+        text = header["text"] if "text" in header else prose(body)
+        if text != "":
+            node["text"] = text
         if "discussion" in header:
             node["discussion"] = header["discussion"]
         details = header.get("choices", [])

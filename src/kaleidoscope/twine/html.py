@@ -35,6 +35,7 @@ class _StoryParser(HTMLParser):
         self._chunks: list[str] = []
         self._code: tuple[str, int] | None = None  # ("script"|"stylesheet", line)
         self._code_text: dict[int, dict[str, list[str]]] = {}
+        self._code_line: dict[int, dict[str, int]] = {}
 
     def _warn(self, message: str, code: str, severity: Severity = WARNING) -> None:
         line, column = self.getpos()
@@ -86,6 +87,7 @@ class _StoryParser(HTMLParser):
         check_ifid(story.ifid, self.path, line, self.diagnostics)
         self._pids[len(self.stories)] = {}
         self._code_text[len(self.stories)] = {"script": [], "stylesheet": []}
+        self._code_line[len(self.stories)] = {}
         self._story = story
 
     def _open_passage(self, values: dict[str, str]) -> None:
@@ -114,6 +116,7 @@ class _StoryParser(HTMLParser):
             self._chunks.append(data)
         elif self._code is not None:
             self._code_text[len(self.stories)][self._code[0]].append(data)
+            self._code_line[len(self.stories)].setdefault(self._code[0], self._code[1])
 
     def handle_endtag(self, tag: str) -> None:
         if tag == "tw-passagedata":
@@ -139,7 +142,10 @@ class _StoryParser(HTMLParser):
         for kind, name in (("script", SCRIPT_NAME), ("stylesheet", STYLESHEET_NAME)):
             text = "".join(self._code_text[index][kind]).strip("\n")
             if text.strip():
-                story.passages.append(TwinePassage(name=name, text=text, tags=[kind]))
+                line = self._code_line[index].get(kind, story.line)
+                story.passages.append(
+                    TwinePassage(name=name, text=text, tags=[kind], line=line, text_line=line)
+                )
         pid = self._startnode.get(index)
         if pid is not None:
             if pid in self._pids[index]:

@@ -236,7 +236,9 @@ def apply_story_data(
 
     def bad(field: str, want: str) -> None:
         diagnostics.append(
-            Diagnostic(path, line, 1, "T110", f"StoryData '{field}' must be {want}; ignored")
+            Diagnostic(
+                path, line, 1, "T110", f"StoryData '{field}' must be {want}; ignored", WARNING
+            )
         )
 
     for field, attr in (("format", "format"), ("format-version", "format_version")):
