@@ -13,7 +13,7 @@ import re
 from collections.abc import Iterator
 from typing import Any, BinaryIO
 
-CHUNK = 1024 * 1024
+CHUNK = 256 * 1024
 _WS = re.compile(r"[ \t\r\n]*")
 _FIRST_KEY_LIST = re.compile(r'\{\s*"((?:[^"\\]|\\.)*)"\s*:\s*\[')
 _DECODER = json.JSONDecoder()
@@ -97,7 +97,7 @@ class JsonArray:
         if self._buf[self._pos] not in "[{":
             # a JavaScript assignment: what follows the first "="
             while (eq := self._buf.find("=", self._pos)) < 0:
-                if len(self._buf) > CHUNK * 4 or not self._fill():
+                if len(self._buf) > CHUNK * 16 or not self._fill():
                     raise MalformedJsonError("no '=' before the data", self._line(self._pos))
             self._pos = eq + 1
             if not self._skip_ws():
@@ -136,7 +136,7 @@ class JsonArray:
                 record, end = _DECODER.raw_decode(self._buf, self._pos)
             except json.JSONDecodeError as exc:
                 near_end = exc.pos >= len(self._buf) - 64 * 1024
-                if (near_end or len(self._buf) - self._pos < 4 * CHUNK) and self._fill():
+                if (near_end or len(self._buf) - self._pos < 16 * CHUNK) and self._fill():
                     continue
                 raise MalformedJsonError(exc.msg, self._line(exc.pos)) from None
             if end >= len(self._buf) and not self._eof and self._fill():
