@@ -102,7 +102,9 @@ def parse_twee(text: str, path: str) -> tuple[TwineStory, list[Diagnostic]]:
     story = TwineStory()
     passages: list[tuple[TwinePassage, list[str]]] = []
     stray = 0
-    for number, line in enumerate(text.splitlines(), start=1):
+    # Only CR, LF and CRLF end lines: other Unicode separators are part of the text.
+    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+    for number, line in enumerate(lines, start=1):
         if line.startswith("::"):
             name, tags, meta, problem = _split_header(line[2:])
             if problem:
