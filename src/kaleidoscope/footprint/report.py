@@ -78,7 +78,7 @@ def _summary_html(summary: ScanSummary) -> str:
         span = f" covering {summary.first:%d %B %Y} to {summary.last:%d %B %Y}"
     parts = [
         "<h2>Summary</h2>",
-        f"<p>{_e(summary.source)}: a {_e(summary.platform_label)} export{_e(span)}. "
+        f"<p>{_e(summary.source)}: export from {_e(summary.platform_label)}{_e(span)}. "
         f"{summary.checked} of your own posts, replies and comments were checked; "
         f"{summary.reposts} reposts were counted apart and not checked. "
         f"{len(summary.flagged)} posts have findings.</p>",
@@ -139,7 +139,7 @@ def chart_svg(months: dict[str, int], title: str) -> str:
         if n:
             parts.append(
                 f'<rect class="bar" x="{x + step * 0.1:.1f}" y="{top + plot_h - height:.1f}" '
-                f'width="{max(step * 0.8, 1):.1f}" height="{height:.1f}">'
+                f'width="{min(max(step * 0.8, 1), 48):.1f}" height="{height:.1f}">'
                 f"<title>{_e(month)}: {n} posts with findings</title></rect>"
             )
         if month.endswith("-01") or i == 0:

@@ -261,8 +261,9 @@ def print_summary(summary: ScanSummary, console: Console) -> None:
         f"[bold]{escape(summary.source)}[/bold]: {summary.platform_label} export{span}, "
         f"read in {summary.seconds:.1f} s"
     )
+    plural = {PostKind.POST: "posts", PostKind.REPLY: "replies", PostKind.COMMENT: "comments"}
     kinds = ", ".join(
-        f"{n} {k.value}{'s' if n != 1 else ''}"
+        f"{n} {k.value if n == 1 else plural[k]}"
         for k, n in summary.posts_by_kind.items() if k is not PostKind.REPOST
     )
     console.print(f"Checked {summary.checked} of your own posts ({kinds or 'none'}); "
