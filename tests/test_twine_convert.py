@@ -294,3 +294,22 @@ def test_node_kinds_from_tags_and_links() -> None:
     nodes = story_to_scenario(story, "k").data["nodes"]
     assert [nodes[k]["type"] for k in "abcd"] == ["passage", "decision", "ending", "ending"]
     assert nodes["d"]["kind"] == "mixed" and nodes["d"]["text"] == "[[a]]"
+
+
+def test_yaml_in_passages_refuses_alias_bombs_and_repeated_keys() -> None:
+    pairs = zip("abcdefgh", "bcdefghi", strict=True)
+    bomb = "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [{', '.join([f'*{p}'] * 9)}]\n" for p, c in pairs
+    )
+    text = (
+        ':: StoryData\n{"start": "Start"}\n\n:: ScenarioData\n'
+        + bomb
+        + "\n:: Start [ending-mixed]\n---\ntitle: a\ntitle: b\n---\nx\n"
+    )
+    story, _ = parse_twee(text, "bomb.twee")
+    messages = [str(d) for d in story_to_scenario(story, "bomb.twee").diagnostics]
+    assert any("T120 ScenarioData is not valid YAML" in m and "too many" in m for m in messages)
+    assert any(
+        m.startswith("bomb.twee:") and "T121 passage 'Start'" in m and "'title' appears twice" in m
+        for m in messages
+    )

@@ -17,8 +17,6 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from kaleidoscope.diagnostics import Diagnostic, Severity
 from kaleidoscope.scenarios.dump import dump_yaml
 from kaleidoscope.scenarios.model import (
@@ -29,6 +27,7 @@ from kaleidoscope.scenarios.model import (
     Passage,
     Scenario,
 )
+from kaleidoscope.scenarios.source import SourceError, parse_yaml
 from kaleidoscope.twine.html import parse_html
 from kaleidoscope.twine.layout import Layout, PassageLayout
 from kaleidoscope.twine.story import (
@@ -201,6 +200,24 @@ def is_special(passage: TwinePassage) -> bool:
     )
 
 
+def load_yaml_text(text: str) -> tuple[Any, int, str | None]:
+    """(data, line of the problem, problem) for YAML written inside a passage.
+
+    Uses the scenario reader, which refuses alias bombs and duplicate keys' surprises.
+    """
+    if not text.strip():
+        return None, 0, None
+    try:
+        document = parse_yaml(text, "passage")
+    except SourceError as exc:
+        message = exc.diagnostic.message.removeprefix("malformed YAML: ")
+        return None, exc.diagnostic.line, message
+    if document.duplicates:
+        _path, name, _first, again = document.duplicates[0]
+        return None, again[0], f"key '{name}' appears twice"
+    return document.data, 0, None
+
+
 def split_header(text: str) -> tuple[dict[str, Any], str, int, str | None]:
     """(header, body, line offset of the body, problem) of a passage's text.
 
@@ -212,12 +229,9 @@ def split_header(text: str) -> tuple[dict[str, Any], str, int, str | None]:
     for end in range(1, len(lines)):
         if lines[end].rstrip() == _FENCE:
             body = "\n".join(lines[end + 1 :])
-            try:
-                header = yaml.safe_load("\n".join(lines[1:end]))
-            except yaml.YAMLError as exc:
-                mark = getattr(exc, "problem_mark", None)
-                where = f" (header line {mark.line + 1})" if mark is not None else ""
-                problem = getattr(exc, "problem", None) or "syntax error"
+            header, line, problem = load_yaml_text("\n".join(lines[1:end]))
+            if problem is not None:
+                where = f" (header line {line})" if line else ""
                 return {}, body, end + 1, f"header is not valid YAML{where}: {problem}"
             if header is None:
                 header = {}
@@ -342,14 +356,13 @@ class _Importer:
                 WARNING,
             )
             return {}
-        try:
-            data = yaml.safe_load(passage.text) if passage.text.strip() else {}
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = passage.text_line + mark.line if mark is not None else passage.line
-            problem = getattr(exc, "problem", None) or "syntax error"
-            self.report(line, "T120", f"{METADATA_PASSAGE} is not valid YAML: {problem}")
+        data, line, problem = load_yaml_text(passage.text)
+        if problem is not None:
+            at = passage.text_line + line - 1 if line else passage.line
+            self.report(at, "T120", f"{METADATA_PASSAGE} is not valid YAML: {problem}")
             return {}
+        if data is None:
+            data = {}
         if not isinstance(data, dict):
             self.report(
                 passage.line, "T120", f"{METADATA_PASSAGE} must be 'key: value' lines (YAML)"
