@@ -1,0 +1,673 @@
+"""Find e-professionalism risks in one post, offline: the public API of the checker.
+
+``check_post`` and ``check_text`` return a :class:`~kaleidoscope.footprint.records.Result`
+with findings in the six categories of the labelling guide. The rules are data (see
+``footprint/rules/*.yaml``); this module turns concept hits into findings:
+
+1. one Aho-Corasick pass over a lowercased copy finds every lexicon phrase;
+2. regular expressions (run only when a category could apply) find structure: ages,
+   schools, streets, names, initials, case numbers;
+3. each category combines them, e.g. confidentiality = a direct identifier in a care
+   context, or two or more indirect identifiers about a particular person in one.
+
+Both functions are pure and thread-safe: the compiled rules are shared, read-only.
+"""
+
+from __future__ import annotations
+
+import re
+
+from kaleidoscope.footprint.records import (
+    Audience,
+    Category,
+    Finding,
+    Platform,
+    Post,
+    PostKind,
+    Result,
+    Severity,
+    Span,
+)
+from kaleidoscope.footprint.rules import Rules, load_rules
+
+__all__ = ["check_post", "check_text", "parse_audience", "parse_platform"]
+
+Pos = tuple[int, int]
+Ident = tuple[str, int, int]  # (kind, start, end)
+
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_KIN_WORDS = frozenset({"Mum", "Mam", "Dad", "Nan", "Gran", "Mother", "Father", "Nana"})
+_YOUNG = re.compile(
+    r"\b(?:girl|boy|lad|lass|kid|kids|child|young|teen\w*|baby|school|yo|y/o|foster\w*"
+    r"|care\sleaver|year\s\d|pupil|student|gcse\w*)\b"
+)
+_AGE_AFTER = re.compile(r",\s?\d{1,2}\b")
+_OUR_NAME = re.compile(r"\b[Oo]ur\s([A-Z][a-z]+)")
+_NEXT_WORD = re.compile(r"\s+([A-Za-z']+)")
+_SURNAME = re.compile(r"\s([A-Z](?:[a-z][\w'’-]*)?)\b(?!['’]s\b)")
+_CLEAN_SPACES = re.compile(r"[ \t]{2,}")
+_CLEAN_PUNCT = re.compile(r"\s+([,.;:!?)])")
+_CLEAN_COMMAS = re.compile(r",(?:\s*,)+")
+_DOUBLE_ARTICLE = re.compile(r"\b(?:the|a|an)\s+(the|a|an)\b", re.IGNORECASE)
+_ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the|my|our|this)\s$", re.IGNORECASE)
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _lowercase(text: str) -> str:
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    # A few characters grow when lowercased ("İ"); keep offsets aligned with the original.
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+_WORD_START = re.compile(r"[A-Z0-9]")
+
+# A few patterns run only when a trigger is present: a lexicon concept (t_*), or "#["
+# for a bracket in the text.
+_WINDOW_GATES: dict[str, str] = {"media_tag": "#[", "stereotype": "t_why", "face": "t_face"}
+
+
+class _Ctx:
+    """One post being checked: its text, lowercased copy, concept hits and lazy regexes."""
+
+    __slots__ = ("_cased", "_digits", "hits", "lower", "rules", "text")
+
+    def __init__(self, rules: Rules, text: str) -> None:
+        self.rules = rules
+        self.text = text
+        self.lower = _lowercase(text)
+        self.hits: dict[str, list[Pos]] = {}
+        self._digits: dict[str, list[Pos]] | None = None
+        self._cased: dict[str, list[Pos]] | None = None
+        self._scan()
+
+    def _scan(self) -> None:
+        lower = self.lower
+        n = len(lower)
+        hits = self.hits
+        for end, (concepts, length, prefix, edges) in self.rules.automaton.iter(lower):
+            start = end - length + 1
+            if edges[0] and start > 0 and _is_word(lower[start - 1]):
+                continue
+            stop = end + 1
+            if prefix:
+                while stop < n and _is_word(lower[stop]):
+                    stop += 1
+            elif edges[1] and stop < n and _is_word(lower[stop]):
+                continue
+            for concept in concepts:
+                found = hits.get(concept)
+                if found is None:
+                    hits[concept] = [(start, stop)]
+                else:
+                    found.append((start, stop))
+
+    def has(self, *concepts: str) -> bool:
+        return any(c in self.hits for c in concepts)
+
+    def spans(self, *concepts: str) -> list[Pos]:
+        out: list[Pos] = []
+        for concept in concepts:
+            out.extend(self.hits.get(concept, ()))
+        return out
+
+    def low(self, name: str) -> list[Pos]:
+        """Spans of a `digit_scan` pattern (one anchored pass, run on first need)."""
+        if self._digits is None:
+            starts = [m.start() for m in _DIGIT_RUN.finditer(self.lower)]
+            self._digits = self._anchored(self.rules.digit_scan, self.lower, starts)
+        return self._digits.get(name, [])
+
+    def cased(self, name: str) -> list[Pos]:
+        """Spans of a `cased_scan` pattern, on the original text."""
+        if self._cased is None:
+            text = self.text
+            starts = [
+                i
+                for i in (m.start() for m in _WORD_START.finditer(text))
+                if i == 0 or not (_is_word(text[i - 1]) or text[i - 1] in "'’")
+            ]
+            found = self._anchored(self.rules.cased_scan, text, starts, towns=True)
+            for extra, into in (("school_ga", "school"), ("estate_on", "estate")):
+                if extra in found:
+                    found.setdefault(into, []).extend(found.pop(extra))
+            self._cased = found
+        return self._cased.get(name, [])
+
+    def window(self, name: str) -> list[Pos]:
+        """Spans of a `lower_window` pattern over the whole post (gated by a trigger)."""
+        gate = _WINDOW_GATES.get(name)
+        if gate is not None and not (gate in self.hits or (gate == "#[" and "[" in self.text)):
+            return []
+        return [m.span() for m in self.rules.window[name].finditer(self.lower)]
+
+    def _anchored(
+        self, pattern: re.Pattern[str], text: str, starts: list[int], towns: bool = False
+    ) -> dict[str, list[Pos]]:
+        found: dict[str, list[Pos]] = {}
+        rules = self.rules
+        expand = rules.expand_before
+        done = 0
+        for start in starts:
+            if start < done:
+                continue
+            m = pattern.match(text, start)
+            if m is None or m.lastgroup is None:
+                if towns and (" " + text[max(0, start - 10) : start]).endswith(rules.town_before):
+                    town = rules.cased["town"].match(text, start)
+                    if town is not None:
+                        found.setdefault("town", []).append(town.span())
+                        done = town.end()
+                continue
+            name = m.lastgroup
+            s, e = m.span()
+            widen = expand.get(name)
+            if widen is not None:
+                before = widen.search(self.lower, max(0, s - 24), s)
+                if before is not None:
+                    s = before.start()
+            found.setdefault(name, []).append((s, e))
+            done = e
+        return found
+
+    def sentence_before(self, start: int, width: int = 60) -> str:
+        window = self.lower[max(0, start - width) : start]
+        cut = None
+        for cut_match in _SENTENCE_END.finditer(window):
+            cut = cut_match.end()
+        return window[cut:] if cut is not None else window
+
+    def negated(self, start: int) -> bool:
+        return bool(self.rules.window["negation_before"].search(self.sentence_before(start)))
+
+    def quote(self, start: int, end: int) -> Span:
+        return Span(start, end, self.text[start:end])
+
+
+def _first(spans: list[Pos]) -> Pos | None:
+    return min(spans) if spans else None
+
+
+def _cue(ctx: _Ctx, spans: list[Pos], limit: int = 2) -> str:
+    quotes: list[str] = []
+    for start, end in sorted(spans):
+        q = ctx.text[start:end]
+        if q not in quotes:
+            quotes.append(q)
+        if len(quotes) == limit:
+            break
+    return ", ".join(f'"{q}"' for q in quotes)
+
+
+def _dedupe(spans: list[Pos]) -> list[Pos]:
+    """Sorted spans, dropping any contained in another."""
+    ordered = sorted(set(spans), key=lambda p: (p[0], -p[1]))
+    out: list[Pos] = []
+    for start, end in ordered:
+        if out and start >= out[-1][0] and end <= out[-1][1]:
+            continue
+        out.append((start, end))
+    return out
+
+
+def _finding(
+    ctx: _Ctx,
+    category: Category,
+    severity: Severity,
+    spans: list[Pos],
+    why: str,
+    rewrite: str | None = None,
+) -> Finding:
+    return Finding(
+        category=category,
+        severity=severity,
+        spans=[ctx.quote(s, e) for s, e in _dedupe(spans)],
+        why=why,
+        guidance=list(ctx.rules.guidance[category.value]),
+        rewrite=rewrite,
+    )
+
+
+# --- names and other direct identifiers -------------------------------------------------
+
+
+def _blocked(ctx: _Ctx, start: int) -> bool:
+    """Is the name at ``start`` someone safe to name: family, colleague, author, addressee?"""
+    if start > 0 and ctx.text[start - 1] in "@#":
+        return True
+    window = ctx.lower[max(0, start - 30) : start]
+    return bool(ctx.rules.window["name_blocker"].search(window))
+
+
+def _su_cue_before(ctx: _Ctx, start: int) -> bool:
+    window = ctx.lower[max(0, start - 20) : start]
+    return bool(ctx.rules.window["su_name_cue"].search(window))
+
+
+def _vocative(ctx: _Ctx, start: int, end: int) -> bool:
+    before = ctx.text[:start].rstrip()
+    after = ctx.text[end:].strip()
+    return before.endswith(",") and (not after or (after[0] in ".!?" and len(after) <= 3))
+
+
+def _names(ctx: _Ctx, strong: bool) -> list[Ident]:
+    """Direct identifiers of a person: names, initials, family names (not blocked ones)."""
+    rules = ctx.rules
+    text = ctx.text
+    out: list[Ident] = []
+    for s, e in ctx.cased("title_name"):
+        if not _blocked(ctx, s):
+            out.append(("name", s, e))
+    for kind in ("family_name", "family_plural"):
+        for s, e in ctx.cased(kind):
+            surname = text[s:e].split()[-1]
+            if surname in rules.not_places or surname in rules.org_suffixes:
+                continue
+            out.append((kind, s, e))
+    for s, e in ctx.cased("possessive_name"):
+        if text[s:e] in _KIN_WORDS or _blocked(ctx, s):
+            continue
+        out.append(("name", s, e))
+    for s, e in ctx.cased("initials_pair"):
+        out.append(("initials", s, e))
+    for s, e in ctx.cased("initials"):
+        token = text[s:e]
+        if _AGE_AFTER.match(text, e):
+            out.append(("initials", s, e))
+            continue
+        if token in rules.acronyms or _blocked(ctx, s):
+            continue
+        nxt = _NEXT_WORD.match(text, e)
+        if nxt and nxt.group(1).lower() in rules.initials_verbs:
+            out.append(("initials", s, e))
+    public = ctx.has("public_cue")
+    su_names = (
+        list(rules.cased["su_name"].finditer(text)) if ctx.has("care", "su_ref") else []
+    )
+    cued = {m.start(1) for m in su_names}
+    for m in su_names:
+        if m.group(1) not in rules.given_names and m.group(1) not in rules.not_places:
+            out.append(("name", m.start(1), m.end(1)))
+    for start, end in ctx.hits.get("given_name", ()):
+        if not text[start].isupper():
+            continue
+        if start not in cued and (
+            not strong or public or _blocked(ctx, start) or _vocative(ctx, start, end)
+        ):
+            continue
+        if text[end : end + 20].startswith("' (not"):
+            continue  # a pseudonym the writer chose
+        sur = _SURNAME.match(text, end)
+        if sur and sur.group(1) not in rules.not_places and sur.group(1) not in (
+            rules.org_suffixes
+        ):
+            end = sur.end()
+        out.append(("name", start, end))
+    return out
+
+
+# --- indirect identifiers -----------------------------------------------------------------
+
+
+def _places(ctx: _Ctx) -> list[Pos]:
+    rules = ctx.rules
+    spans: list[Pos] = []
+    for name in ("street", "estate", "setting", "house_address"):
+        spans.extend(ctx.cased(name))
+    for s, e in ctx.cased("town"):
+        words = ctx.text[s:e].split()
+        if any(
+            w in rules.not_places or w in rules.org_suffixes or w in rules.big_places
+            for w in words
+        ):
+            continue
+        if words[0] in rules.given_names:
+            continue
+        spans.append((s, e))
+    spans.extend(ctx.spans("loc_desc"))
+    return spans
+
+
+def _indirect(ctx: _Ctx) -> tuple[dict[str, list[Pos]], float]:
+    """Indirect identifiers by kind, and their weight (two or more make a jigsaw)."""
+    kinds: dict[str, list[Pos]] = {}
+    weight = 0.0
+
+    def add(kind: str, spans: list[Pos], w: float = 1.0) -> float:
+        if not spans:
+            return 0.0
+        previous = kinds.get(kind)
+        kinds.setdefault(kind, []).extend(spans)
+        return 0.0 if previous else w
+
+    weight += add("age", ctx.low("age") + ctx.low("age_comma") + ctx.spans("age_word"))
+    weight += add("school", ctx.cased("school"))
+    if not ctx.has("event_pro"):
+        weight += add("place", _places(ctx))
+    strong_kin = ctx.spans("kin", "kin_count") + ctx.low("kin_count")
+    if strong_kin:
+        weight += add("kin", strong_kin + ctx.spans("kin_possessive"))
+    else:
+        weight += add("kin", ctx.spans("kin_possessive"), 0.5)
+    for kind in ("event", "condition", "origin", "occupation", "unique"):
+        weight += add(kind, ctx.spans(kind))
+    strong_time = ctx.low("time") + ctx.spans("time_word")
+    if strong_time:
+        weight += add("time", strong_time)
+    else:
+        weight += add("time", ctx.spans("time_weak"), 0.5)
+    return kinds, weight
+
+
+# --- categories -------------------------------------------------------------------------
+
+
+def _join_parts(ctx: _Ctx, kinds: list[str]) -> str:
+    labels: list[str] = []
+    for kind in kinds:
+        label = ctx.rules.labels.get(kind, kind)
+        if label not in labels:
+            labels.append(label)
+    return " + ".join(labels[:6])
+
+
+def _rewrite(ctx: _Ctx, idents: list[Ident]) -> str:
+    rules = ctx.rules
+    young = bool(_YOUNG.search(ctx.lower))
+    replacements: list[tuple[int, int, str]] = []
+    for kind, start, end in sorted(idents, key=lambda i: (i[1], -i[2])):
+        if replacements and start < replacements[-1][1]:
+            continue
+        if kind == "name":
+            titled = ctx.text[start:end].split(" ")[0].rstrip(".") in ("Mr", "Mrs", "Ms", "Miss")
+            new = rules.rewrite["name_young" if young and not titled else "name"]
+        elif kind == "age":
+            m = re.match(
+                r"\s(?:girl|boy|lad|lass|kid|child|teen|teenager|baby|foster\syouth|care\sleaver)\b",
+                ctx.lower[end:],
+            )
+            if m:
+                end += m.end()
+                new = rules.rewrite["age_person"]
+                art = _ARTICLE_BEFORE.search(ctx.text[max(0, start - 6) : start])
+                if art:
+                    start -= len(art.group(0))
+            else:
+                new = rules.rewrite["age"]
+        else:
+            found = rules.rewrite.get(kind)
+            if found is None:
+                continue
+            new = found
+        replacements.append((start, end, new))
+    pieces: list[str] = []
+    last = 0
+    for start, end, new in replacements:
+        pieces.append(ctx.text[last:start])
+        pieces.append(new)
+        last = end
+    pieces.append(ctx.text[last:])
+    out = "".join(pieces)
+    out = _DOUBLE_ARTICLE.sub(r"\1", out)
+    out = _CLEAN_COMMAS.sub(",", out)
+    out = _CLEAN_PUNCT.sub(r"\1", out)
+    out = _CLEAN_SPACES.sub(" ", out).strip()
+    return out[:1].upper() + out[1:] if out and ctx.text[:1].isupper() else out
+
+
+def _confidentiality(ctx: _Ctx, names: list[Ident]) -> Finding | None:
+    strong = ctx.spans("care", "su_ref")
+    care = strong or ctx.spans("care_weak")
+    if not care:
+        return None
+    direct = list(names)
+    for s, e in ctx.low("case_number"):
+        if "/" in ctx.text[s:e] or not ctx.text[s].isdigit():  # a year/number, or "case no. 12"
+            direct.append(("case_number", s, e))
+    if strong or ctx.has("su_ref"):
+        for s, e in ctx.window("face"):
+            direct.append(("face", s, e))
+    kinds, weight = _indirect(ctx)
+    care_span = _first(strong) or _first(care)
+    assert care_span is not None
+    care_quote = ctx.text[care_span[0] : care_span[1]]
+    rewrite_kinds = {"age", "school", "place", "time", "condition", "occupation", "origin"}
+    indirect_idents = [
+        (kind, s, e) for kind, spans in kinds.items() for s, e in spans if kind in rewrite_kinds
+    ]
+    if direct:
+        parts = _join_parts(ctx, [d[0] for d in direct] + list(kinds))
+        why = ctx.rules.why["confidentiality_direct"].format(parts=parts, care=care_quote)
+    else:
+        subject = (
+            ctx.has("person", "su_ref", "occupation", "unique")
+            or bool(ctx.low("age_person"))
+            or bool(ctx.low("kin_count"))
+            or ctx.has("kin_count")
+        )
+        if not subject or weight < 2:
+            return None
+        parts = _join_parts(ctx, list(kinds))
+        why = ctx.rules.why["confidentiality_jigsaw"].format(parts=parts, care=care_quote)
+    idents = direct + indirect_idents
+    spans = [(s, e) for _, s, e in idents]
+    spans += [p for spans_ in kinds.values() for p in spans_]
+    spans.append(care_span)
+    return _finding(
+        ctx, Category.CONFIDENTIALITY, Severity.HIGH, spans, why, _rewrite(ctx, idents)
+    )
+
+
+def _consent(ctx: _Ctx, post: Post) -> Finding | None:
+    strong = ctx.has("care", "su_ref")
+    monitor = [p for p in ctx.spans("monitor") if not ctx.negated(p[0])]
+    if monitor and ctx.has("platform_word") and (strong or ctx.has("care_weak", "person")):
+        why = ctx.rules.why["consent_monitor"].format(cue=_cue(ctx, monitor))
+        return _finding(ctx, Category.CONSENT_PRIVACY, Severity.HIGH, monitor, why)
+    media = ctx.spans("media") + ctx.window("media_tag")
+    media = [p for p in media if not ctx.negated(p[0])]
+    shared = (media or post.media_count > 0) and not ctx.has("consent_ok")
+    if shared and (strong or ctx.low("age_person")):
+        spans = media + ctx.spans("consent_missing")
+        if not spans:  # media attached in the metadata only
+            spans = ctx.spans("care", "su_ref")[:1]
+        cue = _cue(ctx, media) if media else "attached media"
+        why = ctx.rules.why["consent_media"].format(cue=cue)
+        return _finding(ctx, Category.CONSENT_PRIVACY, Severity.HIGH, spans, why)
+    return None
+
+
+def _boundaries(
+    ctx: _Ctx, post: Post, names: list[Ident], confidential: bool
+) -> Finding | None:
+    cues = [p for p in ctx.spans("boundary") if not ctx.negated(p[0])]
+    if not cues or not ctx.has("su_ref"):
+        return None
+    su = ctx.spans("su_ref")
+    greeting = re.match(r"\s*(?:hi|hiya|hey|dear)\s+(?:mr|mrs|ms|miss\s)?\s*[A-Z]", ctx.text, re.I)
+    named = bool(names) or confidential or post.audience is Audience.DIRECT or bool(greeting)
+    key = "boundaries_named" if named else "boundaries"
+    why = ctx.rules.why[key].format(cue=_cue(ctx, cues))
+    severity = Severity.HIGH if named else Severity.MEDIUM
+    return _finding(ctx, Category.BOUNDARIES, severity, cues + su[:1], why)
+
+
+def _first_person(ctx: _Ctx, start: int) -> bool:
+    return not ctx.rules.window["third_person_before"].search(ctx.sentence_before(start, 80))
+
+
+def _self_disclosure(ctx: _Ctx) -> Finding | None:
+    why = ctx.rules.why
+    parts: list[tuple[Severity, list[Pos], str]] = []
+    drugs = [p for p in ctx.spans("drugs") if not ctx.negated(p[0]) and _first_person(ctx, p[0])]
+    alcohol = [
+        p for p in ctx.spans("alcohol") if not ctx.negated(p[0]) and _first_person(ctx, p[0])
+    ]
+    if drugs:
+        parts.append((Severity.MEDIUM, drugs, why["self_drugs"].format(cue=_cue(ctx, drugs))))
+    if alcohol:
+        heavy = any(p in ctx.hits.get("alcohol_heavy", ()) for p in alcohol)
+        habit = ctx.has("alcohol_habit")
+        tied = heavy and ctx.has("work_tie")
+        if tied or habit:
+            spans = alcohol + (ctx.spans("work_tie")[:1] if tied else [])
+            parts.append(
+                (Severity.MEDIUM, spans, why["self_alcohol_work"].format(cue=_cue(ctx, alcohol)))
+            )
+        else:
+            text = why["self_alcohol"].format(cue=_cue(ctx, alcohol))
+            parts.append((Severity.LOW, alcohol, text))
+    live = ctx.spans("live_location")
+    if live and not ctx.has("event_pro"):
+        parts.append((Severity.MEDIUM, live, why["self_location"].format(cue=_cue(ctx, live))))
+    home = ctx.spans("home_address")
+    if ctx.has("t_street") and any(ch.isdigit() for ch in ctx.text):
+        home += ctx.cased("house_address")
+    if home:
+        if ctx.has("home_address"):
+            home += ctx.cased("street")
+        parts.append((Severity.MEDIUM, home, why["self_home"].format(cue=_cue(ctx, home))))
+    own_child = ctx.spans("own_child")
+    if ctx.has("given_name") and "our " in ctx.lower:
+        for m in _OUR_NAME.finditer(ctx.text):
+            if m.group(1) in ctx.rules.given_names:
+                own_child.append(m.span())
+    if own_child:
+        where = ctx.spans("child_route")
+        if ctx.has("t_school"):
+            where += ctx.cased("school")
+        if where:
+            spans = own_child + where
+            parts.append((Severity.MEDIUM, spans, why["self_child"].format(cue=_cue(ctx, where))))
+    intimate = ctx.spans("intimate")
+    if intimate:
+        parts.append((Severity.LOW, intimate, why["self_intimate"].format(cue=_cue(ctx, intimate))))
+    if not parts:
+        return None
+    severity = Severity.highest([p[0] for p in parts])
+    if len(parts) >= 2 and severity is Severity.LOW:
+        severity = Severity.MEDIUM  # several small disclosures add up
+    spans = [s for p in parts for s in p[1]]
+    text = " ".join(p[2] for p in sorted(parts, key=lambda p: -p[0].rank))
+    return _finding(ctx, Category.SELF_DISCLOSURE, severity, spans, text)
+
+
+def _employer(ctx: _Ctx) -> Finding | None:
+    why = ctx.rules.why
+    internal = [p for p in ctx.spans("emp_internal") if not ctx.negated(p[0])]
+    neg = [p for p in ctx.spans("emp_neg") if not ctx.negated(p[0])]
+    refs = ctx.spans("emp_ref")
+    if refs and neg:
+        spans = refs + neg
+        text = why["employer"].format(cue=_cue(ctx, neg))
+        return _finding(ctx, Category.EMPLOYER_CRITICISM, Severity.MEDIUM, spans, text)
+    if internal:
+        text = why["employer_internal"].format(cue=_cue(ctx, internal))
+        return _finding(ctx, Category.EMPLOYER_CRITICISM, Severity.MEDIUM, internal, text)
+    workload = ctx.spans("workload")
+    if workload:
+        text = why["workload"].format(cue=_cue(ctx, workload))
+        return _finding(ctx, Category.EMPLOYER_CRITICISM, Severity.LOW, workload, text)
+    return None
+
+
+def _in_quotes(ctx: _Ctx, start: int, end: int) -> bool:
+    quotes = ctx.rules.window["meta_quote"].finditer(ctx.lower)
+    return any(m.start() <= start and end <= m.end() for m in quotes)
+
+
+def _derogatory(ctx: _Ctx) -> Finding | None:
+    meta = ctx.has("meta_language")
+    words = [
+        p
+        for p in ctx.spans("derogatory")
+        if not ctx.negated(p[0]) and not (meta and _in_quotes(ctx, *p))
+    ]
+    words += ctx.window("stereotype")
+    if not words:
+        return None
+    why = ctx.rules.why["derogatory"].format(cue=_cue(ctx, words))
+    return _finding(ctx, Category.DEROGATORY, Severity.HIGH, words, why)
+
+
+def _amplifiers(ctx: _Ctx, post: Post) -> list[str]:
+    texts = ctx.rules.amplifiers
+    out: list[str] = []
+    if post.audience is Audience.PUBLIC:
+        out.append(texts["public"])
+    if post.hashtags or "#" in ctx.text:
+        out.append(texts["hashtags"])
+    if post.mentions or "@" in ctx.text:
+        out.append(texts["mentions"])
+    if post.location:
+        out.append(texts["location"])
+    if post.media_count > 0:
+        out.append(texts["media"])
+    return out
+
+
+# --- public API -------------------------------------------------------------------------
+
+
+def check_post(post: Post) -> Result:
+    """Check one post; reposts are not the user's words and get no findings."""
+    if post.kind is PostKind.REPOST or not post.text.strip():
+        return Result(post=post, findings=[])
+    ctx = _Ctx(load_rules(), post.text)
+    findings: list[Finding] = []
+    names: list[Ident] = []
+    if ctx.has("care", "su_ref", "care_weak"):
+        names = _names(ctx, ctx.has("care", "su_ref"))
+        conf = _confidentiality(ctx, names)
+        if conf is not None:
+            findings.append(conf)
+    confidential = bool(findings)
+    for finding in (
+        _boundaries(ctx, post, names, confidential),
+        _self_disclosure(ctx),
+        _employer(ctx),
+        _derogatory(ctx),
+        _consent(ctx, post),
+    ):
+        if finding is not None:
+            findings.append(finding)
+    amplifiers = _amplifiers(ctx, post) if findings else []
+    return Result(post=post, findings=findings, amplifiers=amplifiers)
+
+
+def parse_platform(value: str | None) -> Platform | None:
+    """A platform name as typed by a user; ValueError names the allowed values."""
+    if value is None or value == "":
+        return None
+    try:
+        return Platform(value.strip().lower())
+    except ValueError:
+        allowed = ", ".join(p.value for p in Platform)
+        raise ValueError(f"unknown platform {value!r} (use one of: {allowed})") from None
+
+
+def parse_audience(value: str | None) -> Audience | None:
+    """An audience name as typed by a user; ValueError names the allowed values."""
+    if value is None or value == "":
+        return None
+    try:
+        return Audience(value.strip().lower().replace("-", "_"))
+    except ValueError:
+        allowed = ", ".join(a.value for a in Audience)
+        raise ValueError(f"unknown audience {value!r} (use one of: {allowed})") from None
+
+
+def check_text(text: str, platform: str | None = None, audience: str | None = None) -> Result:
+    """Check a draft. Raises ValueError for an unknown platform or audience name."""
+    post = Post(
+        id="draft",
+        text=text,
+        platform=parse_platform(platform),
+        audience=parse_audience(audience),
+    )
+    return check_post(post)

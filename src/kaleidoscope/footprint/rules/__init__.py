@@ -1,0 +1,158 @@
+"""The checker's rule data: lexicons, patterns and wording, loaded once per process.
+
+Everything the checker knows lives in the YAML files beside this module. This loader
+compiles them: every lexicon phrase goes into one Aho-Corasick automaton (one pass over a
+lowercased copy of the post finds all of them), every pattern into a compiled regex.
+"""
+
+from __future__ import annotations
+
+import re
+import threading
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any
+
+import ahocorasick  # type: ignore[import-not-found]
+import yaml
+
+
+class RulesError(ValueError):
+    """The bundled rule data is malformed (a packaging bug, not user input)."""
+
+
+@dataclass(frozen=True, slots=True)
+class Rules:
+    automaton: Any  # ahocorasick.Automaton: phrase -> (concepts, length, is_prefix, word_edges)
+    digit_scan: re.Pattern[str]  # every `digit_scan` pattern as one named alternative
+    cased_scan: re.Pattern[str]
+    expand_before: dict[str, re.Pattern[str]]
+    town_before: tuple[str, ...]
+    window: dict[str, re.Pattern[str]]
+    cased: dict[str, re.Pattern[str]]
+    initials_verbs: frozenset[str]
+    acronyms: frozenset[str]
+    big_places: frozenset[str]
+    not_places: frozenset[str]
+    org_suffixes: frozenset[str]
+    given_names: frozenset[str]
+    guidance: dict[str, list[str]]
+    labels: dict[str, str]
+    rewrite: dict[str, str]
+    why: dict[str, str]
+    amplifiers: dict[str, str]
+    concepts: frozenset[str]
+
+
+def _read(name: str) -> Any:
+    text = resources.files(__package__).joinpath(name).read_text("utf-8")
+    return yaml.safe_load(text)
+
+
+def _is_word_char(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _expand_combos(lexicon: dict[str, Any]) -> dict[str, list[str]]:
+    """The lexicon with its `combos` section spelled out as ordinary phrase lists."""
+    out: dict[str, list[str]] = {k: v for k, v in lexicon.items() if k != "combos"}
+    for concept, parts in (lexicon.get("combos") or {}).items():
+        try:
+            firsts, middles, seconds = parts["first"], parts["middle"], parts["second"]
+        except (KeyError, TypeError):
+            message = f"lexicon.yaml: combos.{concept} needs first, middle and second"
+            raise RulesError(message) from None
+        phrases = out.setdefault(concept, [])
+        for first in firsts:
+            for middle in middles:
+                for second in seconds:
+                    phrases.append(" ".join(w for w in (str(first), str(middle), str(second)) if w))
+    return out
+
+
+def _build_automaton(lexicon: dict[str, list[str]]) -> Any:
+    phrases: dict[str, set[str]] = {}
+    for concept, items in lexicon.items():
+        if not isinstance(items, list):
+            raise RulesError(f"lexicon.yaml: concept {concept!r} is not a list")
+        for item in items:
+            phrase = str(item).strip().lower()
+            if not phrase:
+                raise RulesError(f"lexicon.yaml: empty phrase in {concept!r}")
+            phrases.setdefault(phrase, set()).add(concept)
+    automaton = ahocorasick.Automaton()
+    for phrase, concepts in phrases.items():
+        prefix = phrase.endswith("*")
+        key = phrase[:-1] if prefix else phrase
+        # Check a boundary only where the phrase itself starts or ends with a word character.
+        edges = (_is_word_char(key[0]), _is_word_char(key[-1]) and not prefix)
+        existing = automaton.get(key, None)
+        if existing is not None:
+            # "scroung*" and "scroung" share a key: keep the union, prefer exact matching.
+            concepts = concepts | set(existing[0])
+            prefix = prefix and existing[2]
+        automaton.add_word(key, (tuple(sorted(concepts)), len(key), prefix, edges))
+    automaton.make_automaton()
+    return automaton
+
+
+def _compile(section: dict[str, str], flags: int, where: str) -> dict[str, re.Pattern[str]]:
+    compiled: dict[str, re.Pattern[str]] = {}
+    for name, pattern in section.items():
+        try:
+            compiled[name] = re.compile(pattern, flags | re.VERBOSE)
+        except re.error as exc:
+            raise RulesError(f"patterns.yaml: {where}.{name}: {exc}") from None
+    return compiled
+
+
+def _combine(section: dict[str, str], where: str) -> re.Pattern[str]:
+    _compile(section, 0, where)  # name the faulty pattern, if any
+    joined = "|".join(
+        f"(?:{pattern})" if name.startswith("_") else f"(?P<{name}>{pattern})"
+        for name, pattern in section.items()
+    )
+    return re.compile(joined, re.VERBOSE)
+
+
+def _load() -> Rules:
+    lexicon = _expand_combos(_read("lexicon.yaml"))
+    patterns = _read("patterns.yaml")
+    categories = _read("categories.yaml")
+    return Rules(
+        automaton=_build_automaton(lexicon),
+        digit_scan=_combine(patterns["digit_scan"], "digit_scan"),
+        cased_scan=_combine(patterns["cased_scan"], "cased_scan"),
+        expand_before=_compile(patterns["expand_before"], 0, "expand_before"),
+        town_before=tuple(" " + str(p) for p in patterns["town_before"]),
+        window=_compile(patterns["lower_window"], 0, "lower_window"),
+        cased=_compile(patterns["cased_match"], 0, "cased_match"),
+        initials_verbs=frozenset(str(w) for w in patterns["initials_verbs"]),
+        acronyms=frozenset(str(w) for w in patterns["acronyms"]),
+        big_places=frozenset(str(w) for w in patterns["big_places"]),
+        not_places=frozenset(str(w) for w in patterns["not_places"]),
+        org_suffixes=frozenset(str(w) for w in patterns["org_suffixes"]),
+        given_names=frozenset(str(w).capitalize() for w in lexicon["given_name"]),
+        guidance={str(k): [str(x) for x in v] for k, v in categories["guidance"].items()},
+        labels={str(k): str(v) for k, v in categories["identifier_labels"].items()},
+        rewrite={str(k): str(v) for k, v in categories["rewrite"].items()},
+        why={str(k): " ".join(str(v).split()) for k, v in categories["why"].items()},
+        amplifiers={str(k): str(v) for k, v in categories["amplifiers"].items()},
+        concepts=frozenset(lexicon),
+    )
+
+
+_LOCK = threading.Lock()
+_RULES: Rules | None = None
+
+
+def load_rules() -> Rules:
+    """The bundled rules, compiled once per process (safe to call from many threads)."""
+    global _RULES
+    rules = _RULES
+    if rules is None:
+        with _LOCK:
+            if _RULES is None:
+                _RULES = _load()
+            rules = _RULES
+    return rules
