@@ -86,3 +86,9 @@ def test_malformed_file_is_counted_and_others_still_read(tmp_path: Path) -> None
     posts, skipped = read(af.write_zip(tmp_path / "fb.zip", files))
     assert {p.text for p in posts} == {"good", "ok", "kept"}
     assert any("malformed JSON" in r and "line 1" in r for r in skipped)
+
+
+def test_photo_descriptions_are_added_to_the_post_text(tmp_path: Path) -> None:
+    entry = af.fb_post(TS, "Team day out", caption="Me and the kids from the unit")
+    posts, _ = read(af.write_zip(tmp_path / "fb.zip", af.facebook_files([[entry]])))
+    assert posts[0].text == "Team day out\n\nMe and the kids from the unit"

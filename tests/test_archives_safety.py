@@ -186,3 +186,19 @@ def test_large_entry_streams_in_bounded_memory(tmp_path: Path) -> None:
     assert count == 20_000
     assert size > 15 * 1024 * 1024  # one entry of 15+ MB ...
     assert peak < 8 * 1024 * 1024, peak  # ... never held whole
+
+
+def test_a_2_gb_file_is_refused_or_skipped_without_reading_it(tmp_path: Path) -> None:
+    huge = tmp_path / "huge.bin"
+    with huge.open("wb") as fh:  # sparse: costs no disk
+        fh.truncate(2 * 1024**3)
+    with pytest.raises(NotAnArchiveError):
+        open_archive(huge)
+    folder = af.write_folder(tmp_path / "export", x_files())
+    with (folder / "data" / "tweets-part1.js").open("wb") as fh:
+        fh.truncate(2 * 1024**3)
+    with open_archive(folder) as archive:
+        assert [p.id for p in archive.posts()] == ["1", "2"]
+        reason = archive.skips.reasons[0]
+        assert "max_entry_bytes" in reason.reason and reason.examples == ["data/tweets-part1.js"]
+        assert archive.bytes_done < 1024**2

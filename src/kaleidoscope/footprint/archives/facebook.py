@@ -63,8 +63,8 @@ def post_from_entry(raw: Any, *, source: str, index: int, kind: str = "post") ->
             url = as_str(as_dict(item.get("external_context")).get("url"))
             if url:
                 links.append(url)
-    if not text and captions:
-        text = "\n".join(captions)
+    if captions:  # photo descriptions are the person's words too
+        text = "\n\n".join([text, *captions]) if text else "\n".join(captions)
     if not text and location is None and not media:
         return None
     tags = [as_str(as_dict(t).get("name")) or as_str(t) for t in as_list(entry.get("tags"))]

@@ -28,13 +28,21 @@ class MalformedJsonError(ValueError):
 class TextChunks:
     """Bytes to text, chunk by chunk: BOM removed, UTF-16 recognised, bad UTF-8 replaced."""
 
-    def __init__(self, stream: BinaryIO) -> None:
+    def __init__(self, stream: BinaryIO, chunk: int = CHUNK) -> None:
         self._stream = stream
+        self._chunk = chunk
         self.replaced = False
         self._decoder: codecs.IncrementalDecoder | None = None
 
     def read(self) -> str:
-        data = self._stream.read(CHUNK)
+        """The next piece of text; "" only at the end of the stream."""
+        while True:
+            text, final = self._read_once()
+            if text or final:
+                return text
+
+    def _read_once(self) -> tuple[str, bool]:
+        data = self._stream.read(self._chunk)
         if self._decoder is None:
             encoding = "utf-8-sig"
             if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
@@ -43,11 +51,11 @@ class TextChunks:
         final = not data
         pending = self._decoder.getstate()[0]
         try:
-            return self._decoder.decode(data, final)
+            return self._decoder.decode(data, final), final
         except UnicodeDecodeError:
             self.replaced = True
             self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
-            return self._decoder.decode(pending + data, final)
+            return self._decoder.decode(pending + data, final), final
 
 
 class JsonArray:
@@ -57,8 +65,8 @@ class JsonArray:
     the top-level object. A top-level array is always accepted.
     """
 
-    def __init__(self, stream: BinaryIO, *, keys: tuple[str, ...] = ()) -> None:
-        self.text = TextChunks(stream)
+    def __init__(self, stream: BinaryIO, *, keys: tuple[str, ...] = (), chunk: int = CHUNK) -> None:
+        self.text = TextChunks(stream, chunk)
         self._keys = keys
         self._buf = ""
         self._pos = 0
