@@ -102,9 +102,12 @@ def tweet_record(t: Tweet, *, wrapper: bool = True) -> dict[str, Any]:
     if t.reply_to:
         tweet["in_reply_to_screen_name"] = t.reply_to
         tweet["in_reply_to_status_id_str"] = "1"
-    if t.media:
+    if t.media:  # X appends one t.co link for the attached media to the text
+        link = f"https://t.co/m{t.id}"
+        tweet["full_text"] += f" {link}"
         tweet["extended_entities"] = {"media": [
-            {"type": "photo", "media_url_https": f"https://pbs.twimg.com/media/{i}.jpg"}
+            {"type": "photo", "url": link,
+             "media_url_https": f"https://pbs.twimg.com/media/{i}.jpg"}
             for i in range(t.media)
         ]}
     return {"tweet": tweet} if wrapper else tweet

@@ -45,3 +45,15 @@ def test_comments_wrapped_in_an_object(tmp_path: Path) -> None:
         {"comments_media_comments": [af.ig_comment(TS, "wrapped é")]})
     posts = read(af.write_folder(tmp_path / "ig", files))
     assert [p.text for p in posts] == ["p", "wrapped é"]
+
+
+def test_stories_and_reels_captions(tmp_path: Path) -> None:
+    files = af.instagram_files([af.ig_post(TS, "p")])
+    files["your_instagram_activity/media/stories.json"] = af.meta_json({"ig_stories": [
+        {"uri": "media/stories/1.jpg", "creation_timestamp": TS, "title": "Story time 🎈"},
+        {"uri": "media/stories/2.jpg", "creation_timestamp": TS, "title": ""}]})
+    files["your_instagram_activity/media/reels.json"] = af.meta_json({"ig_reels_media": [
+        af.ig_post(TS, "Reel caption")]})
+    posts = read(af.write_zip(tmp_path / "ig.zip", files))
+    assert [p.text for p in posts] == ["p", "Reel caption", "Story time 🎈", ""]
+    assert posts[2].media_count == 1

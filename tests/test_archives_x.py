@@ -53,6 +53,7 @@ def test_2022_layout_in_every_container(tmp_path: Path, writer: object) -> None:
     assert reply.mentions == ["jo"]
     assert "https://example.org/guide" in reply.text and "t.co" not in reply.text
     assert by_id["104"].media_count == 2
+    assert by_id["104"].text == "Photo from the conference"  # media t.co link removed
     assert skips.total == 0  # type: ignore[attr-defined]
 
 

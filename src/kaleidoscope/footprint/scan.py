@@ -325,6 +325,7 @@ def run_archive_check(
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     err = Console(stderr=True, highlight=False)
+    fmt = "text" if fmt == "table" else fmt
     if fmt not in FORMATS:
         err.print(f"[red]error:[/red] unknown --format '{escape(fmt)}' (use {', '.join(FORMATS)})")
         return 2

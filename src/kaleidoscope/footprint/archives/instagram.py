@@ -20,13 +20,14 @@ from kaleidoscope.footprint.records import Platform, Post, PostKind
 PLATFORM = Platform.INSTAGRAM
 LABEL = "Instagram"
 _POSTS = (r"content/posts_\d+\.json", r"media/posts_\d+\.json")
+_STORIES = (r"(?:content|media)/stories\.json", r"(?:content|media)/reels\.json")
 _COMMENTS = (r"comments/post_comments_\d+\.json", r"comments/reels_comments\.json")
 _THREADS = (r"threads/threads_and_replies\.json",)
-MARKERS = (*_POSTS, *_COMMENTS, *_THREADS)
+MARKERS = (*_POSTS, *_COMMENTS, *_THREADS, *_STORIES)
 WANTED = MARKERS
 LOOKED_FOR = (
     "content/posts_N.json, media/posts_N.json, comments/post_comments_N.json, "
-    "threads/threads_and_replies.json"
+    "threads/threads_and_replies.json, content/stories.json, content/reels.json"
 )
 _TAG = re.compile(r"(?<!\w)#(\w+)")
 _MENTION = re.compile(r"(?<![\w.])@([\w.]+\w)")
@@ -63,9 +64,10 @@ def post_from_entry(raw: Any, *, source: str, platform: Platform = Platform.INST
     first = as_dict(media[0]) if media else {}
     text = as_str(entry.get("title")) or as_str(first.get("title"))
     timestamp = entry.get("creation_timestamp") or first.get("creation_timestamp")
-    if not text and not media:
+    count = len(media) or (1 if entry.get("uri") else 0)  # a story is itself one media item
+    if not text and not count:
         return None
-    return _post(text, timestamp, platform=platform, kind=PostKind.POST, media=len(media),
+    return _post(text, timestamp, platform=platform, kind=PostKind.POST, media=count,
                  source=source)
 
 
@@ -85,6 +87,13 @@ def read(ctx: ReadContext) -> Iterator[Post]:
             post = post_from_entry(record, source=name)
             if post is None:
                 ctx.skips.add("post without caption or media", f"{name} record {index + 1}")
+                continue
+            yield post
+    for name in ctx.find(*_STORIES):
+        for index, record in enumerate(ctx.records(name)):  # {"ig_stories": [...]} etc.
+            post = post_from_entry(record, source=name)
+            if post is None:
+                ctx.skips.add("story or reel without caption", f"{name} record {index + 1}")
                 continue
             yield post
     for name in ctx.find(*_COMMENTS):

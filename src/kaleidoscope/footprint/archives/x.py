@@ -135,15 +135,19 @@ def tweet_post(
         short, expanded = as_str(as_dict(url).get("url")), as_str(as_dict(url).get("expanded_url"))
         if short and expanded:
             text = text.replace(short, expanded)
+    media = as_list(as_dict(tweet.get("extended_entities")).get("media")) or as_list(
+        entities.get("media")
+    )
+    for item in media:  # the t.co link X appends for attached photos and videos
+        short = as_str(as_dict(item).get("url"))
+        if short and short in text:
+            text = text.replace(short, "").rstrip()
     if _RT.match(text):
         kind = PostKind.REPOST
     else:
         text = _full_text(text, created, notes)
         replied = tweet.get("in_reply_to_status_id_str") or tweet.get("in_reply_to_screen_name")
         kind = PostKind.REPLY if replied else PostKind.POST
-    media = as_list(as_dict(tweet.get("extended_entities")).get("media")) or as_list(
-        entities.get("media")
-    )
     tid = str(tweet_id)
     return Post(
         id=tid,
