@@ -121,6 +121,8 @@ class _Ctx:
         if self._digits is None:
             starts = [m.start() for m in _DIGIT_RUN.finditer(self.lower)]
             self._digits = self._anchored(self.rules.digit_scan, self.lower, starts)
+            if "age_person" in self._digits:
+                self._digits.setdefault("age", []).extend(self._digits["age_person"])
         return self._digits.get(name, [])
 
     def cased(self, name: str) -> list[Pos]:
@@ -286,6 +288,8 @@ def _names(ctx: _Ctx, strong: bool) -> list[Ident]:
         if nxt and nxt.group(1).lower() in rules.initials_verbs:
             out.append(("initials", s, e))
     public = ctx.has("public_cue")
+    # A first name alone counts only with some sign it is a person worked with.
+    evidence = ctx.has("su_ref", "person", "age_word", "event", "condition", "kin")
     su_names = (
         list(rules.cased["su_name"].finditer(text)) if ctx.has("care", "su_ref") else []
     )
@@ -297,7 +301,11 @@ def _names(ctx: _Ctx, strong: bool) -> list[Ident]:
         if not text[start].isupper():
             continue
         if start not in cued and (
-            not strong or public or _blocked(ctx, start) or _vocative(ctx, start, end)
+            not strong
+            or not evidence
+            or public
+            or _blocked(ctx, start)
+            or _vocative(ctx, start, end)
         ):
             continue
         if text[end : end + 20].startswith("' (not"):
@@ -469,8 +477,9 @@ def _consent(ctx: _Ctx, post: Post) -> Finding | None:
     if monitor and ctx.has("platform_word") and (strong or ctx.has("care_weak", "person")):
         why = ctx.rules.why["consent_monitor"].format(cue=_cue(ctx, monitor))
         return _finding(ctx, Category.CONSENT_PRIVACY, Severity.HIGH, monitor, why)
-    media = ctx.spans("media") + ctx.window("media_tag")
-    media = [p for p in media if not ctx.negated(p[0])]
+    tags = ctx.window("media_tag")
+    media = ctx.spans("media") if (tags or ctx.has("share_cue")) else []
+    media = [p for p in media + tags if not ctx.negated(p[0])]
     shared = (media or post.media_count > 0) and not ctx.has("consent_ok")
     if shared and (strong or ctx.low("age_person")):
         spans = media + ctx.spans("consent_missing")
@@ -513,9 +522,9 @@ def _self_disclosure(ctx: _Ctx) -> Finding | None:
     if alcohol:
         heavy = any(p in ctx.hits.get("alcohol_heavy", ()) for p in alcohol)
         habit = ctx.has("alcohol_habit")
-        tied = heavy and ctx.has("work_tie")
+        tied = heavy and ctx.has("work_tie", "care")
         if tied or habit:
-            spans = alcohol + (ctx.spans("work_tie")[:1] if tied else [])
+            spans = alcohol + (ctx.spans("work_tie", "care")[:1] if tied else [])
             parts.append(
                 (Severity.MEDIUM, spans, why["self_alcohol_work"].format(cue=_cue(ctx, alcohol)))
             )
@@ -562,6 +571,8 @@ def _employer(ctx: _Ctx) -> Finding | None:
     internal = [p for p in ctx.spans("emp_internal") if not ctx.negated(p[0])]
     neg = [p for p in ctx.spans("emp_neg") if not ctx.negated(p[0])]
     refs = ctx.spans("emp_ref")
+    if refs:
+        neg += _derogatory_words(ctx)  # demeaning words about colleagues are criticism too
     if refs and neg:
         spans = refs + neg
         text = why["employer"].format(cue=_cue(ctx, neg))
@@ -581,14 +592,23 @@ def _in_quotes(ctx: _Ctx, start: int, end: int) -> bool:
     return any(m.start() <= start and end <= m.end() for m in quotes)
 
 
-def _derogatory(ctx: _Ctx) -> Finding | None:
+def _derogatory_words(ctx: _Ctx) -> list[Pos]:
+    if not ctx.has("derogatory", "t_why"):
+        return []
     meta = ctx.has("meta_language")
+    self_insult = ctx.rules.window["self_insult"]
     words = [
         p
         for p in ctx.spans("derogatory")
-        if not ctx.negated(p[0]) and not (meta and _in_quotes(ctx, *p))
+        if not ctx.negated(p[0])
+        and not (meta and _in_quotes(ctx, *p))
+        and not self_insult.search(ctx.sentence_before(p[0], 30))
     ]
-    words += ctx.window("stereotype")
+    return words + ctx.window("stereotype")
+
+
+def _derogatory(ctx: _Ctx) -> Finding | None:
+    words = _derogatory_words(ctx)
     if not words:
         return None
     why = ctx.rules.why["derogatory"].format(cue=_cue(ctx, words))
