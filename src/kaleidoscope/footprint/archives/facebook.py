@@ -48,7 +48,6 @@ def post_from_entry(raw: Any, *, source: str, index: int, kind: str = "post") ->
     captions: list[str] = []
     location: str | None = None
     media = 0
-    links: list[str] = []
     for attachment in as_list(entry.get("attachments")):
         for item in as_list(as_dict(attachment).get("data")):
             item = as_dict(item)
@@ -60,9 +59,6 @@ def post_from_entry(raw: Any, *, source: str, index: int, kind: str = "post") ->
             if "place" in item:
                 place = as_dict(item["place"])
                 location = as_str(place.get("name")) or as_str(place.get("address")) or None
-            url = as_str(as_dict(item.get("external_context")).get("url"))
-            if url:
-                links.append(url)
     if captions:  # photo descriptions are the person's words too
         text = "\n\n".join([text, *captions]) if text else "\n".join(captions)
     if not text and location is None and not media:
@@ -74,7 +70,6 @@ def post_from_entry(raw: Any, *, source: str, index: int, kind: str = "post") ->
         platform=Platform.FACEBOOK,
         kind=PostKind.POST,
         created_at=from_unix(entry.get("timestamp")),
-        url=links[0] if links else None,
         hashtags=re.findall(r"(?<!\w)#(\w+)", text),
         mentions=[t for t in tags if t],
         media_count=media,
