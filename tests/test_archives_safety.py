@@ -202,3 +202,23 @@ def test_a_2_gb_file_is_refused_or_skipped_without_reading_it(tmp_path: Path) ->
         reason = archive.skips.reasons[0]
         assert "max_entry_bytes" in reason.reason and reason.examples == ["data/tweets-part1.js"]
         assert archive.bytes_done < 1024**2
+
+
+def test_a_damaged_entry_is_skipped_with_a_reason(tmp_path: Path) -> None:
+    files = x_files()
+    files["data/tweets-part1.js"] = af.x_js(
+        "tweets", [af.tweet_record(af.Tweet(str(10 + i), f"tweet {i} " * 20, T0))
+                   for i in range(200)], 1)
+    path = tmp_path / "x.zip"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_STORED) as zf:
+        for name, data in files.items():
+            zf.writestr(name, data)
+    raw = bytearray(path.read_bytes())
+    where = raw.index(b"tweet 150 ")
+    raw[where:where + 5] = b"XXXXX"  # same length: the zip still opens, the CRC fails
+    path.write_bytes(bytes(raw))
+    with open_archive(path) as archive:
+        ids = {p.id for p in archive.posts()}
+        reasons = [r.reason for r in archive.skips.reasons]
+    assert {"1", "2"} <= ids
+    assert any("damaged entry" in r for r in reasons), reasons
