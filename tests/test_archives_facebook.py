@@ -92,3 +92,24 @@ def test_photo_descriptions_are_added_to_the_post_text(tmp_path: Path) -> None:
     entry = af.fb_post(TS, "Team day out", caption="Me and the kids from the unit")
     posts, _ = read(af.write_zip(tmp_path / "fb.zip", af.facebook_files([[entry]])))
     assert posts[0].text == "Team day out\n\nMe and the kids from the unit"
+
+
+def test_album_photo_descriptions(tmp_path: Path) -> None:
+    files = af.facebook_files([[af.fb_post(TS, "wall")]])
+    files["your_facebook_activity/posts/album/0.json"] = af.meta_json({
+        "name": "Work do", "photos": [
+            {"uri": "a.jpg", "creation_timestamp": TS + 9, "description": "Christmas do 🎄"},
+            {"uri": "b.jpg", "creation_timestamp": TS + 10}],
+        "cover_photo": {"uri": "a.jpg"}})
+    posts, _ = read(af.write_targz(tmp_path / "fb.tar.gz", files))
+    assert [p.text for p in posts] == ["wall", "Christmas do 🎄"]
+    assert posts[1].media_count == 1
+
+
+def test_html_format_export_gets_a_specific_message(tmp_path: Path) -> None:
+    from kaleidoscope.footprint.archives import UnknownPlatformError
+
+    files = {"your_facebook_activity/posts/your_posts__check_ins__photos_and_videos_1.html":
+             b"<html></html>"}
+    with pytest.raises(UnknownPlatformError, match="choose the JSON format"):
+        open_archive(af.write_zip(tmp_path / "fb.zip", files))

@@ -63,6 +63,14 @@ def detect_platform(names: list[str]) -> ModuleType:
         if score and (best is None or score > best[0]):
             best = (score, reader)
     if best is None:
+        html = suffix_matcher([r"your_posts__check_ins__photos_and_videos_\d+\.html",
+                               r"your_posts_\d+\.html", r"posts_\d+\.html",
+                               r"comments\.html"])
+        if any(html(n) for n in names):
+            raise UnknownPlatformError(
+                "this looks like a Facebook or Instagram export in HTML format, which cannot "
+                "be read; download your information again and choose the JSON format"
+            )
         looked = "; ".join(f"{r.LABEL}: {r.LOOKED_FOR}" for r in READERS)
         raise UnknownPlatformError(
             f"could not tell which platform this export comes from ({len(names)} files, "

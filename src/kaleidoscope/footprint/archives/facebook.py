@@ -26,8 +26,9 @@ _POSTS = (
 _COMMENTS = (r"comments_and_reactions/comments\.json", r"comments/comments\.json")
 _GROUP_POSTS = (r"groups/group_posts_and_comments\.json", r"groups/your_posts_in_groups\.json")
 _GROUP_COMMENTS = (r"groups/your_comments_in_groups\.json",)
+_ALBUMS = (r"posts/album/\d+\.json",)
 MARKERS = (*_POSTS, *_COMMENTS, *_GROUP_POSTS, *_GROUP_COMMENTS)
-WANTED = MARKERS
+WANTED = (*MARKERS, *_ALBUMS)
 LOOKED_FOR = (
     "posts/your_posts__check_ins__photos_and_videos_N.json, posts/your_posts_N.json, "
     "comments_and_reactions/comments.json, comments/comments.json, "
@@ -105,6 +106,21 @@ def read(ctx: ReadContext) -> Iterator[Post]:
                               "life event or reaction)", f"{name} record {index + 1}")
                 continue
             yield post
+    for name in ctx.find(*_ALBUMS):
+        for index, record in enumerate(ctx.records(name, keys=("photos",))):
+            photo = repair_tree(as_dict(record))
+            text = as_str(photo.get("description"))
+            if not text:
+                continue  # a photo without a description: nothing written
+            yield Post(
+                id=_post_id("photo", photo, index, text),
+                text=text,
+                platform=Platform.FACEBOOK,
+                created_at=from_unix(photo.get("creation_timestamp")),
+                hashtags=re.findall(r"(?<!\w)#(\w+)", text),
+                media_count=1,
+                source=name,
+            )
     for name in ctx.find(*_GROUP_POSTS):
         for index, record in enumerate(ctx.records(name, keys=("group_posts_v2",))):
             post = post_from_entry(record, source=name, index=index, kind="group")
