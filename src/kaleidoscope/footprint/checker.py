@@ -477,11 +477,15 @@ def _consent(ctx: _Ctx, post: Post) -> Finding | None:
     if monitor and ctx.has("platform_word") and (strong or ctx.has("care_weak", "person")):
         why = ctx.rules.why["consent_monitor"].format(cue=_cue(ctx, monitor))
         return _finding(ctx, Category.CONSENT_PRIVACY, Severity.HIGH, monitor, why)
+    covert = [p for p in ctx.spans("covert") if not ctx.negated(p[0])]
+    if covert and (strong or ctx.has("care_weak", "person")):
+        why = ctx.rules.why["consent_media"].format(cue=_cue(ctx, covert))
+        return _finding(ctx, Category.CONSENT_PRIVACY, Severity.HIGH, covert, why)
     tags = ctx.window("media_tag")
     media = ctx.spans("media") if (tags or ctx.has("share_cue")) else []
     media = [p for p in media + tags if not ctx.negated(p[0])]
     shared = (media or post.media_count > 0) and not ctx.has("consent_ok")
-    if shared and (strong or ctx.low("age_person")):
+    if shared and (strong or ctx.has("document") or ctx.low("age_person")):
         spans = media + ctx.spans("consent_missing")
         if not spans:  # media attached in the metadata only
             spans = ctx.spans("care", "su_ref")[:1]
@@ -495,7 +499,7 @@ def _boundaries(
     ctx: _Ctx, post: Post, names: list[Ident], confidential: bool
 ) -> Finding | None:
     cues = [p for p in ctx.spans("boundary") if not ctx.negated(p[0])]
-    if not cues or not ctx.has("su_ref"):
+    if not cues or not (ctx.has("su_ref") or confidential):
         return None
     su = ctx.spans("su_ref")
     greeting = re.match(r"\s*(?:hi|hiya|hey|dear)\s+(?:mr|mrs|ms|miss\s)?\s*[A-Z]", ctx.text, re.I)
