@@ -330,17 +330,21 @@ def run_archive_check(
         err.print(f"[red]error:[/red] unknown --format '{escape(fmt)}' (use {', '.join(FORMATS)})")
         return 2
     try:
-        with Progress(
-            TextColumn("{task.description}"), BarColumn(), TextColumn("{task.percentage:>3.0f}%"),
-            TimeElapsedColumn(), console=err, transient=True,
-        ) as bar:
-            task = bar.add_task("reading", total=None)
+        if not err.is_terminal:  # a log or a pipe: no bar to draw
+            summary = scan_archive(Path(path))
+        else:
+            with Progress(
+                TextColumn("{task.description}"), BarColumn(),
+                TextColumn("{task.percentage:>3.0f}%"), TimeElapsedColumn(),
+                console=err, transient=True,
+            ) as bar:
+                task = bar.add_task("reading", total=None)
 
-            def on_progress(p: ScanProgress) -> None:
-                bar.update(task, completed=p.bytes_done, total=p.bytes_total or None,
-                           description=f"{p.posts} posts")
+                def on_progress(p: ScanProgress) -> None:
+                    bar.update(task, completed=p.bytes_done, total=p.bytes_total or None,
+                               description=f"{p.posts} posts")
 
-            summary = scan_archive(Path(path), progress=on_progress)
+                summary = scan_archive(Path(path), progress=on_progress)
     except ArchiveError as exc:
         err.print(f"[red]error:[/red] {escape(str(exc))}", soft_wrap=True)
         return 2
