@@ -151,7 +151,12 @@ def play(
 def _register_optional() -> None:
     import importlib
 
-    for module in ("kaleidoscope.footprint.cli", "kaleidoscope.web.cli", "kaleidoscope.twine.cli"):
+    for module in (
+        "kaleidoscope.footprint.cli",
+        "kaleidoscope.web.cli",
+        "kaleidoscope.twine.cli",
+        "kaleidoscope.exposure.cli",
+    ):
         try:
             mod = importlib.import_module(module)
         except ModuleNotFoundError as exc:
