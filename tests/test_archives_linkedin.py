@@ -56,3 +56,17 @@ def test_windows_1252_file_is_read(tmp_path: Path) -> None:
     posts, skipped = read(af.write_folder(tmp_path / "li", files))
     assert posts[0].text == "Café meeting – great"
     assert "file is not UTF-8: read as Windows-1252" in skipped
+
+
+def test_bad_bytes_late_in_the_file_switch_encoding_without_repeating_rows(
+    tmp_path: Path,
+) -> None:
+    rows = "".join(f"2023-04-01 09:00:00,https://l/{d},Post {d},,,PUBLIC\n"
+                   for d in range(1, 401))  # well past the first decoded chunk
+    text = ("Date,ShareLink,ShareCommentary,SharedUrl,MediaUrl,Visibility\n" + rows
+            + "2023-05-01 09:00:00,https://l/x,bad,row\n"
+            + "2023-05-02 09:00:00,https://l/y,Caf\u00e9 late,,,PUBLIC\n")
+    raw = text.encode("cp1252")  # only the last row has a non-ASCII byte
+    posts, skipped = read(af.write_zip(tmp_path / "li.zip", {"Shares.csv": raw}))
+    assert [p.text for p in posts] == [f"Post {d}" for d in range(1, 401)] + ["Café late"]
+    assert skipped["malformed CSV row: 4 fields where the header has 6"] == 1

@@ -149,3 +149,11 @@ def test_bad_records_are_counted_with_reasons(tmp_path: Path) -> None:
     reasons = {r.reason: r.count for r in skips.reasons}  # type: ignore[attr-defined]
     assert reasons["tweet without id or text"] == 1
     assert any(r.startswith("malformed JSON") for r in reasons)
+
+
+def test_community_tweets_are_own_posts(tmp_path: Path) -> None:
+    files = af.x_files(tweets()[:1])
+    files["data/community-tweet.js"] = af.x_js(
+        "community_tweet", [af.tweet_record(af.Tweet("555", "in a community", T0))])
+    posts, _ = read(af.write_zip(tmp_path / "x.zip", files))
+    assert {p.id for p in posts} == {"101", "555"}

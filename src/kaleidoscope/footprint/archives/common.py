@@ -166,12 +166,10 @@ class ReadContext:
         self, name: str, *, escapechar: str | None = None
     ) -> Iterator[tuple[int, dict[str, str]]]:
         """(line, row) with lower-cased header names; UTF-8 (BOM or not), else Windows-1252."""
-        done = 0
+        progress = [0]  # last line handled: a second pass resumes after it
         for encoding in ("utf-8-sig", "cp1252"):
             try:
-                for line, row in self._csv_pass(name, encoding, escapechar, done):
-                    done += 1
-                    yield line, row
+                yield from self._csv_pass(name, encoding, escapechar, progress)
                 return
             except UnicodeDecodeError:
                 self.skips.add("file is not UTF-8: read as Windows-1252", name, 0)
@@ -180,29 +178,30 @@ class ReadContext:
                 return
 
     def _csv_pass(
-        self, name: str, encoding: str, escapechar: str | None, skip: int
+        self, name: str, encoding: str, escapechar: str | None, progress: list[int]
     ) -> Iterator[tuple[int, dict[str, str]]]:
+        resume = progress[0]
         with self.container.open(name) as stream:
             text = io.TextIOWrapper(stream, encoding=encoding, errors="strict", newline="")
             reader = csv.reader(text, escapechar=escapechar, doublequote=True, strict=False)
             header: list[str] | None = None
-            index = 0
             while True:
                 try:
                     row = next(reader)
                 except StopIteration:
                     return
                 except csv.Error as exc:
-                    self.skips.add(f"malformed CSV row ({exc})", f"{name} line {reader.line_num}")
+                    if reader.line_num > resume:
+                        progress[0] = reader.line_num
+                        self.skips.add(f"malformed CSV row ({exc})",
+                                       f"{name} line {reader.line_num}")
                     continue
                 if header is None:
                     header = [h.strip().lstrip("\ufeff").lower() for h in row]
                     continue
-                if not any(cell.strip() for cell in row):
+                if reader.line_num <= resume or not any(cell.strip() for cell in row):
                     continue
-                index += 1
-                if index <= skip:
-                    continue
+                progress[0] = reader.line_num
                 if len(row) != len(header):
                     self.skips.add(
                         f"malformed CSV row: {len(row)} fields where the header has "

@@ -19,11 +19,13 @@ from kaleidoscope.footprint.records import Audience, Platform, Post, PostKind
 
 PLATFORM = Platform.X
 LABEL = "X (Twitter)"
-_TWEETS = (r"tweets?\.js", r"tweets?-part\d+\.js")
+_TWEETS = (r"tweets?\.js", r"tweets?-part\d+\.js", r"community-tweets?(?:-part\d+)?\.js")
 _DELETED = (r"deleted-tweets?\.js", r"deleted-tweets?-part\d+\.js")
 MARKERS = (*_TWEETS, r"tweets\.csv", *_DELETED)
 WANTED = (*MARKERS, r"note-tweet\.js", r"note-tweet-part\d+\.js", r"manifest\.js", r"account\.js")
-LOOKED_FOR = "tweets.js, tweet.js, tweets-partN.js, deleted-tweets.js or tweets.csv"
+LOOKED_FOR = (
+    "tweets.js, tweet.js, tweets-partN.js, community-tweet.js, deleted-tweets.js or tweets.csv"
+)
 
 _MONTHS = {m: i for i, m in enumerate(
     ("jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"), 1)}
