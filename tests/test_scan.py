@@ -132,3 +132,30 @@ def test_render_report_html_without_findings(tmp_path: Path) -> None:
     summary = scan_archive(x_archive(tmp_path, risky=False))
     page = render_report_html(summary)
     assert "No findings" in page and "<svg" not in page
+
+
+def test_fail_on_none_never_fails(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert run(x_archive(tmp_path), "jsonl", capsys, fail_on=Severity.NONE)[0] == 0
+    assert run(x_archive(tmp_path), "jsonl", capsys, fail_on=Severity.LOW)[0] == 1
+
+
+def test_the_kaleidoscope_check_command_on_an_archive(tmp_path: Path) -> None:
+    import subprocess
+    import sys
+
+    path = x_archive(tmp_path)
+    report = tmp_path / "r.html"
+    done = subprocess.run(
+        [sys.executable, "-m", "kaleidoscope.cli", "check", str(path), "--format", "jsonl",
+         "--report", str(report)],
+        capture_output=True, text=True, timeout=120,
+    )
+    assert done.returncode == 1, done.stderr
+    assert [json.loads(line)["id"] for line in done.stdout.splitlines()] == ["4"]
+    assert report.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    bad = tmp_path / "broken.zip"
+    bad.write_bytes(path.read_bytes()[:300])
+    done = subprocess.run([sys.executable, "-m", "kaleidoscope.cli", "check", str(bad)],
+                          capture_output=True, text=True, timeout=120)
+    assert done.returncode == 2 and "truncated" in done.stderr
+    assert "Traceback" not in done.stderr

@@ -321,7 +321,10 @@ def run_archive_check(
     fail_on: Severity = Severity.HIGH,
     console: Console,
 ) -> int:
-    """Check an archive from the command line; 0 clean, 1 findings at/above fail_on, 2 bad."""
+    """Check an archive from the command line; 0 clean, 1 findings at/above fail_on, 2 bad.
+
+    ``fail_on=Severity.NONE`` never fails (as for drafts).
+    """
     from rich.progress import BarColumn, Progress, TextColumn, TimeElapsedColumn
 
     err = Console(stderr=True, highlight=False)
@@ -377,4 +380,7 @@ def run_archive_check(
         sys.stdout.flush()
     if report is not None:
         err.print(f"HTML report written to {escape(str(report))}")
+    # like the draft check: "--fail-on none" never fails
+    if fail_on is Severity.NONE:
+        return 0
     return 1 if summary.findings_at_or_above(fail_on) else 0
