@@ -45,10 +45,12 @@ _AGE_AFTER = re.compile(r",\s?\d{1,2}\b")
 _OUR_NAME = re.compile(r"\b[Oo]ur\s([A-Z][a-z]+)")
 _NEXT_WORD = re.compile(r"\s+([A-Za-z']+)")
 _SURNAME = re.compile(r"\s([A-Z](?:[a-z][\w'’-]*)?)\b(?!['’]s\b)")
+_SENTENCE_START = re.compile(r"(?<=[.!?]\s)[a-z]")
 _CLEAN_SPACES = re.compile(r"[ \t]{2,}")
 _CLEAN_PUNCT = re.compile(r"\s+([,.;:!?)])")
 _CLEAN_COMMAS = re.compile(r",(?:\s*,)+")
 _DOUBLE_ARTICLE = re.compile(r"\b(?:the|a|an)\s+(the|a|an)\b", re.IGNORECASE)
+_OWNER_ARTICLE = re.compile(r"\b(her|his|their|my|our|your|its)\s+(?:a|an)\s", re.IGNORECASE)
 _ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the|my|our|this)\s$", re.IGNORECASE)
 
 
@@ -407,6 +409,8 @@ def _rewrite(ctx: _Ctx, idents: list[Ident]) -> str:
                     start -= len(art.group(0))
             else:
                 new = rules.rewrite["age"]
+        elif kind == "place" and ctx.lower[max(0, start - 3) : start] == "on ":
+            new = rules.rewrite["street"]
         else:
             found = rules.rewrite.get(kind)
             if found is None:
@@ -422,9 +426,11 @@ def _rewrite(ctx: _Ctx, idents: list[Ident]) -> str:
     pieces.append(ctx.text[last:])
     out = "".join(pieces)
     out = _DOUBLE_ARTICLE.sub(r"\1", out)
+    out = _OWNER_ARTICLE.sub(r"\1 ", out)
     out = _CLEAN_COMMAS.sub(",", out)
     out = _CLEAN_PUNCT.sub(r"\1", out)
     out = _CLEAN_SPACES.sub(" ", out).strip()
+    out = _SENTENCE_START.sub(lambda m: m.group(0).upper(), out)
     return out[:1].upper() + out[1:] if out and ctx.text[:1].isupper() else out
 
 
