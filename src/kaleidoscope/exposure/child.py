@@ -138,9 +138,10 @@ class Questionnaire(BaseModel):
     closing: list[str]
     notice: str
     headings: dict[str, str]
+    prompts: dict[str, str]
     level_labels: dict[Level, str]
     level_summaries: dict[Level, str]
-    unanswered_reason: str
+    unknowns_note: str
     unknowns_raise_level: str
     levels: LevelRules
     questions: list[Question] = Field(min_length=1)
@@ -269,6 +270,8 @@ class ChildReport(BaseModel):
     level_summary: str
     score: int
     reasons: list[str]
+    unknowns: list[str]
+    unknowns_note: str
     routes: list[RouteOut]
     changes: list[ChangeOut]
     platforms: list[PlatformNote]
@@ -318,6 +321,7 @@ def assess(
             unanswered.append(_tidy(question.text))
 
     weighted: list[tuple[int, int, str]] = []
+    unknowns: list[str] = []
     score = 0
     for order, question in enumerate(q.questions):
         for value in full[question.id]:
@@ -325,10 +329,11 @@ def assess(
             assert option is not None  # parse_answers checked every value
             score += option.weight
             if option.weight and option.reason:
-                weighted.append((-option.weight, order, _tidy(option.reason)))
+                if value == NOT_SURE:
+                    unknowns.append(_tidy(option.reason))
+                else:
+                    weighted.append((-option.weight, order, _tidy(option.reason)))
     reasons = [reason for _, _, reason in sorted(weighted)]
-    if any(NOT_SURE in values for values in full.values()):
-        reasons.append(_tidy(q.unanswered_reason))
 
     level = _level(score, full, q)
     summary = _tidy(q.level_summaries[level])
@@ -376,6 +381,8 @@ def assess(
         level_summary=summary,
         score=score,
         reasons=reasons,
+        unknowns=unknowns,
+        unknowns_note=_tidy(q.unknowns_note),
         routes=routes,
         changes=changes,
         platforms=notes,
@@ -395,6 +402,9 @@ def report_markdown(report: ChildReport, questionnaire: Questionnaire | None = N
     lines += [f"## {h['level'].format(level=report.level_label)}", "", report.level_summary, ""]
     if report.reasons:
         lines += [f"## {h['reasons']}", ""] + [f"- {r}" for r in report.reasons] + [""]
+    if report.unknowns:
+        lines += [f"## {h['unknowns']}", "", report.unknowns_note, ""]
+        lines += [f"- {u}" for u in report.unknowns] + [""]
     if report.routes:
         lines += [f"## {h['routes']}", ""]
         lines += [f"- **{r.title}.** {r.how}" for r in report.routes] + [""]
@@ -413,8 +423,6 @@ def report_markdown(report: ChildReport, questionnaire: Questionnaire | None = N
             lines.append(f"- *{h['under_18']}:* {note.under_18}")
             cites = "; ".join(s.citation for s in note.sources)
             lines += [f"- *{h['source']}:* {cites}", ""]
-    if report.unanswered:
-        lines += [f"## {h['unanswered']}", ""] + [f"- {u}" for u in report.unanswered] + [""]
     lines += [f"## {h['closing']}", ""] + [p + "\n" for p in report.closing]
     lines += [f"*{report.notice}*", ""]
     return "\n".join(lines)

@@ -242,25 +242,36 @@ def _read_answers(path: Path) -> object:
         raise _fail(f"{display}:{exc.lineno}:{exc.colno}: not valid JSON: {exc.msg}") from None
 
 
+def _ask_print(text: str, style: str | None = None) -> None:
+    err.print(text, markup=False, style=style, soft_wrap=False)
+
+
 def _ask(questionnaire: Any) -> dict[str, Any]:
-    """Ask each question in the terminal; blank answers count as "not sure"."""
+    """Ask each question in the terminal; blank answers count as "not sure".
+
+    Questions go to standard error, so ``--format markdown > report.md`` keeps only the
+    report on standard output.
+    """
     from kaleidoscope.exposure.child import NOT_SURE, Kind
 
     answers: dict[str, Any] = {}
     for number, question in enumerate(questionnaire.questions, 1):
-        out.print()
-        _print(f"{number}. {' '.join(question.text.split())}", style="bold")
+        err.print()
+        _ask_print(f"{number}. {' '.join(question.text.split())}", style="bold")
         if question.help:
-            _print(f"   {question.help}", style="dim")
+            _ask_print(f"   {question.help}", style="dim")
         for index, option in enumerate(question.options, 1):
-            _print(f"   {index}) {option.label}")
+            _ask_print(f"   {index}) {option.label}")
         several = question.kind is Kind.MULTI
-        hint = "numbers separated by commas" if several else "a number"
+        prompt = questionnaire.prompts["answer_many" if several else "answer_one"]
+        again = questionnaire.prompts["again_many" if several else "again_one"]
         while True:
-            try:
-                reply = input(f"   Your answer ({hint}; blank = not sure): ").strip()
-            except EOFError:
-                raise _fail("the answers ran out before the last question") from None
+            sys.stderr.write("   " + prompt)
+            sys.stderr.flush()
+            line = sys.stdin.readline()
+            if not line:
+                raise _fail(questionnaire.prompts["ran_out"])
+            reply = line.strip()
             if not reply:
                 answers[question.id] = [NOT_SURE] if several else NOT_SURE
                 break
@@ -271,7 +282,7 @@ def _ask(questionnaire: Any) -> dict[str, Any]:
                 values = [question.options[int(p) - 1].value for p in parts]
                 answers[question.id] = values if several else values[0]
                 break
-            _print(f"   Please give {hint} from the list.", style="yellow")
+            _ask_print("   " + again, style="yellow")
     return answers
 
 
@@ -305,9 +316,9 @@ def see_child(
         _write_json(answers_template(questionnaire))
         return
     if answers_file is None:
-        _print(questionnaire.title, style="bold")
+        _ask_print(questionnaire.title, style="bold")
         for paragraph in questionnaire.intro:
-            _print(" ".join(paragraph.split()))
+            _ask_print(" ".join(paragraph.split()))
         raw: object = _ask(questionnaire)
         display = "your answers"
     else:
@@ -347,7 +358,7 @@ def see_questions(
         ])
         return
     for q in questionnaire.questions:
-        kind = "one or more" if q.kind.value == "multi" else "one"
+        kind = questionnaire.prompts["kind_many" if q.kind.value == "multi" else "kind_one"]
         _print(f"{q.id} ({kind}): {' '.join(q.text.split())}", style="bold")
         _print("   " + ", ".join(f"{o.value} = {o.label}" for o in q.options))
 
