@@ -484,7 +484,7 @@ def _consent(ctx: _Ctx, post: Post) -> Finding | None:
         why = ctx.rules.why["consent_monitor"].format(cue=_cue(ctx, monitor))
         return _finding(ctx, Category.CONSENT_PRIVACY, Severity.HIGH, monitor, why)
     covert = [p for p in ctx.spans("covert") if not ctx.negated(p[0])]
-    if covert and (strong or ctx.has("care_weak", "person")):
+    if covert and (strong or ctx.has("care_weak", "person", "kin")):
         why = ctx.rules.why["consent_media"].format(cue=_cue(ctx, covert))
         return _finding(ctx, Category.CONSENT_PRIVACY, Severity.HIGH, covert, why)
     tags = ctx.window("media_tag")
