@@ -6,6 +6,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kaleidoscope.scenarios.dump import dump_data
 from kaleidoscope.scenarios.library import bundled_library
@@ -127,3 +129,65 @@ def test_unreadable_layout_lines_are_warned_about() -> None:
         "x.yaml:2:1: T160 Twine layout line is not readable "
         "(Expecting property name enclosed in double quotes: line 1 column 2 (char 1)); ignored"
     ]
+
+
+_text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60)
+_ids = st.from_regex(r"[a-z0-9][a-z0-9_\-]{0,12}", fullmatch=True)
+
+
+@st.composite
+def _scenarios(draw: st.DrawFn) -> Scenario:
+    names = draw(st.lists(_ids, min_size=4, max_size=4, unique=True))
+    start, ask, good, bad = names
+    return Scenario.model_validate(
+        {
+            "id": draw(_ids),
+            "title": draw(_text),
+            "summary": draw(_text),
+            "themes": draw(st.lists(_text, min_size=1, max_size=2)),
+            "minutes": 3,
+            "audience": ["students"],
+            "cast": [{"id": "pat", "name": draw(_text), "role": draw(_text)}],
+            "start": start,
+            "nodes": {
+                start: {"type": "passage", "speaker": "pat", "text": draw(_text), "next": ask},
+                ask: {
+                    "type": "decision",
+                    "text": draw(_text),
+                    "discussion": draw(st.none() | _text),
+                    "choices": [
+                        {
+                            "id": "one",
+                            "text": draw(_text),
+                            "target": good,
+                            "consequence": draw(_text),
+                            "effects": {"privacy": 2},
+                            "guidance": ["BASW-2012"],
+                        },
+                        {
+                            "id": "two",
+                            "text": draw(_text),
+                            "target": bad,
+                            "consequence": draw(_text),
+                            "discussion": draw(_text),
+                        },
+                    ],
+                },
+                good: {
+                    "type": "ending",
+                    "kind": "successful",
+                    "title": draw(_text),
+                    "text": draw(st.none() | st.just("") | _text),
+                    "debrief": draw(_text),
+                },
+                bad: {"type": "ending", "kind": "unsuccessful", "title": draw(_text)},
+            },
+        }
+    )
+
+
+@settings(max_examples=150, deadline=None)
+@given(scenario=_scenarios(), form=st.sampled_from(["twee", "html"]))
+def test_any_scenario_text_survives_export_and_import(scenario: Scenario, form: str) -> None:
+    imported = story_to_scenario(_through(scenario_to_story(scenario), form), "rt")
+    assert Scenario.model_validate(imported.data) == scenario

@@ -9,6 +9,7 @@ instead, so what is written always loads as the same data.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Mapping
 from functools import cache
 from typing import Any
@@ -41,6 +42,9 @@ SCENARIO_KEYS = (
 NODE_KEYS = ("type", "kind", "speaker", "title", "text", "discussion", "next", "choices", "debrief")
 CHOICE_KEYS = ("id", "text", "target", "consequence", "effects", "guidance", "discussion")
 CAST_KEYS = ("id", "name", "role")
+# Line breaks other than LF, controls and BOMs: PyYAML's plain and single-quoted styles
+# can mangle these, so strings holding them are always written double-quoted (escaped).
+_AWKWARD = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\u2028\u2029\ufeff\ufffe\uffff]")
 _FLOW_KEYS = frozenset({"themes", "audience", "effects", "guidance"})
 
 
@@ -54,6 +58,7 @@ class _FlowDict(dict[str, Any]):
 
 class _Dumper(yaml.SafeDumper):
     block_text = True
+    quote_all = False
 
     def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
         # Indent sequences under their key, as the library files do.
@@ -61,7 +66,10 @@ class _Dumper(yaml.SafeDumper):
 
 
 def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
-    style = _block_style(value) if dumper.block_text else None
+    if _AWKWARD.search(value) or not dumper.block_text:
+        style = '"' if _AWKWARD.search(value) or dumper.quote_all else None
+    else:
+        style = _block_style(value)
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -132,8 +140,9 @@ def _shape(value: Any, key: str | None = None, kind: str = "scenario") -> Any:
     return value
 
 
-def _emit(data: Any, *, block_text: bool) -> str:
-    dumper_class = type("_ThisDumper", (_Dumper,), {"block_text": block_text})
+def _emit(data: Any, *, block_text: bool, quote_all: bool = False) -> str:
+    attributes = {"block_text": block_text, "quote_all": quote_all}
+    dumper_class = type("_ThisDumper", (_Dumper,), attributes)
     text: str = yaml.dump(
         data,
         Dumper=dumper_class,
@@ -149,8 +158,8 @@ def dump_yaml(data: Any, *, kind: str = "scenario") -> str:
     """Readable YAML for plain data (a scenario or part of one) that loads back equal."""
     shaped = _shape(data, None, kind)
     text = _emit(shaped, block_text=True)
-    if yaml.load(text, Loader=_FastLoader) != data:  # pragma: no cover - a block-style limit
-        text = _emit(shaped, block_text=False)
+    if yaml.load(text, Loader=_FastLoader) != data:  # pragma: no cover - an emitter limit
+        text = _emit(shaped, block_text=False, quote_all=True)
     return text
 
 

@@ -86,7 +86,16 @@ HEADER_KEYS = {
     "ending": ("kind", "title", "text", "debrief"),
 }
 CHOICE_HEADER_KEYS = ("id", "text", "consequence", "effects", "guidance", "discussion")
-METADATA_KEYS = ("id", "summary", "themes", "minutes", "audience", "cast", "continuing-cast")
+METADATA_KEYS = (
+    "id",
+    "title",
+    "summary",
+    "themes",
+    "minutes",
+    "audience",
+    "cast",
+    "continuing-cast",
+)
 
 _IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,79}$")
 _MACROS = (
@@ -229,7 +238,7 @@ def split_header(text: str) -> tuple[dict[str, Any], str, int, str | None]:
     for end in range(1, len(lines)):
         if lines[end].rstrip() == _FENCE:
             body = "\n".join(lines[end + 1 :])
-            header, line, problem = load_yaml_text("\n".join(lines[1:end]))
+            header, line, problem = load_yaml_text("\n".join(lines[1:end]) + "\n")
             if problem is not None:
                 where = f" (header line {line})" if line else ""
                 return {}, body, end + 1, f"header is not valid YAML{where}: {problem}"
@@ -309,7 +318,11 @@ class _Importer:
 
         data: dict[str, Any] = {}
         meta = self._metadata(metadata)
-        title = story.name.strip()
+        title = meta.pop("title", None)
+        if not isinstance(title, str) or not title:
+            if title is not None:
+                self.report(story.line, "T120", f"{METADATA_PASSAGE} 'title' must be text")
+            title = story.name.strip()
         scenario_id = meta.pop("id", None) or (_slug(title) if title else None)
         if scenario_id is not None:
             data["id"] = scenario_id
@@ -636,14 +649,14 @@ def _name_safe(name: str) -> bool:
     return (
         bool(name)
         and name == name.strip()
-        and not any(bad in name for bad in ("[", "]", "\n", "->", "<-", "|", "\\"))
+        and not any(bad in name for bad in ("[", "]", "\n", "\r", "->", "<-", "|", "\\"))
         and name not in ("StoryTitle", "StoryData", METADATA_PASSAGE)
         and name not in FORMAT_PASSAGE_NAMES
     )
 
 
 def _text_safe(text: str) -> bool:
-    return bool(text) and text == text.strip() and not any(c in text for c in "[]\n")
+    return bool(text) and text == text.strip() and not any(c in text for c in "[]\n\r")
 
 
 def _auto_positions(scenario: Scenario) -> dict[str, str]:
@@ -750,6 +763,8 @@ def _read_text(written: str, ending: bool) -> str | None:
     if "text" in header:
         value = header["text"]
         return value if isinstance(value, str) else None
+    if "\r" in body or any(line.startswith("\\::") for line in body.split("\n")):
+        return None  # Twee would read these lines differently
     return (body.strip() or None) if ending else prose(body)
 
 
@@ -776,8 +791,10 @@ def scenario_to_story(
         n.speaker for n in scenario.nodes.values() if not isinstance(n, Ending) and n.speaker
     }
     continuing = [m for m in continuing_cast if m.id in speakers and m.id not in own]
-    meta: dict[str, Any] = {
-        "id": scenario.id,
+    meta: dict[str, Any] = {"id": scenario.id}
+    if scenario.title != scenario.title.strip() or any(c in scenario.title for c in "\r\n"):
+        meta["title"] = scenario.title  # StoryTitle holds one trimmed line
+    meta |= {
         "summary": scenario.summary,
         "themes": scenario.themes,
         "minutes": scenario.minutes,

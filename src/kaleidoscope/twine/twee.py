@@ -103,8 +103,7 @@ def parse_twee(text: str, path: str) -> tuple[TwineStory, list[Diagnostic]]:
     passages: list[tuple[TwinePassage, list[str]]] = []
     stray = 0
     # Only CR, LF and CRLF end lines: other Unicode separators are part of the text.
-    lines = text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
-    for number, line in enumerate(lines, start=1):
+    for number, line in enumerate(_lines(text), start=1):
         if line.startswith("::"):
             name, tags, meta, problem = _split_header(line[2:])
             if problem:
@@ -295,10 +294,19 @@ def check_ifid(ifid: str, path: str, line: int, diagnostics: list[Diagnostic]) -
         )
 
 
+def _one_line(text: str) -> str:
+    return " ".join(_lines(text))
+
+
+def _lines(text: str) -> list[str]:
+    """Twee ends lines at CR, LF or CRLF: text cannot keep a lone CR."""
+    return text.replace("\r\n", "\n").replace("\r", "\n").split("\n")
+
+
 def _header(passage: TwinePassage) -> str:
-    parts = [":: " + escape(passage.name)]
+    parts = [":: " + escape(_one_line(passage.name))]
     if passage.tags:
-        parts.append("[" + " ".join(escape(t) for t in passage.tags) + "]")
+        parts.append("[" + " ".join(escape(_one_line(t)) for t in passage.tags) + "]")
     meta = {k: v for k, v in (("position", passage.position), ("size", passage.size)) if v}
     if meta:
         parts.append(json.dumps(meta, separators=(",", ":")))
@@ -306,7 +314,7 @@ def _header(passage: TwinePassage) -> str:
 
 
 def _body(text: str) -> str:
-    return "\n".join("\\" + line if line.startswith("::") else line for line in text.split("\n"))
+    return "\n".join("\\" + line if line.startswith("::") else line for line in _lines(text))
 
 
 def story_data(story: TwineStory) -> dict[str, Any]:
@@ -327,7 +335,7 @@ def story_data(story: TwineStory) -> dict[str, Any]:
 def write_twee(story: TwineStory) -> str:
     """The story as Twee 3 text."""
     chunks = [
-        f":: StoryTitle\n{story.name}\n",
+        f":: StoryTitle\n{_one_line(story.name)}\n",
         ":: StoryData\n" + json.dumps(story_data(story), indent=2, ensure_ascii=False) + "\n",
     ]
     for passage in story.passages:
