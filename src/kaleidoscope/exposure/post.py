@@ -172,7 +172,8 @@ def parse_settings(data: object, rules: Rules | None = None) -> PostSettings:
     except ValidationError as exc:
         error = exc.errors()[0]
         where = ".".join(str(p) for p in error["loc"]) or "(top level)"
-        raise SettingsError(where, error["msg"]) from None
+        message = str(error["msg"]).removeprefix("Value error, ")
+        raise SettingsError(where, message) from None
     _resolve(settings, rules or bundled_rules())
     return settings
 
