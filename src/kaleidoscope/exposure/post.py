@@ -385,7 +385,10 @@ class _Answer:
                 else "boyd.replicability.sharing_off"
             ))
         elif not public and self.reach is not Reach.ONLY_ME:
-            replicability.append(self.text("boyd.replicability.no_button_needed"))
+            replicability.append(self.text(
+                "boyd.replicability.button_varies" if p.resharing.non_public
+                is NonPublicReshare.VARIES else "boyd.replicability.no_button_needed"
+            ))
 
         scalability: list[str] = []
         if public:
