@@ -5,6 +5,8 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kaleidoscope.scenarios.model import Decision, Ending, Passage, Scenario
 from kaleidoscope.twine.convert import (
@@ -313,3 +315,74 @@ def test_yaml_in_passages_refuses_alias_bombs_and_repeated_keys() -> None:
         m.startswith("bomb.twee:") and "T121 passage 'Start'" in m and "'title' appears twice" in m
         for m in messages
     )
+
+
+_FRAGMENTS = [
+    ":: ",
+    "::Start",
+    ":: StoryData",
+    ":: StoryTitle",
+    ":: ScenarioData",
+    ":: A [decision] ",
+    ":: B [ending ending-mixed] ",
+    ':: C {"position":"1,2"}',
+    "[",
+    "]",
+    "{",
+    "}",
+    "\\",
+    "\\::",
+    "[[",
+    "]]",
+    "->",
+    "<-",
+    "|",
+    "][",
+    "[[A]]",
+    "[[x->B]]",
+    "[[https://x.org]]",
+    "---",
+    "speaker: ",
+    "choices:",
+    "  - id: ",
+    "  - 5",
+    "title: ",
+    "kind: odd",
+    "cast: ",
+    "continuing-cast: ",
+    "- {id: [1]}",
+    "id: ",
+    "minutes: ",
+    "&a [*a]",
+    '{"start": "A", "ifid": 1, "zoom": "z", "tag-colors": 3}',
+    "(if: $x)[",
+    "<<goto 'A'>>",
+    "<%",
+    "\r",
+    "\t",
+    "\u2028",
+    "é",
+]
+_twine_like = st.lists(
+    st.one_of(st.sampled_from(_FRAGMENTS), st.text(max_size=5)), max_size=40
+).map("".join)
+_lines = st.lists(_twine_like, max_size=25).map("\n".join)
+
+
+@settings(max_examples=300, deadline=None)
+@given(text=_lines, form=st.sampled_from(["twee", "html"]))
+def test_any_input_gives_diagnostics_never_an_exception(text: str, form: str) -> None:
+    from kaleidoscope.scenarios.dump import dump_data
+    from kaleidoscope.scenarios.source import parse_yaml
+    from kaleidoscope.scenarios.validate import check_document
+    from kaleidoscope.twine.html import write_html
+
+    if form == "html":
+        story = TwineStory(name="S", start="A", passages=[TwinePassage("A", text, ["decision"])])
+        stories, _ = parse_html(write_html([story]) + text, "fuzz.html")
+    else:
+        stories = [parse_twee(text, "fuzz.twee")[0]]
+    for story in stories:
+        imported = story_to_scenario(story, "fuzz", {"rosa"})
+        written = dump_data(imported.data, trailer=imported.layout.to_comments())
+        check_document(parse_yaml(written, "fuzz.yaml"))

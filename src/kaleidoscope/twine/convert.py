@@ -334,7 +334,7 @@ class _Importer:
             if key in meta:
                 data[key] = meta[key]
         cast = self._cast(meta, metadata)
-        if cast:
+        if cast or "cast" in meta:
             data["cast"] = cast
         start = self._start()
         if start is not None:
@@ -391,21 +391,26 @@ class _Importer:
                 )
         return {k: v for k, v in data.items() if k in METADATA_KEYS}
 
-    def _cast(self, meta: dict[str, Any], passage: TwinePassage | None) -> list[Any]:
-        cast = list(meta.get("cast") or []) if isinstance(meta.get("cast"), list) else []
-        if "cast" in meta and not isinstance(meta["cast"], list):
-            cast = meta["cast"]  # let the validator name the problem
-        continuing = meta.get("continuing-cast") or []
-        if not isinstance(continuing, list) or not isinstance(cast, list):
-            return cast if isinstance(cast, list) else [cast]
-        own = {m.get("id") for m in cast if isinstance(m, dict)}
+    def _cast(self, meta: dict[str, Any], passage: TwinePassage | None) -> Any:
+        cast = meta.get("cast", [])
+        continuing = meta.get("continuing-cast", [])
+        if not isinstance(cast, list):
+            return cast  # the validator names the problem
+        cast = list(cast)
+        line = passage.line if passage else 0
+        if not isinstance(continuing, list):
+            self.report(line, "T120", f"{METADATA_PASSAGE} 'continuing-cast' must be a list")
+            return cast
+        own = {m.get("id") for m in cast if isinstance(m, dict) and isinstance(m.get("id"), str)}
         for member in continuing:
             member_id = member.get("id") if isinstance(member, dict) else None
-            if member_id in self.shared_cast or member_id in own:
+            if isinstance(member_id, str) and (member_id in self.shared_cast or member_id in own):
                 continue
             cast.append(member)
+            if isinstance(member_id, str):
+                own.add(member_id)
             self.report(
-                passage.line if passage else 0,
+                line,
                 "T126",
                 f"continuing cast member '{member_id}' is not in the _cast.yaml beside the "
                 "output, so it is added to this scenario's own cast",
