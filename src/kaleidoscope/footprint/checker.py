@@ -71,7 +71,12 @@ _WORD_START = re.compile(r"[A-Z0-9]")
 
 # A few patterns run only when a trigger is present: a lexicon concept (t_*), or "#["
 # for a bracket in the text.
-_WINDOW_GATES: dict[str, str] = {"media_tag": "#[", "stereotype": "t_why", "face": "t_face"}
+_WINDOW_GATES: dict[str, str] = {
+    "media_tag": "#[",
+    "stereotype": "t_why",
+    "face": "t_face",
+    "group_stereotype": "t_group",
+}
 
 
 class _Ctx:
@@ -87,6 +92,7 @@ class _Ctx:
         self._digits: dict[str, list[Pos]] | None = None
         self._cased: dict[str, list[Pos]] | None = None
         self._scan()
+        self._aliases()
 
     def _scan(self) -> None:
         lower = self.lower
@@ -108,6 +114,13 @@ class _Ctx:
                     hits[concept] = [(start, stop)]
                 else:
                     found.append((start, stop))
+
+    def _aliases(self) -> None:
+        # combinations that mean the same as a broader concept
+        group = self.hits.get("su_group")
+        if group:
+            self.hits.setdefault("su_ref", []).extend(group)
+            self.hits.setdefault("person", []).extend(group)
 
     def has(self, *concepts: str) -> bool:
         return any(c in self.hits for c in concepts)
@@ -340,6 +353,7 @@ def _places(ctx: _Ctx) -> list[Pos]:
             continue
         spans.append((s, e))
     spans.extend(ctx.spans("loc_desc"))
+    spans.extend(ctx.low("house_number"))
     return spans
 
 
@@ -434,7 +448,7 @@ def _rewrite(ctx: _Ctx, idents: list[Ident]) -> str:
     return out[:1].upper() + out[1:] if out and ctx.text[:1].isupper() else out
 
 
-def _confidentiality(ctx: _Ctx, names: list[Ident]) -> Finding | None:
+def _confidentiality(ctx: _Ctx, post: Post, names: list[Ident]) -> Finding | None:
     strong = ctx.spans("care", "su_ref")
     care = strong or ctx.spans("care_weak")
     if not care:
@@ -446,6 +460,11 @@ def _confidentiality(ctx: _Ctx, names: list[Ident]) -> Finding | None:
     if strong or ctx.has("su_ref"):
         for s, e in ctx.window("face"):
             direct.append(("face", s, e))
+        if ctx.has("photo_subject") and not ctx.has("document", "photo_object"):
+            # a shared picture of the people themselves identifies them
+            media, shared = _shared_media(ctx, post)
+            if shared and not ctx.has("consent_missing"):
+                direct.extend(("face", s, e) for s, e in media)
     kinds, weight = _indirect(ctx)
     care_span = _first(strong) or _first(care)
     assert care_span is not None
@@ -477,6 +496,15 @@ def _confidentiality(ctx: _Ctx, names: list[Ident]) -> Finding | None:
     )
 
 
+def _shared_media(ctx: _Ctx, post: Post) -> tuple[list[Pos], bool]:
+    """Images, recordings or screenshots being shared, and whether that lacks consent."""
+    tags = ctx.window("media_tag")
+    media = ctx.spans("media") if (tags or ctx.has("share_cue")) else []
+    media = [p for p in media + tags if not ctx.negated(p[0])]
+    shared = bool(media or post.media_count > 0) and not ctx.has("consent_ok")
+    return media, shared
+
+
 def _consent(ctx: _Ctx, post: Post) -> Finding | None:
     strong = ctx.has("care", "su_ref")
     monitor = [p for p in ctx.spans("monitor") if not ctx.negated(p[0])]
@@ -487,10 +515,7 @@ def _consent(ctx: _Ctx, post: Post) -> Finding | None:
     if covert and (strong or ctx.has("care_weak", "person", "kin")):
         why = ctx.rules.why["consent_media"].format(cue=_cue(ctx, covert))
         return _finding(ctx, Category.CONSENT_PRIVACY, Severity.HIGH, covert, why)
-    tags = ctx.window("media_tag")
-    media = ctx.spans("media") if (tags or ctx.has("share_cue")) else []
-    media = [p for p in media + tags if not ctx.negated(p[0])]
-    shared = (media or post.media_count > 0) and not ctx.has("consent_ok")
+    media, shared = _shared_media(ctx, post)
     if shared and (strong or ctx.has("document") or ctx.low("age_person")):
         spans = media + ctx.spans("consent_missing")
         if not spans:  # media attached in the metadata only
@@ -603,7 +628,7 @@ def _in_quotes(ctx: _Ctx, start: int, end: int) -> bool:
 
 
 def _derogatory_words(ctx: _Ctx) -> list[Pos]:
-    if not ctx.has("derogatory", "t_why"):
+    if not ctx.has("derogatory", "t_why", "t_group"):
         return []
     meta = ctx.has("meta_language")
     self_insult = ctx.rules.window["self_insult"]
@@ -614,7 +639,7 @@ def _derogatory_words(ctx: _Ctx) -> list[Pos]:
         and not (meta and _in_quotes(ctx, *p))
         and not self_insult.search(ctx.sentence_before(p[0], 30))
     ]
-    return words + ctx.window("stereotype")
+    return words + ctx.window("stereotype") + ctx.window("group_stereotype")
 
 
 def _derogatory(ctx: _Ctx) -> Finding | None:
@@ -653,7 +678,7 @@ def check_post(post: Post) -> Result:
     names: list[Ident] = []
     if ctx.has("care", "su_ref", "care_weak"):
         names = _names(ctx, ctx.has("care", "su_ref"))
-        conf = _confidentiality(ctx, names)
+        conf = _confidentiality(ctx, post, names)
         if conf is not None:
             findings.append(conf)
     confidential = bool(findings)
