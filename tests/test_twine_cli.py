@@ -130,3 +130,17 @@ def test_import_export_import_through_files_keeps_the_map(tmp_path: Path) -> Non
     assert _cli("scenarios", "import", back, "-o", second).returncode == 0
     body = lambda p: p.read_text(encoding="utf-8").split("\n", 1)[1]  # noqa: E731
     assert body(first).split("# Twine layout")[0] == body(second).split("# Twine layout")[0]
+
+
+def test_import_into_a_folder_never_writes_outside_it(tmp_path: Path) -> None:
+    story = tmp_path / "escape.twee"
+    story.write_text(
+        ':: StoryData\n{"start": "Start"}\n\n:: ScenarioData\nid: ../../outside\n\n'
+        ":: Start [ending-mixed]\nx\n",
+        encoding="utf-8",
+    )
+    folder = tmp_path / "inside"
+    result = _cli("scenarios", "import", story, "-o", folder)
+    assert result.returncode == 1  # the id is not valid: the validator says so
+    assert [p.name for p in folder.iterdir()] == ["outside.yaml"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["escape.twee", "inside"]

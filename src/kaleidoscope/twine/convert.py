@@ -119,7 +119,9 @@ class Imported:
     @property
     def scenario_id(self) -> str:
         value = self.data.get("id")
-        return value if isinstance(value, str) and value else "imported"
+        if isinstance(value, str) and _IDENTIFIER.fullmatch(value):
+            return value
+        return _slug(value) if isinstance(value, str) else "imported"  # never a path
 
 
 # --- reading files -------------------------------------------------------------------
@@ -190,7 +192,7 @@ def _assign_ids(names: list[str]) -> dict[str, str]:
     taken: set[str] = set()
     ids: dict[str, str] = {}
     for name in names:
-        if _IDENTIFIER.match(name) and name not in taken:
+        if _IDENTIFIER.fullmatch(name) and name not in taken:
             ids[name] = name
             taken.add(name)
     for name in names:
@@ -320,7 +322,7 @@ class _Importer:
         meta = self._metadata(metadata)
         title = meta.pop("title", None)
         if not isinstance(title, str) or not title:
-            if title is not None:
+            if title is not None and not isinstance(title, str):
                 self.report(story.line, "T120", f"{METADATA_PASSAGE} 'title' must be text")
             title = story.name.strip()
         scenario_id = meta.pop("id", None) or (_slug(title) if title else None)
