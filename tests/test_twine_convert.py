@@ -386,3 +386,24 @@ def test_any_input_gives_diagnostics_never_an_exception(text: str, form: str) ->
         imported = story_to_scenario(story, "fuzz", {"rosa"})
         written = dump_data(imported.data, trailer=imported.layout.to_comments())
         check_document(parse_yaml(written, "fuzz.yaml"))
+
+
+def test_uploads_import_from_memory_with_the_validators_report() -> None:
+    from kaleidoscope.twine.convert import draft, stories_from_bytes
+    from kaleidoscope.twine.story import MAX_TWINE_BYTES
+
+    raw = (FIXTURES / "two-stories.html").read_bytes()
+    stories, problems = stories_from_bytes(raw, "upload.html")
+    assert problems == [] and [s.name for s in stories] == ["First & foremost", "Second"]
+    second = draft(stories[1], "upload.html", "second.yaml")
+    assert second.scenario is not None and second.scenario.id == "second"
+    assert not any(d.is_error for d in second.diagnostics)
+    assert second.yaml_text.startswith("id: second\n")
+    first = draft(stories[0], "upload.html", "first.yaml")
+    assert first.scenario is None
+    assert any(d.path == "first.yaml" and d.code == "E201" for d in first.report)
+    assert any(d.path == "upload.html" and d.code == "T119" for d in first.diagnostics)
+    for bad, code in ((b"x" * (MAX_TWINE_BYTES + 1), "T102"), (b"\xff::", "T101")):
+        with pytest.raises(TwineInputError) as caught:
+            stories_from_bytes(bad, "upload.twee")
+        assert caught.value.diagnostic.code == code

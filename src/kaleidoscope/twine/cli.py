@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
 
 from kaleidoscope.diagnostics import Diagnostic, count_errors
+
+if TYPE_CHECKING:
+    from kaleidoscope.twine.story import TwineStory
 
 out = Console(highlight=False)
 err = Console(stderr=True, highlight=False)
@@ -30,6 +33,13 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 def _show(diagnostics: list[Diagnostic]) -> None:
     for diagnostic in diagnostics:
         out.print(str(diagnostic), markup=False, soft_wrap=True)
+
+
+def _scenario_id(story: TwineStory, display: str) -> str:
+    """The file name a story gets in a folder: its scenario id, as import will read it."""
+    from kaleidoscope.twine.convert import story_to_scenario
+
+    return story_to_scenario(story, display).scenario_id
 
 
 def scenarios_import(
@@ -49,10 +59,8 @@ def scenarios_import(
     ] = None,
 ) -> None:
     """Import a Twine story as a scenario, then validate it."""
-    from kaleidoscope.scenarios.dump import dump_data
-    from kaleidoscope.scenarios.source import SourceError, parse_yaml
-    from kaleidoscope.scenarios.validate import check_document, read_shared_cast
-    from kaleidoscope.twine.convert import read_stories, story_to_scenario
+    from kaleidoscope.scenarios.validate import read_shared_cast
+    from kaleidoscope.twine.convert import draft, read_stories
     from kaleidoscope.twine.story import TwineInputError
 
     display = str(file)
@@ -89,36 +97,31 @@ def scenarios_import(
     shared = frozenset(m.id for m in members)
     written: set[Path] = set()
     for chosen in stories:
-        imported = story_to_scenario(chosen, display, shared)
         destination = output
         if into_folder:
-            destination = output / f"{imported.scenario_id}.yaml"
+            base = _scenario_id(chosen, display)
+            destination = output / f"{base}.yaml"
             n = 2
             while destination in written:
-                destination = output / f"{imported.scenario_id}-{n}.yaml"
+                destination = output / f"{base}-{n}.yaml"
                 n += 1
         written.add(destination)
         comment = (
             f"Imported from Twine story '{chosen.name}' ({file.name}) "
             "by 'kaleidoscope scenarios import'."
         )
-        text = dump_data(imported.data, comment=comment, trailer=imported.layout.to_comments())
-        _show(sorted(pending + imported.diagnostics, key=lambda d: (d.line, d.column)))
+        result = draft(chosen, display, str(destination), shared, comment=comment)
+        found = result.imported.diagnostics
+        _show(sorted(pending + found, key=lambda d: (d.line, d.column)))
         pending = []
-        total.extend(imported.diagnostics)
+        _show(result.report)
+        total.extend(result.diagnostics)
         try:
-            checked = check_document(parse_yaml(text, str(destination)), shared)
-            report = checked.diagnostics
-        except SourceError as exc:  # pragma: no cover - dump_data writes loadable YAML
-            report = [exc.diagnostic]
-        _show(report)
-        total.extend(report)
-        try:
-            destination.write_text(text, encoding="utf-8")
+            destination.write_text(result.yaml_text, encoding="utf-8")
         except OSError as exc:
             raise _fail(f"cannot write {destination}: {exc.strerror}") from None
-        errors = count_errors(imported.diagnostics + report)
-        warnings = len(imported.diagnostics + report) - errors
+        errors = count_errors(result.diagnostics)
+        warnings = len(result.diagnostics) - errors
         state = "draft with errors" if errors else "valid scenario"
         err.print(
             f"'{chosen.name}' -> {destination}: {state} ({errors} error(s), {warnings} warning(s))",

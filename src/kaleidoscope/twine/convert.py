@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from kaleidoscope.diagnostics import Diagnostic, Severity
-from kaleidoscope.scenarios.dump import dump_yaml
+from kaleidoscope.scenarios.dump import dump_data, dump_yaml
 from kaleidoscope.scenarios.model import (
     CastMember,
     Decision,
@@ -28,6 +28,7 @@ from kaleidoscope.scenarios.model import (
     Scenario,
 )
 from kaleidoscope.scenarios.source import SourceError, parse_yaml
+from kaleidoscope.scenarios.validate import check_document
 from kaleidoscope.twine.html import parse_html
 from kaleidoscope.twine.layout import Layout, PassageLayout
 from kaleidoscope.twine.story import (
@@ -35,6 +36,7 @@ from kaleidoscope.twine.story import (
     TwineInputError,
     TwinePassage,
     TwineStory,
+    decode_twine,
     find_links,
     ifid_for,
     link_markup,
@@ -132,8 +134,19 @@ def read_stories(
 ) -> tuple[list[TwineStory], list[Diagnostic]]:
     """Every story in a Twee or Twine HTML file; TwineInputError if it is not usable."""
     shown = display if display is not None else str(path)
-    text = read_twine_text(path, shown)
-    suffix = path.suffix.lower()
+    return stories_from_text(read_twine_text(path, shown), shown, path.suffix)
+
+
+def stories_from_bytes(raw: bytes, filename: str) -> tuple[list[TwineStory], list[Diagnostic]]:
+    """Like read_stories, for an upload held in memory (``filename`` gives the form)."""
+    return stories_from_text(decode_twine(raw, filename), filename, Path(filename).suffix)
+
+
+def stories_from_text(
+    text: str, shown: str, suffix: str
+) -> tuple[list[TwineStory], list[Diagnostic]]:
+    """Every story in Twee or Twine HTML text; TwineInputError if it is not usable."""
+    suffix = suffix.lower()
     has_story_data = "<tw-storydata" in text.lower()
     if suffix in (".html", ".htm") or (suffix not in (".twee", ".tw") and has_story_data):
         if not has_story_data:
@@ -647,6 +660,40 @@ def story_to_scenario(story: TwineStory, path: str, shared_cast: Iterable[str] =
     """Read one story as scenario data. ``shared_cast``: speaker ids already available
     (the continuing cast in the destination folder's ``_cast.yaml``)."""
     return _Importer(story, path, frozenset(shared_cast)).run()
+
+
+@dataclass
+class Draft:
+    """An imported story written as scenario YAML, with the validator's report on it."""
+
+    imported: Imported
+    yaml_text: str
+    report: list[Diagnostic]
+    scenario: Scenario | None
+
+    @property
+    def diagnostics(self) -> list[Diagnostic]:
+        """The import's problems (Twine file lines), then the validator's (YAML lines)."""
+        return self.imported.diagnostics + self.report
+
+
+def draft(
+    story: TwineStory,
+    source: str,
+    destination: str,
+    shared_cast: Iterable[str] = (),
+    *,
+    comment: str = "",
+) -> Draft:
+    """Import ``story`` and validate the YAML it becomes, as ``destination`` would hold it."""
+    shared = frozenset(shared_cast)
+    imported = story_to_scenario(story, source, shared)
+    text = dump_data(imported.data, comment=comment, trailer=imported.layout.to_comments())
+    try:
+        checked = check_document(parse_yaml(text, destination), shared)
+    except SourceError as exc:  # pragma: no cover - dump_data writes loadable YAML
+        return Draft(imported, text, [exc.diagnostic], None)
+    return Draft(imported, text, checked.diagnostics, checked.scenario)
 
 
 # --- export ----------------------------------------------------------------------------

@@ -135,33 +135,39 @@ class TwineInputError(Exception):
         self.diagnostic = diagnostic
 
 
+def _too_large(display: str, size: int, max_bytes: int) -> TwineInputError:
+    return TwineInputError(
+        Diagnostic(
+            display,
+            0,
+            0,
+            "T102",
+            f"file is {size / 1_048_576:.1f} MB; Twine files over "
+            f"{max_bytes // 1_048_576} MB are refused",
+        )
+    )
+
+
 def read_twine_text(path: Path, display: str, *, max_bytes: int = MAX_TWINE_BYTES) -> str:
     """The file's text; TwineInputError if unreadable, too large or not UTF-8."""
     try:
         size = path.stat().st_size
         if not path.is_file():
             raise TwineInputError(Diagnostic(display, 0, 0, "T101", "not a file"))
-    except OSError as exc:
-        raise TwineInputError(
-            Diagnostic(display, 0, 0, "T101", f"cannot read file: {exc.strerror}")
-        ) from None
-    if size > max_bytes:
-        raise TwineInputError(
-            Diagnostic(
-                display,
-                0,
-                0,
-                "T102",
-                f"file is {size / 1_048_576:.1f} MB; Twine files over "
-                f"{max_bytes // 1_048_576} MB are refused",
-            )
-        )
-    try:
+        if size > max_bytes:
+            raise _too_large(display, size, max_bytes)
         raw = path.read_bytes()
     except OSError as exc:
         raise TwineInputError(
             Diagnostic(display, 0, 0, "T101", f"cannot read file: {exc.strerror}")
         ) from None
+    return decode_twine(raw, display, max_bytes=max_bytes)
+
+
+def decode_twine(raw: bytes, display: str, *, max_bytes: int = MAX_TWINE_BYTES) -> str:
+    """Uploaded bytes as text; TwineInputError if too large or not UTF-8."""
+    if len(raw) > max_bytes:
+        raise _too_large(display, len(raw), max_bytes)
     try:
         text = raw.decode("utf-8")
     except UnicodeDecodeError as exc:
