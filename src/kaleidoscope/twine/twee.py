@@ -34,8 +34,8 @@ def _unescape(text: str) -> str:
     return "".join(out)
 
 
-def _split_header(rest: str) -> tuple[str, list[str], str | None, str | None]:
-    """(name, tags, metadata text, problem) of a header line after its ``::``."""
+def _split_header(rest: str) -> tuple[str, list[str], str | None, int, str | None]:
+    """(name, tags, metadata text, its offset, problem) of a header after its ``::``."""
     name: list[str] = []
     i = 0
     while i < len(rest) and rest[i] not in "[{":
@@ -59,12 +59,13 @@ def _split_header(rest: str) -> tuple[str, list[str], str | None, str | None]:
             tags = [_unescape(t) for t in _split_tags(rest[i + 1 : j])]
             i = j + 1
     remainder = rest[i:].strip()
+    offset = i + len(rest[i:]) - len(rest[i:].lstrip())
     meta = None
     if remainder.startswith("{"):
         meta = remainder
     elif remainder and problem is None:
         problem = f"unexpected text after the passage name and tags: {remainder[:40]!r}"
-    return _unescape("".join(name).strip()), tags, meta, problem
+    return _unescape("".join(name).strip()), tags, meta, offset, problem
 
 
 def _split_tags(text: str) -> list[str]:
@@ -105,7 +106,7 @@ def parse_twee(text: str, path: str) -> tuple[TwineStory, list[Diagnostic]]:
     # Only CR, LF and CRLF end lines: other Unicode separators are part of the text.
     for number, line in enumerate(_lines(text), start=1):
         if line.startswith("::"):
-            name, tags, meta, problem = _split_header(line[2:])
+            name, tags, meta, offset, problem = _split_header(line[2:])
             if problem:
                 diagnostics.append(Diagnostic(path, number, 3, "T117", problem, WARNING))
             passage = TwinePassage(name=name, tags=tags, line=number, text_line=number + 1)
@@ -114,7 +115,7 @@ def parse_twee(text: str, path: str) -> tuple[TwineStory, list[Diagnostic]]:
                     Diagnostic(path, number, 1, "T117", "passage header has no name")
                 )
             if meta is not None:
-                _read_metadata(passage, meta, path, number, line.find("{") + 1, diagnostics)
+                _read_metadata(passage, meta, path, number, offset + 3, diagnostics)
             passages.append((passage, []))
         elif passages:
             passages[-1][1].append("::" + line[3:] if line.startswith("\\::") else line)
