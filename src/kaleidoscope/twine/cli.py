@@ -75,6 +75,8 @@ def scenarios_import(
         stories = [s for s in stories if s.name == story]
         if not stories:
             raise _fail(f"{display} has no story named '{story}' (it has: {names})")
+        if len(stories) > 1 and not into_folder:
+            raise _fail(f"{len(stories)} stories are named '{story}'; give a folder as -o")
     elif len(stories) > 1 and not into_folder:
         raise _fail(
             f"{display} holds {len(stories)} stories ({names}); choose one with "
