@@ -361,7 +361,9 @@ def test_offsets_are_python_string_offsets_with_emoji_and_accents() -> None:
             assert text[span.start : span.end] == span.quote
 
 
-@pytest.mark.parametrize("name", ["own_posts.jsonl", "own_posts2.jsonl", "own_posts3.jsonl"])
+@pytest.mark.parametrize(
+    "name", ["own_posts.jsonl", "own_posts2.jsonl", "own_posts3.jsonl", "own_safe.jsonl"]
+)
 def test_own_labelled_sets_stay_accurate(name: str) -> None:
     """Regression guard on posts written for this project (not the shared dev set)."""
     records = [json.loads(line) for line in (FIXTURES / name).open(encoding="utf-8")]

@@ -28,7 +28,7 @@ from kaleidoscope.footprint.records import (
     Severity,
     Span,
 )
-from kaleidoscope.footprint.rules import Rules, load_rules
+from kaleidoscope.footprint.rules import PLACE_TRIGGERS, Rules, load_rules
 
 __all__ = ["check_post", "check_text", "parse_audience", "parse_platform"]
 
@@ -98,22 +98,28 @@ class _Ctx:
         lower = self.lower
         n = len(lower)
         hits = self.hits
-        for end, (concepts, length, prefix, edges) in self.rules.automaton.iter(lower):
+        get = hits.get
+        for end, (concepts, length, prefix, left, right) in self.rules.automaton.iter(lower):
             start = end - length + 1
-            if edges[0] and start > 0 and _is_word(lower[start - 1]):
-                continue
+            if left and start > 0:
+                ch = lower[start - 1]
+                if ch.isalnum() or ch == "_":
+                    continue
             stop = end + 1
             if prefix:
                 while stop < n and _is_word(lower[stop]):
                     stop += 1
-            elif edges[1] and stop < n and _is_word(lower[stop]):
-                continue
+            elif right and stop < n:
+                ch = lower[stop]
+                if ch.isalnum() or ch == "_":
+                    continue
+            span = (start, stop)
             for concept in concepts:
-                found = hits.get(concept)
+                found = get(concept)
                 if found is None:
-                    hits[concept] = [(start, stop)]
+                    hits[concept] = [span]
                 else:
-                    found.append((start, stop))
+                    found.append(span)
 
     def _aliases(self) -> None:
         # combinations that mean the same as a broader concept
@@ -149,7 +155,9 @@ class _Ctx:
                 for i in (m.start() for m in _WORD_START.finditer(text))
                 if i == 0 or not (_is_word(text[i - 1]) or text[i - 1] in "'’")
             ]
-            found = self._anchored(self.rules.cased_scan, text, starts, towns=True)
+            places = any(t in self.hits for t in PLACE_TRIGGERS)
+            pattern = self.rules.cased_scan if places else self.rules.cased_scan_people
+            found = self._anchored(pattern, text, starts, towns=True)
             for extra, into in (("school_ga", "school"), ("estate_on", "estate")):
                 if extra in found:
                     found.setdefault(into, []).extend(found.pop(extra))
@@ -304,7 +312,9 @@ def _names(ctx: _Ctx, strong: bool) -> list[Ident]:
             out.append(("initials", s, e))
     public = ctx.has("public_cue")
     # A first name alone counts only with some sign it is a person worked with.
-    evidence = ctx.has("su_ref", "person", "age_word", "event", "condition", "kin")
+    evidence = ctx.has("su_ref", "person", "age_word", "event", "condition", "kin") or (
+        ctx.rules.window["person_pronoun"].search(ctx.lower) is not None
+    )
     su_names = (
         list(rules.cased["su_name"].finditer(text)) if ctx.has("care", "su_ref") else []
     )
@@ -478,10 +488,10 @@ def _confidentiality(ctx: _Ctx, post: Post, names: list[Ident]) -> Finding | Non
         why = ctx.rules.why["confidentiality_direct"].format(parts=parts, care=care_quote)
     else:
         subject = (
-            ctx.has("person", "su_ref", "occupation", "unique")
+            ctx.has("person", "su_ref", "occupation", "unique", "kin_count")
             or bool(ctx.low("age_person"))
             or bool(ctx.low("kin_count"))
-            or ctx.has("kin_count")
+            or ctx.rules.window["person_pronoun"].search(ctx.lower) is not None
         )
         if not subject or weight < 2:
             return None

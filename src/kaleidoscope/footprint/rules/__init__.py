@@ -16,6 +16,11 @@ from typing import Any
 import ahocorasick  # type: ignore[import-not-found]
 import yaml
 
+# cased_scan patterns that can only match when a t_school/t_street/t_setting/t_estate
+# trigger is present; without one, the cheaper people-only scan runs.
+PLACE_PATTERNS = frozenset({"house_address", "_named_place", "school_ga", "estate_on"})
+PLACE_TRIGGERS = ("t_school", "t_street", "t_setting", "t_estate")
+
 
 class RulesError(ValueError):
     """The bundled rule data is malformed (a packaging bug, not user input)."""
@@ -23,9 +28,10 @@ class RulesError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Rules:
-    automaton: Any  # ahocorasick.Automaton: phrase -> (concepts, length, is_prefix, word_edges)
+    automaton: Any  # ahocorasick.Automaton: phrase -> (concepts, length, prefix, left, right)
     digit_scan: re.Pattern[str]  # every `digit_scan` pattern as one named alternative
     cased_scan: re.Pattern[str]
+    cased_scan_people: re.Pattern[str]  # the same without place patterns (no place triggers)
     expand_before: dict[str, re.Pattern[str]]
     town_before: tuple[str, ...]
     window: dict[str, re.Pattern[str]]
@@ -91,7 +97,8 @@ def _build_automaton(lexicon: dict[str, list[str]]) -> Any:
             # "scroung*" and "scroung" share a key: keep the union, prefer exact matching.
             concepts = concepts | set(existing[0])
             prefix = prefix and existing[2]
-        automaton.add_word(key, (tuple(sorted(concepts)), len(key), prefix, edges))
+            edges = (edges[0] or existing[3], edges[1] or existing[4])
+        automaton.add_word(key, (tuple(sorted(concepts)), len(key), prefix, *edges))
     automaton.make_automaton()
     return automaton
 
@@ -123,6 +130,10 @@ def _load() -> Rules:
         automaton=_build_automaton(lexicon),
         digit_scan=_combine(patterns["digit_scan"], "digit_scan"),
         cased_scan=_combine(patterns["cased_scan"], "cased_scan"),
+        cased_scan_people=_combine(
+            {k: v for k, v in patterns["cased_scan"].items() if k not in PLACE_PATTERNS},
+            "cased_scan",
+        ),
         expand_before=_compile(patterns["expand_before"], 0, "expand_before"),
         town_before=tuple(" " + str(p) for p in patterns["town_before"]),
         window=_compile(patterns["lower_window"], 0, "lower_window"),
