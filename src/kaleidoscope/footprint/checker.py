@@ -42,6 +42,7 @@ _YOUNG = re.compile(
     r"|care\sleaver|year\s\d|pupil|student|gcse\w*)\b"
 )
 _AGE_AFTER = re.compile(r",\s?\d{1,2}\b")
+_AGED_PERSON = re.compile(r"\d\s?(?:yo|y/o|y\.o|yrs?\sold|years?[\s-]old|-year-old)")
 _OUR_NAME = re.compile(r"\b[Oo]ur\s([A-Z][a-z]+)")
 _NEXT_WORD = re.compile(r"\s+([A-Za-z']+)")
 _SURNAME = re.compile(r"\s([A-Z](?:[a-z][\w'’-]*)?)\b(?!['’]s\b)")
@@ -490,6 +491,7 @@ def _confidentiality(ctx: _Ctx, post: Post, names: list[Ident]) -> Finding | Non
         subject = (
             ctx.has("person", "su_ref", "occupation", "unique", "kin_count")
             or bool(ctx.low("age_person"))
+            or any(_AGED_PERSON.search(ctx.lower, s, e) for s, e in ctx.low("age"))
             or bool(ctx.low("kin_count"))
             or ctx.rules.window["person_pronoun"].search(ctx.lower) is not None
         )
@@ -576,10 +578,10 @@ def _self_disclosure(ctx: _Ctx) -> Finding | None:
         else:
             text = why["self_alcohol"].format(cue=_cue(ctx, alcohol))
             parts.append((Severity.LOW, alcohol, text))
-    live = ctx.spans("live_location")
+    live = [p for p in ctx.spans("live_location") if _first_person(ctx, p[0])]
     if live and not ctx.has("event_pro"):
         parts.append((Severity.MEDIUM, live, why["self_location"].format(cue=_cue(ctx, live))))
-    home = ctx.spans("home_address")
+    home = [p for p in ctx.spans("home_address") if _first_person(ctx, p[0])]
     if ctx.has("t_street") and any(ch.isdigit() for ch in ctx.text):
         home += ctx.cased("house_address")
     if home:
