@@ -124,6 +124,10 @@ class _Ctx:
 
     def _aliases(self) -> None:
         # combinations that mean the same as a broader concept
+        looked = self.hits.get("monitor_possessive")
+        if looked:
+            self.hits.setdefault("monitor", []).extend(looked)
+            self.hits.setdefault("platform_word", []).extend(looked)
         group = self.hits.get("su_group")
         if group:
             self.hits.setdefault("su_ref", []).extend(group)
