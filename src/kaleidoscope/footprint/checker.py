@@ -37,22 +37,20 @@ Ident = tuple[str, int, int]  # (kind, start, end)
 
 _SENTENCE_END = re.compile(r"[.!?\n]")
 _KIN_WORDS = frozenset({"Mum", "Mam", "Dad", "Nan", "Gran", "Mother", "Father", "Nana"})
-_YOUNG = re.compile(
-    r"\b(?:girl|boy|lad|lass|kid|kids|child|young|teen\w*|baby|school|yo|y/o|foster\w*"
-    r"|care\sleaver|year\s\d|pupil|student|gcse\w*)\b"
-)
 _AGE_AFTER = re.compile(r",\s?\d{1,2}\b")
 _AGED_PERSON = re.compile(r"\d\s?(?:yo|y/o|y\.o|yrs?\sold|years?[\s-]old|-year-old)")
 _OUR_NAME = re.compile(r"\b[Oo]ur\s([A-Z][a-z]+)")
 _NEXT_WORD = re.compile(r"\s+([A-Za-z']+)")
 _SURNAME = re.compile(r"\s([A-Z](?:[a-z][\w'’-]*)?)\b(?!['’]s\b)")
-_SENTENCE_START = re.compile(r"(?<=[.!?]\s)[a-z]")
 _CLEAN_SPACES = re.compile(r"[ \t]{2,}")
-_CLEAN_PUNCT = re.compile(r"\s+([,.;:!?)])")
-_CLEAN_COMMAS = re.compile(r",(?:\s*,)+")
-_DOUBLE_ARTICLE = re.compile(r"\b(?:the|a|an)\s+(the|a|an)\b", re.IGNORECASE)
-_OWNER_ARTICLE = re.compile(r"\b(her|his|their|my|our|your|its)\s+(?:a|an)\s", re.IGNORECASE)
-_ARTICLE_BEFORE = re.compile(r"\b(?:a|an|the|my|our|this)\s$", re.IGNORECASE)
+_CONDITION_SLOT = re.compile(r"\b(?:her|his|their|a|an|with|has|have|had)\s$")
+_NUMBER = re.compile(r"\d+")
+_STARTS_ARTICLE = re.compile(r"(?:a|an|the)\s")
+_TAIL_WORD = re.compile(r"\b(the|a|an|her|his|their|my|our|your|its)\s+$", re.IGNORECASE)
+_AGE_NOUN = re.compile(
+    r"\s(?:girl|boy|lad|lass|kid|child|teen|teenager|baby|foster\syouth|care\sleaver|"
+    r"young\sperson|service\suser|man|woman|gentleman|gent|lady|person|mum|dad)\b"
+)
 
 
 def _is_word(ch: str) -> bool:
@@ -416,51 +414,81 @@ def _join_parts(ctx: _Ctx, kinds: list[str]) -> str:
 
 
 def _rewrite(ctx: _Ctx, idents: list[Ident]) -> str:
+    """The post with identifiers generalised ("TJ" -> "a young person"), tidied locally."""
     rules = ctx.rules
-    young = bool(_YOUNG.search(ctx.lower))
+    text = ctx.text
+    young = ctx.has("young_cue") or bool(ctx.low("age_person"))
     replacements: list[tuple[int, int, str]] = []
     for kind, start, end in sorted(idents, key=lambda i: (i[1], -i[2])):
         if replacements and start < replacements[-1][1]:
             continue
         if kind == "name":
-            titled = ctx.text[start:end].split(" ")[0].rstrip(".") in ("Mr", "Mrs", "Ms", "Miss")
+            titled = text[start:end].split(" ")[0].rstrip(".") in ("Mr", "Mrs", "Ms", "Miss")
             new = rules.rewrite["name_young" if young and not titled else "name"]
         elif kind == "age":
-            m = re.match(
-                r"\s(?:girl|boy|lad|lass|kid|child|teen|teenager|baby|foster\syouth|care\sleaver)\b",
-                ctx.lower[end:],
-            )
-            if m:
-                end += m.end()
-                new = rules.rewrite["age_person"]
-                art = _ARTICLE_BEFORE.search(ctx.text[max(0, start - 6) : start])
-                if art:
-                    start -= len(art.group(0))
+            noun = _AGE_NOUN.match(ctx.lower, end)
+            quote = ctx.lower[start:end]
+            years = _NUMBER.search(quote)
+            infant = "week" in quote or "month" in quote
+            age = int(years.group(0)) if years and not infant else 0
+            person = rules.rewrite[
+                "age_person" if age < 25 else "age_adult" if age < 65 else "age_older"
+            ]
+            if noun:
+                end = noun.end()
+                new = person
+            elif infant or _AGED_PERSON.search(quote):
+                # "my favourite 6yo", "a 9 week old": the age is the noun
+                new = person
+                if not _STARTS_ARTICLE.match(quote):
+                    new = new.split(" ", 1)[-1]
             else:
                 new = rules.rewrite["age"]
         elif kind == "place" and ctx.lower[max(0, start - 3) : start] == "on ":
             new = rules.rewrite["street"]
+        elif kind == "condition" and not _CONDITION_SLOT.search(
+            ctx.lower, max(0, start - 6), start
+        ):
+            continue  # "pregnant with her second": no noun slot to generalise
         else:
             found = rules.rewrite.get(kind)
             if found is None:
                 continue
             new = found
         replacements.append((start, end, new))
-    pieces: list[str] = []
+    out = ""
     last = 0
     for start, end, new in replacements:
-        pieces.append(ctx.text[last:start])
-        pieces.append(new)
+        before = out + text[last:start]
+        if new:
+            tail = _TAIL_WORD.search(before, max(0, len(before) - 8))
+            head = new.split(" ", 1)
+            if tail and len(head) == 2 and head[0] in ("a", "an", "the"):
+                if tail.group(1).lower() in ("a", "an", "the"):
+                    before = before[: tail.start(1)]  # "the a nearby street" -> "a nearby street"
+                else:
+                    new = head[1]  # "her a health condition" -> "her health condition"
+            stripped = before.rstrip()
+            if not stripped or stripped[-1] in ".!?":
+                new = new[:1].upper() + new[1:]
+        else:
+            before = before.rstrip(" ")
+            nxt = text[end : end + 2]
+            if nxt[:1] == " " and before and before[-1] in ",;:(":
+                end += 1
+            elif nxt[:1] in ",.;:!?)" and before.endswith((",", "(")):
+                before = before[:-1]
+            elif nxt[:1] not in ("", " ", ",", ".", ";", ":", "!", "?", ")"):
+                before += " "
+        out = before + new
         last = end
-    pieces.append(ctx.text[last:])
-    out = "".join(pieces)
-    out = _DOUBLE_ARTICLE.sub(r"\1", out)
-    out = _OWNER_ARTICLE.sub(r"\1 ", out)
-    out = _CLEAN_COMMAS.sub(",", out)
-    out = _CLEAN_PUNCT.sub(r"\1", out)
-    out = _CLEAN_SPACES.sub(" ", out).strip()
-    out = _SENTENCE_START.sub(lambda m: m.group(0).upper(), out)
-    return out[:1].upper() + out[1:] if out and ctx.text[:1].isupper() else out
+        if not new and out.rstrip()[-1:] in (".", "!", "?"):
+            rest = text[last:]
+            lead = len(rest) - len(rest.lstrip())
+            text_after = rest[:lead] + rest[lead : lead + 1].upper() + rest[lead + 1 :]
+            text = text[:last] + text_after
+    out += text[last:]
+    return _CLEAN_SPACES.sub(" ", out).strip()
 
 
 def _confidentiality(ctx: _Ctx, post: Post, names: list[Ident]) -> Finding | None:
