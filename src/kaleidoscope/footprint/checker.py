@@ -98,27 +98,34 @@ class _Ctx:
         n = len(lower)
         hits = self.hits
         get = hits.get
-        for end, (concepts, length, prefix, left, right) in self.rules.automaton.iter(lower):
+        for end, (length, left, right, exact, prefixed) in self.rules.automaton.iter(lower):
             start = end - length + 1
             if left and start > 0:
                 ch = lower[start - 1]
                 if ch.isalnum() or ch == "_":
                     continue
             stop = end + 1
-            if prefix:
+            if exact:
+                if right and stop < n and (lower[stop].isalnum() or lower[stop] == "_"):
+                    pass  # runs on into a longer word: only prefix concepts match
+                else:
+                    span = (start, stop)
+                    for concept in exact:
+                        found = get(concept)
+                        if found is None:
+                            hits[concept] = [span]
+                        else:
+                            found.append(span)
+            if prefixed:
                 while stop < n and _is_word(lower[stop]):
                     stop += 1
-            elif right and stop < n:
-                ch = lower[stop]
-                if ch.isalnum() or ch == "_":
-                    continue
-            span = (start, stop)
-            for concept in concepts:
-                found = get(concept)
-                if found is None:
-                    hits[concept] = [span]
-                else:
-                    found.append(span)
+                span = (start, stop)
+                for concept in prefixed:
+                    found = get(concept)
+                    if found is None:
+                        hits[concept] = [span]
+                    else:
+                        found.append(span)
 
     def _aliases(self) -> None:
         # combinations that mean the same as a broader concept
@@ -552,7 +559,10 @@ def _shared_media(ctx: _Ctx, post: Post) -> tuple[list[Pos], bool]:
 def _consent(ctx: _Ctx, post: Post) -> Finding | None:
     strong = ctx.has("care", "su_ref")
     monitor = [p for p in ctx.spans("monitor") if not ctx.negated(p[0])]
-    if monitor and ctx.has("platform_word") and (strong or ctx.has("care_weak", "person")):
+    searched = [p for p in ctx.spans("monitor_self") if not ctx.negated(p[0])]
+    looked = (monitor and ctx.has("platform_word")) or searched
+    if looked and (strong or ctx.has("care_weak", "person", "kin")):
+        monitor += searched
         why = ctx.rules.why["consent_monitor"].format(cue=_cue(ctx, monitor))
         return _finding(ctx, Category.CONSENT_PRIVACY, Severity.HIGH, monitor, why)
     covert = [p for p in ctx.spans("covert") if not ctx.negated(p[0])]

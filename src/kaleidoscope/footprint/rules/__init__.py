@@ -28,7 +28,7 @@ class RulesError(ValueError):
 
 @dataclass(frozen=True, slots=True)
 class Rules:
-    automaton: Any  # ahocorasick.Automaton: phrase -> (concepts, length, prefix, left, right)
+    automaton: Any  # ahocorasick.Automaton, see _build_automaton
     digit_scan: re.Pattern[str]  # every `digit_scan` pattern as one named alternative
     cased_scan: re.Pattern[str]
     cased_scan_people: re.Pattern[str]  # the same without place patterns (no place triggers)
@@ -77,28 +77,30 @@ def _expand_combos(lexicon: dict[str, Any]) -> dict[str, list[str]]:
 
 
 def _build_automaton(lexicon: dict[str, list[str]]) -> Any:
-    phrases: dict[str, set[str]] = {}
+    """One automaton for every phrase: key -> (length, check_left, check_right, exact, prefix).
+
+    `exact` are the concepts that need a word boundary after the phrase, `prefix` those
+    listed with a trailing `*` (the match runs on to the end of the word).
+    """
+    entries: dict[str, tuple[set[str], set[str]]] = {}
     for concept, items in lexicon.items():
         if not isinstance(items, list):
             raise RulesError(f"lexicon.yaml: concept {concept!r} is not a list")
         for item in items:
             phrase = str(item).strip().lower()
-            if not phrase:
+            if not phrase or phrase == "*":
                 raise RulesError(f"lexicon.yaml: empty phrase in {concept!r}")
-            phrases.setdefault(phrase, set()).add(concept)
+            prefix = phrase.endswith("*")
+            key = phrase[:-1] if prefix else phrase
+            exact, prefixed = entries.setdefault(key, (set(), set()))
+            (prefixed if prefix else exact).add(concept)
     automaton = ahocorasick.Automaton()
-    for phrase, concepts in phrases.items():
-        prefix = phrase.endswith("*")
-        key = phrase[:-1] if prefix else phrase
+    for key, (exact, prefixed) in entries.items():
         # Check a boundary only where the phrase itself starts or ends with a word character.
-        edges = (_is_word_char(key[0]), _is_word_char(key[-1]) and not prefix)
-        existing = automaton.get(key, None)
-        if existing is not None:
-            # "scroung*" and "scroung" share a key: keep the union, prefer exact matching.
-            concepts = concepts | set(existing[0])
-            prefix = prefix and existing[2]
-            edges = (edges[0] or existing[3], edges[1] or existing[4])
-        automaton.add_word(key, (tuple(sorted(concepts)), len(key), prefix, *edges))
+        left, right = _is_word_char(key[0]), _is_word_char(key[-1])
+        automaton.add_word(
+            key, (len(key), left, right, tuple(sorted(exact)), tuple(sorted(prefixed)))
+        )
     automaton.make_automaton()
     return automaton
 
