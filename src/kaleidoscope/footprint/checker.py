@@ -44,6 +44,7 @@ _NEXT_WORD = re.compile(r"\s+([A-Za-z']+)")
 _SURNAME = re.compile(r"\s([A-Z](?:[a-z][\w'’-]*)?)\b(?!['’]s\b)")
 _CLEAN_SPACES = re.compile(r"[ \t]{2,}")
 _CONDITION_SLOT = re.compile(r"\b(?:her|his|their|a|an|with|has|have|had)\s$")
+_MAX_REWRITES = 100
 _NUMBER = re.compile(r"\d+")
 _STARTS_ARTICLE = re.compile(r"(?:a|an|the)\s")
 _TAIL_WORD = re.compile(r"\b(the|a|an|her|his|their|my|our|your|its)\s+$", re.IGNORECASE)
@@ -463,6 +464,8 @@ def _rewrite(ctx: _Ctx, idents: list[Ident]) -> str:
                 continue
             new = found
         replacements.append((start, end, new))
+        if len(replacements) == _MAX_REWRITES:  # a rewrite is for a post, not a book
+            break
     out = ""
     last = 0
     for start, end, new in replacements:
