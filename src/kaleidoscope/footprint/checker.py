@@ -45,6 +45,12 @@ _SURNAME = re.compile(r"\s([A-Z](?:[a-z][\w'’-]*)?)\b(?!['’]s\b)")
 _CLEAN_SPACES = re.compile(r"[ \t]{2,}")
 _CONDITION_SLOT = re.compile(r"\b(?:her|his|their|a|an|with|has|have|had)\s$")
 _MAX_REWRITES = 100
+# Concepts without which a category cannot fire (a cheap early exit).
+_CONSENT_CUES = ("monitor", "monitor_self", "covert", "media", "share_cue")
+_SELF_CUES = (
+    "drugs", "alcohol", "live_location", "home_address", "own_child", "intimate", "given_name",
+    "t_street",
+)
 _NUMBER = re.compile(r"\d+")
 _STARTS_ARTICLE = re.compile(r"(?:a|an|the)\s")
 _TAIL_WORD = re.compile(r"\b(the|a|an|her|his|their|my|our|your|its)\s+$", re.IGNORECASE)
@@ -67,7 +73,7 @@ def _lowercase(text: str) -> str:
 
 
 _DIGIT_RUN = re.compile(r"\d+")
-_WORD_START = re.compile(r"[A-Z0-9]")
+_CAP_WORD = re.compile(r"[A-Z0-9][\w'’]*")
 
 # A few patterns run only when a trigger is present: a lexicon concept (t_*), or "#["
 # for a bracket in the text.
@@ -161,11 +167,13 @@ class _Ctx:
         """Spans of a `cased_scan` pattern, on the original text."""
         if self._cased is None:
             text = self.text
-            starts = [
-                i
-                for i in (m.start() for m in _WORD_START.finditer(text))
-                if i == 0 or not (_is_word(text[i - 1]) or text[i - 1] in "'’")
-            ]
+            skip = self.rules.not_starts
+            starts = []
+            for m in _CAP_WORD.finditer(text):
+                i = m.start()
+                if m.group(0) in skip or (i and (_is_word(text[i - 1]) or text[i - 1] in "'’")):
+                    continue
+                starts.append(i)
             places = any(t in self.hits for t in PLACE_TRIGGERS)
             pattern = self.rules.cased_scan if places else self.rules.cased_scan_people
             found = self._anchored(pattern, text, starts, towns=True)
@@ -326,9 +334,7 @@ def _names(ctx: _Ctx, strong: bool) -> list[Ident]:
     evidence = ctx.has("su_ref", "person", "age_word", "event", "condition", "kin") or (
         ctx.rules.window["person_pronoun"].search(ctx.lower) is not None
     )
-    su_names = (
-        list(rules.cased["su_name"].finditer(text)) if ctx.has("care", "su_ref") else []
-    )
+    su_names = list(rules.cased["su_name"].finditer(text)) if ctx.has("t_su_name") else []
     cued = {m.start(1) for m in su_names}
     for m in su_names:
         if m.group(1) not in rules.given_names and m.group(1) not in rules.not_places:
@@ -560,6 +566,8 @@ def _shared_media(ctx: _Ctx, post: Post) -> tuple[list[Pos], bool]:
 
 
 def _consent(ctx: _Ctx, post: Post) -> Finding | None:
+    if post.media_count <= 0 and "[" not in ctx.text and not ctx.has(*_CONSENT_CUES):
+        return None
     strong = ctx.has("care", "su_ref")
     monitor = [p for p in ctx.spans("monitor") if not ctx.negated(p[0])]
     searched = [p for p in ctx.spans("monitor_self") if not ctx.negated(p[0])]
@@ -586,6 +594,8 @@ def _consent(ctx: _Ctx, post: Post) -> Finding | None:
 def _boundaries(
     ctx: _Ctx, post: Post, names: list[Ident], confidential: bool
 ) -> Finding | None:
+    if "boundary" not in ctx.hits:
+        return None
     cues = [p for p in ctx.spans("boundary") if not ctx.negated(p[0])]
     if not cues or not (ctx.has("su_ref") or confidential):
         return None
@@ -603,6 +613,8 @@ def _first_person(ctx: _Ctx, start: int) -> bool:
 
 
 def _self_disclosure(ctx: _Ctx) -> Finding | None:
+    if not ctx.has(*_SELF_CUES):
+        return None
     why = ctx.rules.why
     parts: list[tuple[Severity, list[Pos], str]] = []
     drugs = [p for p in ctx.spans("drugs") if not ctx.negated(p[0]) and _first_person(ctx, p[0])]
@@ -659,6 +671,8 @@ def _self_disclosure(ctx: _Ctx) -> Finding | None:
 
 
 def _employer(ctx: _Ctx) -> Finding | None:
+    if not ctx.has("emp_ref", "emp_internal", "workload"):
+        return None
     why = ctx.rules.why
     internal = [p for p in ctx.spans("emp_internal") if not ctx.negated(p[0])]
     neg = [p for p in ctx.spans("emp_neg") if not ctx.negated(p[0])]

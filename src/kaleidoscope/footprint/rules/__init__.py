@@ -42,6 +42,7 @@ class Rules:
     not_places: frozenset[str]
     org_suffixes: frozenset[str]
     given_names: frozenset[str]
+    not_starts: frozenset[str]
     guidance: dict[str, list[str]]
     labels: dict[str, str]
     rewrite: dict[str, str]
@@ -145,6 +146,7 @@ def _load() -> Rules:
         big_places=frozenset(str(w) for w in patterns["big_places"]),
         not_places=frozenset(str(w) for w in patterns["not_places"]),
         org_suffixes=frozenset(str(w) for w in patterns["org_suffixes"]),
+        not_starts=frozenset(str(w) for w in patterns["not_starts"]),
         given_names=frozenset(str(w).capitalize() for w in lexicon["given_name"]),
         guidance={str(k): [str(x) for x in v] for k, v in categories["guidance"].items()},
         labels={str(k): str(v) for k, v in categories["identifier_labels"].items()},
