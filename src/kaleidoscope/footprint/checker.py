@@ -280,17 +280,34 @@ def _finding(
 # --- names and other direct identifiers -------------------------------------------------
 
 
+def _words_before(ctx: _Ctx, start: int) -> list[str]:
+    """Up to the last few words of the sentence before ``start`` (lowercased)."""
+    window = ctx.lower[max(0, start - 30) : start]
+    for cut in (". ", "! ", "? ", "\n"):
+        at = window.rfind(cut)
+        if at >= 0:
+            window = window[at + len(cut) :]
+    return window.replace(",", " ").split()
+
+
 def _blocked(ctx: _Ctx, start: int) -> bool:
     """Is the name at ``start`` someone safe to name: family, colleague, author, addressee?"""
     if start > 0 and ctx.text[start - 1] in "@#":
         return True
-    window = ctx.lower[max(0, start - 30) : start]
-    return bool(ctx.rules.window["name_blocker"].search(window))
+    words = _words_before(ctx, start)
+    if not words:
+        return False
+    blockers = ctx.rules.name_blockers
+    if words[-1] in blockers or " ".join(words[-2:]) in blockers:
+        return True
+    last3 = words[-3:]
+    return "my" in last3 or "our" in last3
 
 
 def _su_cue_before(ctx: _Ctx, start: int) -> bool:
-    window = ctx.lower[max(0, start - 20) : start]
-    return bool(ctx.rules.window["su_name_cue"].search(window))
+    words = _words_before(ctx, start)
+    cues = ctx.rules.su_name_cues
+    return bool(words) and (words[-1] in cues or " ".join(words[-2:]) in cues)
 
 
 def _vocative(ctx: _Ctx, start: int, end: int) -> bool:

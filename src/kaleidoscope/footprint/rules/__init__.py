@@ -22,6 +22,18 @@ PLACE_PATTERNS = frozenset({"house_address", "_named_place", "school_ga", "estat
 PLACE_TRIGGERS = ("t_school", "t_street", "t_setting", "t_estate")
 
 
+# Names the checker looks up; the loader refuses rule files that lack any of them.
+REQUIRED = {
+    "lower_window": (
+        "face", "group_stereotype", "media_tag", "meta_quote", "negation_before",
+        "person_pronoun", "self_insult", "stereotype", "third_person_before",
+    ),
+    "cased_match": ("su_name", "town"),
+    "digit_scan": ("age", "age_person", "age_comma", "case_number", "house_number", "time"),
+    "cased_scan": ("title_name", "family_name", "family_plural", "possessive_name", "initials"),
+}
+
+
 class RulesError(ValueError):
     """The bundled rule data is malformed (a packaging bug, not user input)."""
 
@@ -43,6 +55,8 @@ class Rules:
     org_suffixes: frozenset[str]
     given_names: frozenset[str]
     not_starts: frozenset[str]
+    name_blockers: frozenset[str]
+    su_name_cues: frozenset[str]
     guidance: dict[str, list[str]]
     labels: dict[str, str]
     rewrite: dict[str, str]
@@ -129,6 +143,10 @@ def _load() -> Rules:
     lexicon = _expand_combos(_read("lexicon.yaml"))
     patterns = _read("patterns.yaml")
     categories = _read("categories.yaml")
+    for section, names in REQUIRED.items():
+        missing = [n for n in names if n not in (patterns.get(section) or {})]
+        if missing:
+            raise RulesError(f"patterns.yaml: {section} lacks {', '.join(missing)}")
     return Rules(
         automaton=_build_automaton(lexicon),
         digit_scan=_combine(patterns["digit_scan"], "digit_scan"),
@@ -147,6 +165,8 @@ def _load() -> Rules:
         not_places=frozenset(str(w) for w in patterns["not_places"]),
         org_suffixes=frozenset(str(w) for w in patterns["org_suffixes"]),
         not_starts=frozenset(str(w) for w in patterns["not_starts"]),
+        name_blockers=frozenset(str(w) for w in patterns["name_blockers"]),
+        su_name_cues=frozenset(str(w) for w in patterns["su_name_cues"]),
         given_names=frozenset(str(w).capitalize() for w in lexicon["given_name"]),
         guidance={str(k): [str(x) for x in v] for k, v in categories["guidance"].items()},
         labels={str(k): str(v) for k, v in categories["identifier_labels"].items()},
