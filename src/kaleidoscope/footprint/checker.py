@@ -413,22 +413,26 @@ def _indirect(ctx: _Ctx) -> tuple[dict[str, list[Pos]], float]:
         kinds.setdefault(kind, []).extend(spans)
         return 0.0 if previous else w
 
-    weight += add("age", ctx.low("age") + ctx.low("age_comma") + ctx.spans("age_word"))
+    weight += add(
+        "age", ctx.low("age") + ctx.low("age_comma") + ctx.spans("age_word", "age_words")
+    )
     weight += add("school", ctx.cased("school"))
     if not ctx.has("event_pro"):
         weight += add("place", _places(ctx))
-    strong_kin = ctx.spans("kin", "kin_count") + ctx.low("kin_count")
+    strong_kin = ctx.spans("kin", "kin_count", "kin_structure") + ctx.low("kin_count")
     if strong_kin:
         weight += add("kin", strong_kin + ctx.spans("kin_possessive"))
     else:
         weight += add("kin", ctx.spans("kin_possessive"), 0.5)
     for kind in ("event", "condition", "origin", "occupation", "unique"):
         weight += add(kind, ctx.spans(kind))
-    strong_time = ctx.low("time") + ctx.spans("time_word")
-    if strong_time:
-        weight += add("time", strong_time)
+    day_time = ctx.spans("time_word") + [
+        p for p in ctx.low("time") if ctx.lower[p[0]].isalpha()  # "tuesday 9am", not "2am"
+    ]
+    if day_time:
+        weight += add("time", day_time + ctx.low("time"))
     else:
-        weight += add("time", ctx.spans("time_weak"), 0.5)
+        weight += add("time", ctx.low("time") + ctx.spans("time_weak"), 0.5)
     return kinds, weight
 
 
@@ -554,7 +558,7 @@ def _confidentiality(ctx: _Ctx, post: Post, names: list[Ident]) -> Finding | Non
         why = ctx.rules.why["confidentiality_direct"].format(parts=parts, care=care_quote)
     else:
         subject = (
-            ctx.has("person", "su_ref", "occupation", "unique", "kin_count")
+            ctx.has("person", "su_ref", "occupation", "unique", "kin_count", "age_words")
             or bool(ctx.low("age_person"))
             or any(_AGED_PERSON.search(ctx.lower, s, e) for s, e in ctx.low("age"))
             or bool(ctx.low("kin_count"))
