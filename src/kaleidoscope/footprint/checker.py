@@ -39,7 +39,6 @@ _SENTENCE_END = re.compile(r"[.!?\n]")
 _KIN_WORDS = frozenset({"Mum", "Mam", "Dad", "Nan", "Gran", "Mother", "Father", "Nana"})
 _AGE_AFTER = re.compile(r",\s?\d{1,2}\b")
 _AGED_PERSON = re.compile(r"\d\s?(?:yo|y/o|y\.o|yrs?\sold|years?[\s-]old|-year-old)")
-_OUR_NAME = re.compile(r"\b[Oo]ur\s([A-Z][a-z]+)")
 _NEXT_WORD = re.compile(r"\s+([A-Za-z']+)")
 _SURNAME = re.compile(r"\s([A-Z](?:[a-z][\w'’-]*)?)\b(?!['’]s\b)")
 _CLEAN_SPACES = re.compile(r"[ \t]{2,}")
@@ -48,8 +47,8 @@ _MAX_REWRITES = 100
 # Concepts without which a category cannot fire (a cheap early exit).
 _CONSENT_CUES = ("monitor", "monitor_self", "covert", "media", "share_cue")
 _SELF_CUES = (
-    "drugs", "alcohol", "live_location", "home_address", "own_child", "intimate", "given_name",
-    "t_street",
+    "drugs", "alcohol", "live_location", "home_address", "own_child", "intimate", "t_street",
+    "t_school",
 )
 _NUMBER = re.compile(r"\d+")
 _STARTS_ARTICLE = re.compile(r"(?:a|an|the)\s")
@@ -356,6 +355,15 @@ def _names(ctx: _Ctx, strong: bool) -> list[Ident]:
     for m in su_names:
         if m.group(1) not in rules.given_names and m.group(1) not in rules.not_places:
             out.append(("name", m.start(1), m.end(1)))
+    if ctx.has("su_ref"):
+        # "Tallulah Thompson, a young man I supported": a name set beside a service user
+        su_starts = [s for s, _ in ctx.spans("su_ref")]
+        for m in rules.cased["name_apposition"].finditer(text):
+            first = m.group(1).split()[0]
+            if first in rules.not_places or first in rules.not_starts or _blocked(ctx, m.start()):
+                continue
+            if any(m.end() < s <= m.end() + 45 for s in su_starts):
+                out.append(("name", m.start(1), m.end(1)))
     for start, end in ctx.hits.get("given_name", ()):
         if not text[start].isupper():
             continue
@@ -667,9 +675,10 @@ def _self_disclosure(ctx: _Ctx) -> Finding | None:
             home += ctx.cased("street")
         parts.append((Severity.MEDIUM, home, why["self_home"].format(cue=_cue(ctx, home))))
     own_child = ctx.spans("own_child")
-    if ctx.has("given_name") and "our " in ctx.lower:
-        for m in _OUR_NAME.finditer(ctx.text):
-            if m.group(1) in ctx.rules.given_names:
+    if "our " in ctx.lower:
+        for m in ctx.rules.cased["own_child_name"].finditer(ctx.text):
+            word = m.group(1)
+            if word not in ctx.rules.not_places and word not in ctx.rules.org_suffixes:
                 own_child.append(m.span())
     if own_child:
         where = ctx.spans("child_route")
@@ -698,7 +707,7 @@ def _employer(ctx: _Ctx) -> Finding | None:
     internal = [p for p in ctx.spans("emp_internal") if not ctx.negated(p[0])]
     neg = [p for p in ctx.spans("emp_neg") if not ctx.negated(p[0])]
     refs = ctx.spans("emp_ref")
-    if refs:
+    if ctx.has("colleague_ref"):
         neg += _derogatory_words(ctx)  # demeaning words about colleagues are criticism too
     if refs and neg:
         spans = refs + neg
