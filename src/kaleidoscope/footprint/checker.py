@@ -359,9 +359,15 @@ def _names(ctx: _Ctx, strong: bool) -> list[Ident]:
         # "Tallulah Thompson, a young man I supported": a name set beside a service user
         su_starts = [s for s, _ in ctx.spans("su_ref")]
         for m in rules.cased["name_apposition"].finditer(text):
-            first = m.group(1).split()[0]
-            if first in rules.not_places or first in rules.not_starts or _blocked(ctx, m.start()):
+            words = m.group(1).split()
+            first = words[0]
+            if first in rules.not_places or first in rules.not_starts or first in rules.big_places:
                 continue
+            if _blocked(ctx, m.start()):
+                continue
+            opening = m.start() == 0 or text[: m.start()].rstrip()[-1:] in (".", "!", "?", ":")
+            if opening and len(words) == 1 and first not in rules.given_names:
+                continue  # "Gutted, one of my families ...": a sentence opener, not a name
             if any(m.end() < s <= m.end() + 45 for s in su_starts):
                 out.append(("name", m.start(1), m.end(1)))
     for start, end in ctx.hits.get("given_name", ()):
