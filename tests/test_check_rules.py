@@ -384,3 +384,33 @@ def test_lexicon_phrases_are_concepts_not_sentences() -> None:
         m = re.match(r"\s+- (.*)$", line)
         if m:
             assert len(m.group(1).split()) <= 7, line
+
+
+@pytest.mark.parametrize(
+    "text,category",
+    [
+        # a name nobody listed, set beside a service-user reference
+        ("So proud of Zephyrine Okonkwo-Blake, a young woman I supported for three years",
+         Category.CONFIDENTIALITY),
+        # the worker's own child by any name: school plus routine
+        ("Our Ottilie's at Greyfriars Primary now and walks home on her own",
+         Category.SELF_DISCLOSURE),
+        # searching someone online needs no platform word
+        ("Googled the new partner before the visit, found his court case in the paper",
+         Category.CONSENT_PRIVACY),
+        # a shared photo of the children themselves identifies them
+        ("Sharing a pic from contact today, the twins had a ball [photo] #fostering",
+         Category.CONFIDENTIALITY),
+        # an age in words is still an age
+        ("Twelve year old on my caseload told me her stepdad locks her in at night. S47 tomorrow.",
+         Category.CONFIDENTIALITY),
+    ],
+)
+def test_generalising_patterns(text: str, category: Category) -> None:
+    assert category.value in labels(text)
+
+
+def test_sentence_openers_and_photos_of_rooms_are_not_identifiers() -> None:
+    assert "confidentiality" not in labels("Gutted, one of my families has moved away.")
+    found = labels("[photo] the bedroom the kids sleep in, on today's visit. No curtains.")
+    assert "consent_privacy" in found and "confidentiality" not in found
