@@ -81,6 +81,7 @@ _WINDOW_GATES: dict[str, str] = {
     "stereotype": "t_why",
     "face": "t_face",
     "group_stereotype": "t_group",
+    "group_generalisation": "t_group",
 }
 
 
@@ -659,11 +660,14 @@ def _self_disclosure(ctx: _Ctx) -> Finding | None:
     if drugs:
         parts.append((Severity.MEDIUM, drugs, why["self_drugs"].format(cue=_cue(ctx, drugs))))
     if alcohol:
-        heavy = any(p in ctx.hits.get("alcohol_heavy", ()) for p in alcohol)
+        heavy = any(p in ctx.hits.get("alcohol_heavy", ()) for p in alcohol) or ctx.has(
+            "alcohol_heavy"
+        )
         habit = ctx.has("alcohol_habit")
-        tied = heavy and ctx.has("work_tie", "care")
+        # drunk or hungover with work ahead, or any drinking straight into a shift
+        tied = (heavy and ctx.has("work_tie", "care")) or ctx.has("work_now")
         if tied or habit:
-            spans = alcohol + (ctx.spans("work_tie", "care")[:1] if tied else [])
+            spans = alcohol + (ctx.spans("work_now", "work_tie", "care")[:1] if tied else [])
             parts.append(
                 (Severity.MEDIUM, spans, why["self_alcohol_work"].format(cue=_cue(ctx, alcohol)))
             )
@@ -746,7 +750,12 @@ def _derogatory_words(ctx: _Ctx) -> list[Pos]:
         and not (meta and _in_quotes(ctx, *p))
         and not self_insult.search(ctx.sentence_before(p[0], 30))
     ]
-    return words + ctx.window("stereotype") + ctx.window("group_stereotype")
+    return (
+        words
+        + ctx.window("stereotype")
+        + ctx.window("group_stereotype")
+        + ctx.window("group_generalisation")
+    )
 
 
 def _derogatory(ctx: _Ctx) -> Finding | None:

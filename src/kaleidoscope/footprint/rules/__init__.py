@@ -25,8 +25,8 @@ PLACE_TRIGGERS = ("t_school", "t_street", "t_setting", "t_estate")
 # Names the checker looks up; the loader refuses rule files that lack any of them.
 REQUIRED = {
     "lower_window": (
-        "face", "group_stereotype", "media_tag", "meta_quote", "negation_before",
-        "person_pronoun", "self_insult", "stereotype", "third_person_before",
+        "face", "group_generalisation", "group_stereotype", "media_tag", "meta_quote",
+        "negation_before", "person_pronoun", "self_insult", "stereotype", "third_person_before",
     ),
     "cased_match": ("su_name", "town"),
     "digit_scan": ("age", "age_person", "age_comma", "case_number", "house_number", "time"),
