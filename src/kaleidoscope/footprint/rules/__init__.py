@@ -76,7 +76,16 @@ def _is_word_char(ch: str) -> bool:
 
 def _expand_combos(lexicon: dict[str, Any]) -> dict[str, list[str]]:
     """The lexicon with its `combos` section spelled out as ordinary phrase lists."""
-    out: dict[str, list[str]] = {k: v for k, v in lexicon.items() if k != "combos"}
+    out: dict[str, list[str]] = {
+        k: v for k, v in lexicon.items() if k not in ("combos", "plurals")
+    }
+    for concept in lexicon.get("plurals") or ():
+        if concept not in out:
+            raise RulesError(f"lexicon.yaml: plurals names unknown concept {concept!r}")
+        phrases = [str(p) for p in out[concept]]
+        out[concept] = phrases + [
+            p + "s" for p in phrases if len(p) > 3 and p[-1].isalpha() and p[-1] != "s"
+        ]
     for concept, parts in (lexicon.get("combos") or {}).items():
         try:
             firsts, middles, seconds = parts["first"], parts["middle"], parts["second"]
