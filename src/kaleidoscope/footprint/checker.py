@@ -295,10 +295,16 @@ def _blocked(ctx: _Ctx, start: int) -> bool:
     if start > 0 and ctx.text[start - 1] in "@#":
         return True
     words = _words_before(ctx, start)
+    if words and words[-1] == "the":  # "shout out to the Hendricks family"
+        words = words[:-1]
     if not words:
         return False
     blockers = ctx.rules.name_blockers
-    if words[-1] in blockers or " ".join(words[-2:]) in blockers:
+    if (
+        words[-1] in blockers
+        or " ".join(words[-2:]) in blockers
+        or " ".join(words[-3:]) in blockers
+    ):
         return True
     last3 = words[-3:]
     return "my" in last3 or "our" in last3
@@ -327,7 +333,7 @@ def _names(ctx: _Ctx, strong: bool) -> list[Ident]:
     for kind in ("family_name", "family_plural"):
         for s, e in ctx.cased(kind):
             surname = text[s:e].split()[-1]
-            if surname in rules.not_places or surname in rules.org_suffixes:
+            if surname in rules.not_places or surname in rules.org_suffixes or _blocked(ctx, s):
                 continue
             out.append((kind, s, e))
     for s, e in ctx.cased("possessive_name"):
@@ -632,7 +638,12 @@ def _boundaries(
 ) -> Finding | None:
     if "boundary" not in ctx.hits:
         return None
-    cues = [p for p in ctx.spans("boundary") if not ctx.negated(p[0])]
+    after = ctx.rules.window["negation_after"]
+    cues = [
+        p
+        for p in ctx.spans("boundary")
+        if not ctx.negated(p[0]) and not after.match(ctx.lower, p[1], p[1] + 60)
+    ]
     if not cues or not (ctx.has("su_ref") or confidential):
         return None
     su = ctx.spans("su_ref")

@@ -26,7 +26,8 @@ PLACE_TRIGGERS = ("t_school", "t_street", "t_setting", "t_estate")
 REQUIRED = {
     "lower_window": (
         "face", "group_generalisation", "group_stereotype", "media_tag", "meta_quote",
-        "negation_before", "person_pronoun", "self_insult", "stereotype", "third_person_before",
+        "negation_after", "negation_before", "person_pronoun", "self_insult", "stereotype",
+        "third_person_before",
     ),
     "cased_match": ("su_name", "town"),
     "digit_scan": ("age", "age_person", "age_comma", "case_number", "house_number", "time"),
