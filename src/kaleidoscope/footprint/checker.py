@@ -146,12 +146,17 @@ class _Ctx:
             self.hits.setdefault("person", []).extend(group)
 
     def has(self, *concepts: str) -> bool:
-        return any(c in self.hits for c in concepts)
+        return not self.hits.keys().isdisjoint(concepts)
 
     def spans(self, *concepts: str) -> list[Pos]:
+        hits = self.hits
+        if len(concepts) == 1:
+            return list(hits.get(concepts[0], ()))
         out: list[Pos] = []
         for concept in concepts:
-            out.extend(self.hits.get(concept, ()))
+            found = hits.get(concept)
+            if found:
+                out.extend(found)
         return out
 
     def low(self, name: str) -> list[Pos]:
