@@ -52,6 +52,7 @@ _SELF_CUES = (
 )
 _NUMBER = re.compile(r"\d+")
 _STARTS_ARTICLE = re.compile(r"(?:a|an|the)\s")
+_NAME_ADJECTIVE = re.compile(r"\b(?:little|baby|wee|young|lovely|old)\s+$", re.IGNORECASE)
 _TAIL_WORD = re.compile(r"\b(the|a|an|her|his|their|my|our|your|its)\s+$", re.IGNORECASE)
 _AGE_NOUN = re.compile(
     r"\s(?:girl|boy|lad|lass|kid|child|teen|teenager|baby|foster\syouth|care\sleaver|"
@@ -244,7 +245,7 @@ def _first(spans: list[Pos]) -> Pos | None:
 
 def _cue(ctx: _Ctx, spans: list[Pos], limit: int = 2) -> str:
     quotes: list[str] = []
-    for start, end in sorted(spans):
+    for start, end in _dedupe(spans):
         q = ctx.text[start:end]
         if q not in quotes:
             quotes.append(q)
@@ -254,11 +255,13 @@ def _cue(ctx: _Ctx, spans: list[Pos], limit: int = 2) -> str:
 
 
 def _dedupe(spans: list[Pos]) -> list[Pos]:
-    """Sorted spans, dropping any contained in another."""
+    """Sorted spans, overlapping ones merged ("Had a nosey" + "a nosey at")."""
     ordered = sorted(set(spans), key=lambda p: (p[0], -p[1]))
     out: list[Pos] = []
     for start, end in ordered:
-        if out and start >= out[-1][0] and end <= out[-1][1]:
+        if out and start < out[-1][1]:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
             continue
         out.append((start, end))
     return out
@@ -524,6 +527,10 @@ def _rewrite(ctx: _Ctx, idents: list[Ident]) -> str:
     for start, end, new in replacements:
         before = out + text[last:start]
         if new:
+            if new.startswith(("a ", "an ")):
+                adjective = _NAME_ADJECTIVE.search(before, max(0, len(before) - 10))
+                if adjective:  # "little Kacey" -> "a young person", not "little a young person"
+                    before = before[: adjective.start()]
             tail = _TAIL_WORD.search(before, max(0, len(before) - 8))
             head = new.split(" ", 1)
             if tail and len(head) == 2 and head[0] in ("a", "an", "the"):
@@ -539,6 +546,9 @@ def _rewrite(ctx: _Ctx, idents: list[Ident]) -> str:
             nxt = text[end : end + 2]
             if nxt[:1] == " " and before and before[-1] in ",;:(":
                 end += 1
+            elif nxt[:1] == "," and before.endswith(","):
+                end += 1  # "TJ, 9, are" -> "a young person are"
+                before = before[:-1]
             elif nxt[:1] in ",.;:!?)" and before.endswith((",", "(")):
                 before = before[:-1]
             elif nxt[:1] not in ("", " ", ",", ".", ";", ":", "!", "?", ")"):
