@@ -26,6 +26,12 @@ typecheck: install
 
 pytest: install
 	$(BIN)/pytest
+	@# CI (.ci/run) sets KALEIDOSCOPE_TEST_POSTGRES: the web suite runs again on PostgreSQL.
+	@if [ -n "$$KALEIDOSCOPE_TEST_POSTGRES" ]; then \
+		echo "== web suite on PostgreSQL"; \
+		DATABASE_URL="$$KALEIDOSCOPE_TEST_POSTGRES" \
+		KALEIDOSCOPE_TEST_DB_NAME="test_kaleidoscope_web_$$$$" $(BIN)/pytest tests/web; \
+	fi
 
 test: lint typecheck pytest
 

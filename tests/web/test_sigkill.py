@@ -1,0 +1,79 @@
+"""A move acknowledged to the browser survives a SIGKILL of the server mid-load."""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+
+from .live import Learner, LiveServer, play_state
+
+SCENARIO = "friend-request"
+
+
+def one_move(learner: Learner, play_url: str) -> tuple[int, str]:
+    """Make the next move (continue, or the first choice); return (status, new node)."""
+    state = play_state(learner.get(play_url))
+    if not state["action"]:
+        form = {"rev": state["rev"], "action": "restart", "node": ""}
+    else:
+        form = {
+            "rev": state["rev"],
+            "action": state["action"],
+            "node": state["node"],
+            "choice": (state["choices"] or [""])[0],
+        }
+    status, _, _ = learner.request("POST", play_url + "step/", form)
+    return status, state["rev"]
+
+
+def test_acknowledged_moves_survive_sigkill_mid_load() -> None:
+    server = LiveServer(os.environ.get("DATABASE_URL") or None).start()
+    try:
+        acked: dict[str, int] = {}  # play url -> highest revision acknowledged
+        learners: dict[str, Learner] = {}
+        stop = threading.Event()
+        errors: list[BaseException] = []
+
+        def load(number: int) -> None:
+            learner = Learner(server.port)
+            try:
+                url = learner.start(SCENARIO)
+                learners[url] = learner
+                while not stop.is_set():
+                    status, rev = one_move(learner, url)
+                    if status == 303:  # acknowledged: the move is committed
+                        acked[url] = int(rev) + 1
+            except (OSError, AssertionError) as exc:
+                if not stop.is_set():
+                    errors.append(exc)
+
+        threads = [threading.Thread(target=load, args=(n,), daemon=True) for n in range(6)]
+        for thread in threads:
+            thread.start()
+        me = Learner(server.port)
+        mine = me.start(SCENARIO)
+        while play_state(me.get(mine))["action"] != "choose":
+            assert one_move(me, mine)[0] == 303
+        time.sleep(1.0)  # the load is running
+        before = play_state(me.get(mine))
+        status, _ = one_move(me, mine)
+        assert status == 303  # the browser has its acknowledgement...
+        stop.set()  # (load threads stop after their request in flight)
+        server.kill()  # ...and the server dies at once, mid-load
+        for thread in threads:
+            thread.join(10)
+        assert not errors, errors
+        assert len(acked) >= 3, "the load did not get going"
+
+        server.start()
+        me.conn = None
+        after = play_state(me.get(mine))
+        assert int(after["rev"]) == int(before["rev"]) + 1
+        assert after["node"] != before["node"]
+        for url, revision in acked.items():
+            learner = learners[url]
+            learner.conn = None
+            assert int(play_state(learner.get(url))["rev"]) >= revision
+    finally:
+        server.close()
