@@ -110,9 +110,14 @@ class Learner:
         self.conn: http.client.HTTPConnection | None = None
 
     def request(
-        self, method: str, path: str, form: dict[str, str] | None = None
+        self,
+        method: str,
+        path: str,
+        form: dict[str, str] | None = None,
+        extra: dict[str, str] | None = None,
     ) -> tuple[int, dict[str, str], str]:
         headers = {"Cookie": "; ".join(f"{k}={v}" for k, v in self.cookies.items())}
+        headers.update(extra or {})
         body = None
         if form is not None:
             form = {"csrfmiddlewaretoken": self.cookies.get("csrftoken", ""), **form}

@@ -55,7 +55,10 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [WEB_DIR / "templates"],
         "APP_DIRS": False,
-        "OPTIONS": {"environment": "kaleidoscope.web.jinja.environment"},
+        "OPTIONS": {
+            "environment": "kaleidoscope.web.jinja.environment",
+            "context_processors": ["kaleidoscope.web.learn.context.csrf"],
+        },
     },
 ]
 
@@ -79,6 +82,9 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 10,
             },
+            # Under ASGI each request runs its sync code on a fresh thread, so a kept-open
+            # connection would be stranded; opening SQLite is cheap.
+            "CONN_MAX_AGE": 0,
         }
     }
 
@@ -100,7 +106,7 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = os.environ.get("KALEIDOSCOPE_SECURE_COOKIES") == "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_FAILURE_VIEW = "kaleidoscope.web.learn.views.csrf_failure"
-MESSAGE_STORAGE = "django.contrib.messages.storage.session.SessionStorage"
+MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"  # no DB write
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 SECURE_REFERRER_POLICY = "same-origin"

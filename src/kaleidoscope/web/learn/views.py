@@ -8,7 +8,6 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import user_passes_test
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
-from django.db import transaction
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -98,7 +97,8 @@ def start(request: HttpRequest, scenario_id: str) -> HttpResponse:
         kwargs["user"] = request.user
     else:
         kwargs["anon_key"] = services.anon_key(request, create=True)
-    play = Play.objects.create(**kwargs)
+    with services.write_transaction():
+        play = Play.objects.create(**kwargs)
     return _see_other(reverse("play", args=[play.id]))
 
 
@@ -148,7 +148,7 @@ def step(request: HttpRequest, play_id: Any) -> HttpResponse:
     """Apply one move. Every odd post (stale, replayed, tampered) changes nothing."""
     data = {k: request.POST.get(k, "") for k in ("rev", "action", "node", "choice")}
     play_url = reverse("play", args=[play_id])
-    with transaction.atomic():
+    with services.write_transaction():
         play = services.owned_play(request, play_id, for_update=True)
         try:
             scenario, pt = services.playthrough(play)
@@ -200,6 +200,9 @@ def step(request: HttpRequest, play_id: Any) -> HttpResponse:
             if play.finished_at is None:
                 play.finished_at = timezone.now()
         play.save()
+    if request.headers.get("HX-Request") == "true":
+        # htmx swaps #play from this answer: skip the redirect's second round trip.
+        return render(request, "learn/_play.html", _play_context(play, scenario, pt))
     return _see_other(play_url)
 
 
@@ -251,9 +254,10 @@ def reflection(request: HttpRequest, play_id: Any) -> HttpResponse:
         if not errors and not (learned or impact):
             errors["learned"] = text()["reflection_empty"]
         if not errors:
-            Play.objects.filter(pk=play.pk).update(
-                learned=learned, impact=impact, reflected_at=timezone.now()
-            )
+            with services.write_transaction():
+                Play.objects.filter(pk=play.pk).update(
+                    learned=learned, impact=impact, reflected_at=timezone.now()
+                )
             messages.success(request, text()["reflection_saved"])
             return _see_other(reverse("record"))
     return render(
