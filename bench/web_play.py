@@ -14,12 +14,14 @@ Last line: name=value pairs.
 from __future__ import annotations
 
 import argparse
+import multiprocessing
 import random
 import statistics
 import sys
 import threading
 import time
 from pathlib import Path
+from typing import Any
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
@@ -39,6 +41,7 @@ class Player:
     def __init__(self, port: int, js: bool = True) -> None:
         self.js = js
         self.learner = Learner(port)
+        self.server_ms: list[float] = []
         self.url = self.learner.start(SCENARIO)
         self.page = self.learner.get(self.url)
 
@@ -55,9 +58,10 @@ class Player:
         else:  # at an ending: start again
             form = {"rev": state["rev"], "action": "restart", "node": ""}
         if self.js:
-            status, _, self.page = self.learner.request(
+            status, headers, self.page = self.learner.request(
                 "POST", self.url + "step/", form, {"HX-Request": "true"}
             )
+            self.server_ms.append(float(headers.get("server-timing", "app;dur=0")[8:]))
             if status != 200:
                 raise RuntimeError(f"htmx step answered {status}")
             return
@@ -101,23 +105,75 @@ def run(players: list[Player], seconds: float, think: float, plain: bool) -> lis
     return latencies
 
 
+def worker(
+    port: int, count: int, js: bool, phases: list[tuple[float, float, float, bool]], out: Any
+) -> None:
+    """One load-generator process: ``count`` learners through every phase, in step with
+    the other processes (phases start at agreed wall-clock times)."""
+    try:
+        players = [Player(port, js=js) for _ in range(count)]
+        results = []
+        for index, (begin, seconds, think, plain) in enumerate(phases):
+            time.sleep(max(0.0, begin - time.time()))
+            for player in players:
+                player.server_ms.clear()
+            latencies = run(players, seconds, think, plain)
+            inside = [ms for player in players for ms in player.server_ms]
+            results.append((index, latencies, inside))
+        out.put(("ok", results))
+    except BaseException as exc:
+        out.put(("error", repr(exc)))
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
     parser.add_argument("--learners", type=int, default=50)
     parser.add_argument("--think", type=float, default=0.5, help="mean pause between steps")
     parser.add_argument("--no-js", action="store_true", help="learners without JavaScript")
+    parser.add_argument("--procs", type=int, default=5, help="load-generator processes")
     args = parser.parse_args()
 
+    burst = max(args.seconds / 3, 2.0)
     server = LiveServer().start()
     try:
-        players = [Player(server.port, js=not args.no_js) for _ in range(args.learners)]
-        paced = run(players, args.seconds, args.think, plain=False)
-        burst = max(args.seconds / 3, 2.0)
-        steps = run(players, burst, 0.0, plain=False)
-        plains = run(players, burst, 0.0, plain=True)
+        begin = time.time() + 5.0 + args.learners * 0.02  # time for every learner to start
+        phases = [
+            (begin, 3.0, args.think, False),  # warm-up: templates compiled, threads up
+            (begin + 3.5, args.seconds, args.think, False),
+            (begin + 4.0 + args.seconds, burst, 0.0, False),
+            (begin + 4.5 + args.seconds + burst, burst, 0.0, True),
+        ]
+        out: Any = multiprocessing.Queue()
+        shares = [
+            args.learners // args.procs + (i < args.learners % args.procs)
+            for i in range(args.procs)
+        ]
+        procs = [
+            multiprocessing.Process(
+                target=worker, args=(server.port, n, not args.no_js, phases, out)
+            )
+            for n in shares
+            if n
+        ]
+        for proc in procs:
+            proc.start()
+        collected: dict[int, tuple[list[float], list[float]]] = {
+            i: ([], []) for i in range(len(phases))
+        }
+        for _ in procs:
+            status, payload = out.get(timeout=args.seconds + 2 * burst + 120)
+            if status != "ok":
+                raise RuntimeError(f"a load generator failed: {payload}")
+            for index, latencies, inside_ms in payload:
+                collected[index][0].extend(latencies)
+                collected[index][1].extend(inside_ms)
+        for proc in procs:
+            proc.join(10)
     finally:
         server.close()
+    paced, inside = collected[1][0], sorted(collected[1][1])
+    steps, plains = collected[2][0], collected[3][0]
 
     ms = 1000.0
     figures = {
@@ -125,6 +181,8 @@ def main() -> None:
         "step_p50_ms": round(percentile(paced, 0.50) * ms, 1),
         "step_p99_ms": round(percentile(paced, 0.99) * ms, 1),
         "step_per_s": round(len(paced) / args.seconds, 1),
+        "step_in_django_p50_ms": round(percentile(inside, 0.50), 1) if inside else "n/a",
+        "step_in_django_p99_ms": round(percentile(inside, 0.99), 1) if inside else "n/a",
         "sat_step_p50_ms": round(percentile(steps, 0.50) * ms, 1),
         "sat_step_p99_ms": round(percentile(steps, 0.99) * ms, 1),
         "sat_step_per_s": round(len(steps) / burst, 1),

@@ -36,6 +36,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
+    "kaleidoscope.web.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -82,9 +83,8 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 10,
             },
-            # Under ASGI each request runs its sync code on a fresh thread, so a kept-open
-            # connection would be stranded; opening SQLite is cheap.
-            "CONN_MAX_AGE": 0,
+            # Pages run on a fixed pool of threads (see asgi.py): each keeps its connection.
+            "CONN_MAX_AGE": 600,
         }
     }
 
