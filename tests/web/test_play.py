@@ -185,3 +185,15 @@ def test_csrf_failure_is_a_clear_page() -> None:
     strict = Client(enforce_csrf_checks=True)
     response = strict.post(f"/scenarios/{SCENARIO}/start/")
     assert response.status_code == 403 and "expired" in response.content.decode()
+
+
+def test_htmx_move_answers_with_the_play_fragment(client: Client) -> None:
+    play = start(client)
+    play.refresh_from_db()
+    form = {"rev": str(play.revision), "action": "advance", "node": current(play)}
+    response = client.post(f"/plays/{play.id}/step/", form, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    page = response.content.decode()
+    assert page.lstrip().startswith('<div id="play"') and "<html" not in page
+    assert f'data-revision="{play.revision + 1}"' in page
+    assert response["Server-Timing"].startswith("app;dur=")
