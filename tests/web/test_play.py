@@ -5,6 +5,7 @@ from __future__ import annotations
 import pytest
 from django.test import Client
 
+from kaleidoscope.guidance.registry import load_registry
 from kaleidoscope.scenarios.engine import Playthrough
 from kaleidoscope.web.learn.models import FirstChoice, Play
 
@@ -59,7 +60,9 @@ def test_choice_shows_consequence_and_guidance(client: Client) -> None:
     assert post(client, play, "choose", choice.id).status_code == 303
     page = client.get(f"/plays/{play.id}/").content.decode()
     assert "What happened" in page and choice.consequence.split()[0] in page
-    assert "Guidance this draws on" in page
+    assert f"Guidance this draws on ({len(choice.guidance)})" in page
+    for key in choice.guidance:
+        assert load_registry()[key].title in page
     assert FirstChoice.objects.filter(node_id=current_decision_id(play), choice_id=choice.id)
 
 

@@ -62,3 +62,18 @@ def test_bad_database_url_exits_2_without_traceback(tmp_path, url: str) -> None:
     )
     assert result.returncode == 2
     assert "error:" in result.stderr and "Traceback" not in result.stderr
+
+
+def test_port_in_use_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-untyped-def]
+    server = LiveServer()
+    try:
+        server.start()
+        env = {**os.environ, "KALEIDOSCOPE_DATA_DIR": str(tmp_path)}
+        result = subprocess.run(
+            [str(KALEIDOSCOPE), "serve", "--port", str(server.port)],
+            env=env, capture_output=True, text=True, timeout=60,
+        )
+        assert result.returncode == 2
+        assert f"cannot listen on 127.0.0.1:{server.port}" in result.stderr
+    finally:
+        server.close()

@@ -50,6 +50,19 @@ def prepare() -> str:
     return f"{len(library)} scenarios; {where}"
 
 
+def _check_port_free(host: str, port: int) -> None:
+    import socket
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as sock:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except OSError as exc:
+            typer.echo(f"error: cannot listen on {host}:{port}: {exc.strerror}", err=True)
+            raise typer.Exit(2) from None
+
+
 def register(app: typer.Typer, scenarios_app: typer.Typer) -> None:
     @app.command("serve")
     def serve(
@@ -62,6 +75,7 @@ def register(app: typer.Typer, scenarios_app: typer.Typer) -> None:
             os.environ["KALEIDOSCOPE_ALLOWED_HOSTS"] = ",".join(
                 filter(None, [extra, "*" if host in ("0.0.0.0", "::") else host])
             )
+        _check_port_free(host, port)
         summary = prepare()
         import uvicorn
 

@@ -12,3 +12,8 @@ document.addEventListener("htmx:afterSettle", function (event) {
   if (summary) { summary.setAttribute("tabindex", "-1"); summary.focus(); }
   if (window.kaleidoscopeInit) { window.kaleidoscopeInit(play); }
 });
+
+// If a move fails (an expired form, a play that is gone), show the server's full page.
+document.addEventListener("htmx:responseError", function () {
+  window.location.reload();
+});
