@@ -33,6 +33,8 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "kaleidoscope.web.learn",
+    "kaleidoscope.web.check",
+    "kaleidoscope.web.see",
 ]
 
 MIDDLEWARE = [
@@ -115,6 +117,9 @@ LANGUAGE_CODE = "en-gb"
 TIME_ZONE = "Europe/London"
 USE_I18N = False
 USE_TZ = True
+
+# Archive uploads (/check/archive/): largest file accepted (bytes, or e.g. "500M", "2G").
+CHECK_UPLOAD_MAX_BYTES = os.environ.get("KALEIDOSCOPE_UPLOAD_MAX_BYTES") or 2 * 1024**3
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [WEB_DIR / "static"]

@@ -1,6 +1,6 @@
 """URLs of the web app. Later apps (checker, group sessions) add their own include()."""
 
-from django.urls import path
+from django.urls import include, path
 
 from kaleidoscope.web.learn import views
 
@@ -24,4 +24,6 @@ urlpatterns = [
     path("accounts/sign-in/", views.sign_in, name="sign_in"),
     path("accounts/sign-out/", views.sign_out, name="sign_out"),
     path("staff/", views.staff_stats, name="staff"),
+    path("check/", include("kaleidoscope.web.check.urls")),
+    path("see/", include("kaleidoscope.web.see.urls")),
 ]

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SeeConfig(AppConfig):
+    name = "kaleidoscope.web.see"
+    label = "see"
+    verbose_name = "See"
