@@ -28,6 +28,7 @@ from kaleidoscope.footprint.records import (
     Severity,
     Span,
 )
+from kaleidoscope.footprint.rewrite import rewrite
 from kaleidoscope.footprint.rules import PLACE_TRIGGERS, Rules, load_rules
 
 __all__ = ["check_post", "check_text", "parse_audience", "parse_platform"]
@@ -41,22 +42,11 @@ _AGE_AFTER = re.compile(r",\s?\d{1,2}\b")
 _AGED_PERSON = re.compile(r"\d\s?(?:yo|y/o|y\.o|yrs?\sold|years?[\s-]old|-year-old)")
 _NEXT_WORD = re.compile(r"\s+([A-Za-z']+)")
 _SURNAME = re.compile(r"\s([A-Z](?:[a-z][\w'’-]*)?)\b(?!['’]s\b)")
-_CLEAN_SPACES = re.compile(r"[ \t]{2,}")
-_CONDITION_SLOT = re.compile(r"\b(?:her|his|their|a|an|with|has|have|had)\s$")
-_MAX_REWRITES = 100
 # Concepts without which a category cannot fire (a cheap early exit).
 _CONSENT_CUES = ("monitor", "monitor_self", "covert", "media", "share_cue")
 _SELF_CUES = (
     "drugs", "alcohol", "live_location", "home_address", "own_child", "intimate", "t_street",
     "t_school",
-)
-_NUMBER = re.compile(r"\d+")
-_STARTS_ARTICLE = re.compile(r"(?:a|an|the)\s")
-_NAME_ADJECTIVE = re.compile(r"\b(?:little|baby|wee|young|lovely|old)\s+$", re.IGNORECASE)
-_TAIL_WORD = re.compile(r"\b(the|a|an|her|his|their|my|our|your|its)\s+$", re.IGNORECASE)
-_AGE_NOUN = re.compile(
-    r"\s(?:girl|boy|lad|lass|kid|child|teen|teenager|baby|foster\syouth|care\sleaver|"
-    r"young\sperson|service\suser|man|woman|gentleman|gent|lady|person|mum|dad)\b"
 )
 
 
@@ -73,6 +63,7 @@ def _lowercase(text: str) -> str:
 
 
 _DIGIT_RUN = re.compile(r"\d+")
+_DIGITS = re.compile(r"\d{1,3}")
 _CAP_WORD = re.compile(r"[A-Z0-9][\w'’]*")
 
 # A few patterns run only when a trigger is present: a lexicon concept (t_*), or "#["
@@ -183,7 +174,11 @@ class _Ctx:
             places = any(t in self.hits for t in PLACE_TRIGGERS)
             pattern = self.rules.cased_scan if places else self.rules.cased_scan_people
             found = self._anchored(pattern, text, starts, towns=True)
-            for extra, into in (("school_ga", "school"), ("estate_on", "estate")):
+            if "saint" in found and "t_church" in self.hits:
+                found.setdefault("church", []).extend(found.pop("saint"))
+            for extra, into in (
+                ("school_ga", "school"), ("estate_on", "estate"), ("saint", "school")
+            ):
                 if extra in found:
                     found.setdefault(into, []).extend(found.pop(extra))
             self._cased = found
@@ -302,12 +297,16 @@ def _blocked(ctx: _Ctx, start: int) -> bool:
     """Is the name at ``start`` someone safe to name: family, colleague, author, addressee?"""
     if start > 0 and ctx.text[start - 1] in "@#":
         return True
+    if ctx.text[max(0, start - 6) : start].endswith(("St ", "St. ", "Saint ")):
+        return True  # "St Anne's": a school or church, not a person
     words = _words_before(ctx, start)
     if words and words[-1] == "the":  # "shout out to the Hendricks family"
         words = words[:-1]
     if not words:
         return False
     blockers = ctx.rules.name_blockers
+    if len(words) >= 2 and words[-2] in ("her", "his", "their") and words[-1] in blockers:
+        return False  # "her brother Tyler": family of the person, not of the worker
     if (
         words[-1] in blockers
         or " ".join(words[-2:]) in blockers
@@ -385,12 +384,23 @@ def _names(ctx: _Ctx, strong: bool) -> list[Ident]:
                 continue  # "Gutted, one of my families ...": a sentence opener, not a name
             if any(m.end() < s <= m.end() + 45 for s in su_starts):
                 out.append(("name", m.start(1), m.end(1)))
+    if strong and (ctx.low("age_comma") or "(" in text):
+        # a capitalised word with an age after it is a person: "Jaylen, 7,"
+        for m in rules.cased["name_age"].finditer(text):
+            word = m.group(1)
+            if (
+                word in rules.not_starts or word in rules.not_places or word in rules.big_places
+                or word in rules.org_suffixes or word in rules.given_names
+                or word in _KIN_WORDS or _blocked(ctx, m.start(1))
+            ):
+                continue
+            out.append(("name", m.start(1), m.end(1)))
     for start, end in ctx.hits.get("given_name", ()):
         if not text[start].isupper():
             continue
         if start not in cued and (
             not strong
-            or not evidence
+            or not (evidence or _AGE_AFTER.match(text, end))
             or public
             or _blocked(ctx, start)
             or _vocative(ctx, start, end)
@@ -410,13 +420,19 @@ def _names(ctx: _Ctx, strong: bool) -> list[Ident]:
 # --- indirect identifiers -----------------------------------------------------------------
 
 
-def _places(ctx: _Ctx) -> list[Pos]:
+def _places(ctx: _Ctx) -> list[tuple[str, Pos]]:
+    """Places by kind: street, estate, setting, address, number, town, landmark (and a
+    capitalised place after a school cue, "bullied at Kingsmead", as a school)."""
     rules = ctx.rules
-    spans: list[Pos] = []
-    for name in ("street", "estate", "setting", "house_address"):
-        spans.extend(ctx.cased(name))
+    text = ctx.text
+    found: list[tuple[str, Pos]] = []
+    for name, kind in (
+        ("street", "street"), ("estate", "estate"), ("setting", "setting"),
+        ("house_address", "address"),
+    ):
+        found.extend((kind, p) for p in ctx.cased(name))
     for s, e in ctx.cased("town"):
-        words = ctx.text[s:e].split()
+        words = text[s:e].split()
         if any(
             w in rules.not_places or w in rules.org_suffixes or w in rules.big_places
             for w in words
@@ -424,16 +440,19 @@ def _places(ctx: _Ctx) -> list[Pos]:
             continue
         if words[0] in rules.given_names:
             continue
-        spans.append((s, e))
-    spans.extend(ctx.spans("loc_desc"))
-    spans.extend(ctx.low("house_number"))
-    return spans
+        before = " " + ctx.lower[max(0, s - 16) : s]
+        found.append(("school" if before.endswith(rules.school_before) else "town", (s, e)))
+    found.extend(("landmark", p) for p in ctx.spans("loc_desc"))
+    found.extend(("number", p) for p in ctx.low("house_number"))
+    return found
 
 
-def _indirect(ctx: _Ctx) -> tuple[dict[str, list[Pos]], float]:
-    """Indirect identifiers by kind, and their weight (two or more make a jigsaw)."""
+def _indirect(ctx: _Ctx) -> tuple[dict[str, list[Pos]], float, dict[Pos, str]]:
+    """Indirect identifiers by kind, their weight (two or more make a jigsaw), and the
+    finer kind of each place ("street", "estate", "town", "church" ...)."""
     kinds: dict[str, list[Pos]] = {}
     weight = 0.0
+    finer: dict[Pos, str] = {}
 
     def add(kind: str, spans: list[Pos], w: float = 1.0) -> float:
         if not spans:
@@ -445,9 +464,18 @@ def _indirect(ctx: _Ctx) -> tuple[dict[str, list[Pos]], float]:
     weight += add(
         "age", ctx.low("age") + ctx.low("age_comma") + ctx.spans("age_word", "age_words")
     )
-    weight += add("school", ctx.cased("school"))
-    if not ctx.has("event_pro"):
-        weight += add("place", _places(ctx))
+    schools = ctx.cased("school")
+    places = [] if ctx.has("event_pro") else _places(ctx)
+    churches = ctx.cased("church")
+    for kind, span in places:
+        finer[span] = kind
+    for span in churches:
+        finer[span] = "church"
+    for span in schools:
+        finer[span] = "school"
+    schools = schools + [p for k, p in places if k == "school"]
+    weight += add("school", schools)
+    weight += add("place", [p for k, p in places if k != "school"] + churches)
     strong_kin = ctx.spans("kin", "kin_count", "kin_structure") + ctx.low("kin_count")
     if strong_kin:
         weight += add("kin", strong_kin + ctx.spans("kin_possessive"))
@@ -462,106 +490,37 @@ def _indirect(ctx: _Ctx) -> tuple[dict[str, list[Pos]], float]:
         weight += add("time", day_time + ctx.low("time"))
     else:
         weight += add("time", ctx.low("time") + ctx.spans("time_weak"), 0.5)
-    return kinds, weight
+    return kinds, weight, finer
 
 
 # --- categories -------------------------------------------------------------------------
 
 
-def _join_parts(ctx: _Ctx, kinds: list[str]) -> str:
+def _join_parts(ctx: _Ctx, kinds: list[str], finer: dict[Pos, str], places: list[Pos]) -> str:
     labels: list[str] = []
     for kind in kinds:
-        label = ctx.rules.labels.get(kind, kind)
-        if label not in labels:
-            labels.append(label)
+        names = [finer.get(p, "place") for p in sorted(places)] if kind == "place" else [kind]
+        for name in names:
+            label = ctx.rules.labels.get(name, name)
+            if label not in labels:
+                labels.append(label)
     return " + ".join(labels[:6])
 
 
 def _rewrite(ctx: _Ctx, idents: list[Ident]) -> str:
-    """The post with identifiers generalised ("TJ" -> "a young person"), tidied locally."""
-    rules = ctx.rules
-    text = ctx.text
+    """The post with identifiers generalised ("TJ" -> "a young person")."""
     young = ctx.has("young_cue") or bool(ctx.low("age_person"))
-    replacements: list[tuple[int, int, str]] = []
-    for kind, start, end in sorted(idents, key=lambda i: (i[1], -i[2])):
-        if replacements and start < replacements[-1][1]:
-            continue
-        if kind == "name":
-            titled = text[start:end].split(" ")[0].rstrip(".") in ("Mr", "Mrs", "Ms", "Miss")
-            new = rules.rewrite["name_young" if young and not titled else "name"]
-        elif kind == "age":
-            noun = _AGE_NOUN.match(ctx.lower, end)
-            quote = ctx.lower[start:end]
-            years = _NUMBER.search(quote)
-            infant = "week" in quote or "month" in quote
-            age = int(years.group(0)) if years and not infant else 0
-            person = rules.rewrite[
-                "age_person" if age < 25 else "age_adult" if age < 65 else "age_older"
-            ]
-            if noun:
-                end = noun.end()
-                new = person
-            elif infant or _AGED_PERSON.search(quote):
-                # "my favourite 6yo", "a 9 week old": the age is the noun
-                new = person
-                if not _STARTS_ARTICLE.match(quote):
-                    new = new.split(" ", 1)[-1]
-            else:
-                new = rules.rewrite["age"]
-        elif kind == "place" and ctx.lower[max(0, start - 3) : start] == "on ":
-            new = rules.rewrite["street"]
-        elif kind == "condition" and not _CONDITION_SLOT.search(
-            ctx.lower, max(0, start - 6), start
-        ):
-            continue  # "pregnant with her second": no noun slot to generalise
-        else:
-            found = rules.rewrite.get(kind)
-            if found is None:
-                continue
-            new = found
-        replacements.append((start, end, new))
-        if len(replacements) == _MAX_REWRITES:  # a rewrite is for a post, not a book
-            break
-    out = ""
-    last = 0
-    for start, end, new in replacements:
-        before = out + text[last:start]
-        if new:
-            if new.startswith(("a ", "an ")):
-                adjective = _NAME_ADJECTIVE.search(before, max(0, len(before) - 10))
-                if adjective:  # "little Kacey" -> "a young person", not "little a young person"
-                    before = before[: adjective.start()]
-            tail = _TAIL_WORD.search(before, max(0, len(before) - 8))
-            head = new.split(" ", 1)
-            if tail and len(head) == 2 and head[0] in ("a", "an", "the"):
-                if tail.group(1).lower() in ("a", "an", "the"):
-                    before = before[: tail.start(1)]  # "the a nearby street" -> "a nearby street"
-                else:
-                    new = head[1]  # "her a health condition" -> "her health condition"
-            stripped = before.rstrip()
-            if not stripped or stripped[-1] in ".!?":
-                new = new[:1].upper() + new[1:]
-        else:
-            before = before.rstrip(" ")
-            nxt = text[end : end + 2]
-            if nxt[:1] == " " and before and before[-1] in ",;:(":
-                end += 1
-            elif nxt[:1] == "," and before.endswith(","):
-                end += 1  # "TJ, 9, are" -> "a young person are"
-                before = before[:-1]
-            elif nxt[:1] in ",.;:!?)" and before.endswith((",", "(")):
-                before = before[:-1]
-            elif nxt[:1] not in ("", " ", ",", ".", ";", ":", "!", "?", ")"):
-                before += " "
-        out = before + new
-        last = end
-        if not new and out.rstrip()[-1:] in (".", "!", "?"):
-            rest = text[last:]
-            lead = len(rest) - len(rest.lstrip())
-            text_after = rest[:lead] + rest[lead : lead + 1].upper() + rest[lead + 1 :]
-            text = text[:last] + text_after
-    out += text[last:]
-    return _CLEAN_SPACES.sub(" ", out).strip()
+    if not young:  # "Kacey, 6,": an age under 18 makes the names young people too
+        for kind, s, e in idents:
+            number = _DIGITS.search(ctx.text, s, e) if kind == "age" else None
+            if number is not None and int(number.group(0)) < 18:
+                young = True
+                break
+    rules = ctx.rules
+    return rewrite(
+        ctx.text, ctx.lower, idents, rules.rewrite, rules.age_word_rewrite,
+        rules.keep_conditions, young,
+    )
 
 
 def _confidentiality(ctx: _Ctx, post: Post, names: list[Ident]) -> Finding | None:
@@ -581,16 +540,26 @@ def _confidentiality(ctx: _Ctx, post: Post, names: list[Ident]) -> Finding | Non
             media, shared = _shared_media(ctx, post)
             if shared and not ctx.has("consent_missing"):
                 direct.extend(("face", s, e) for s, e in media)
-    kinds, weight = _indirect(ctx)
+    kinds, weight, finer = _indirect(ctx)
+    if direct and finer:
+        # "Dale Street" is a street, not a person called Dale
+        named_places = [p for p, k in finer.items() if k not in ("town", "landmark", "number")]
+        direct = [
+            d for d in direct if not any(s <= d[1] and d[2] <= e for s, e in named_places)
+        ]
     care_span = _first(strong) or _first(care)
     assert care_span is not None
     care_quote = ctx.text[care_span[0] : care_span[1]]
-    rewrite_kinds = {"age", "school", "place", "time", "condition", "occupation", "origin"}
+    rewrite_kinds = {"age", "school", "place", "time", "condition", "origin", "occupation"}
     indirect_idents = [
-        (kind, s, e) for kind, spans in kinds.items() for s, e in spans if kind in rewrite_kinds
+        (finer.get((s, e), kind) if kind == "place" else kind, s, e)
+        for kind, spans in kinds.items()
+        for s, e in spans
+        if kind in rewrite_kinds
     ]
+    places = kinds.get("place", [])
     if direct:
-        parts = _join_parts(ctx, [d[0] for d in direct] + list(kinds))
+        parts = _join_parts(ctx, [d[0] for d in direct] + list(kinds), finer, places)
         why = ctx.rules.why["confidentiality_direct"].format(parts=parts, care=care_quote)
     else:
         subject = (
@@ -602,15 +571,40 @@ def _confidentiality(ctx: _Ctx, post: Post, names: list[Ident]) -> Finding | Non
         )
         if not subject or weight < 2:
             return None
-        parts = _join_parts(ctx, list(kinds))
+        parts = _join_parts(ctx, list(kinds), finer, places)
         why = ctx.rules.why["confidentiality_jigsaw"].format(parts=parts, care=care_quote)
-    idents = direct + indirect_idents
+    idents = direct + _repeats(ctx, direct) + indirect_idents
     spans = [(s, e) for _, s, e in idents]
     spans += [p for spans_ in kinds.values() for p in spans_]
     spans.append(care_span)
     return _finding(
         ctx, Category.CONFIDENTIALITY, Severity.HIGH, spans, why, _rewrite(ctx, idents)
     )
+
+
+def _repeats(ctx: _Ctx, direct: list[Ident]) -> list[Ident]:
+    """Other mentions of a name already found ("Jaylen, 7. Jaylen held my hand")."""
+    text = ctx.text
+    seen = {s for _, s, _ in direct}
+    out: list[Ident] = []
+    for kind, s, e in direct:
+        if kind not in ("name", "initials"):
+            continue
+        word = text[s:e].split()[0]
+        if len(word) < 2 or word in ("Mr", "Mrs", "Ms", "Miss", "Mx"):
+            continue
+        at = text.find(word)
+        while at >= 0 and len(out) < 20:
+            stop = at + len(word)
+            if (
+                at not in seen
+                and (at == 0 or not _is_word(text[at - 1]))
+                and (stop == len(text) or not _is_word(text[stop]))
+            ):
+                seen.add(at)
+                out.append((kind, at, stop))
+            at = text.find(word, stop)
+    return out
 
 
 def _shared_media(ctx: _Ctx, post: Post) -> tuple[list[Pos], bool]:

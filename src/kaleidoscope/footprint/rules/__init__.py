@@ -18,7 +18,9 @@ import yaml
 
 # cased_scan patterns that can only match when a t_school/t_street/t_setting/t_estate
 # trigger is present; without one, the cheaper people-only scan runs.
-PLACE_PATTERNS = frozenset({"house_address", "_named_place", "school_ga", "estate_on"})
+PLACE_PATTERNS = frozenset(
+    {"house_address", "_named_place", "school_ga", "estate_on", "_saint_place"}
+)
 PLACE_TRIGGERS = ("t_school", "t_street", "t_setting", "t_estate")
 
 
@@ -58,9 +60,12 @@ class Rules:
     not_starts: frozenset[str]
     name_blockers: frozenset[str]
     su_name_cues: frozenset[str]
+    school_before: tuple[str, ...]
     guidance: dict[str, list[str]]
     labels: dict[str, str]
     rewrite: dict[str, str]
+    age_word_rewrite: dict[str, str]
+    keep_conditions: frozenset[str]
     why: dict[str, str]
     amplifiers: dict[str, str]
     concepts: frozenset[str]
@@ -177,10 +182,15 @@ def _load() -> Rules:
         not_starts=frozenset(str(w) for w in patterns["not_starts"]),
         name_blockers=frozenset(str(w) for w in patterns["name_blockers"]),
         su_name_cues=frozenset(str(w) for w in patterns["su_name_cues"]),
+        school_before=tuple(" " + str(w) + " " for w in patterns["school_before"]),
         given_names=frozenset(str(w).capitalize() for w in lexicon["given_name"]),
         guidance={str(k): [str(x) for x in v] for k, v in categories["guidance"].items()},
         labels={str(k): str(v) for k, v in categories["identifier_labels"].items()},
         rewrite={str(k): str(v) for k, v in categories["rewrite"].items()},
+        age_word_rewrite={
+            str(k): str(v) for k, v in categories["age_word_rewrite"].items()
+        },
+        keep_conditions=frozenset(str(w) for w in categories["keep_conditions"]),
         why={str(k): " ".join(str(v).split()) for k, v in categories["why"].items()},
         amplifiers={str(k): str(v) for k, v in categories["amplifiers"].items()},
         concepts=frozenset(lexicon),
