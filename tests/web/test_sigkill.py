@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import http.client
 import os
 import threading
 import time
@@ -44,7 +45,7 @@ def test_acknowledged_moves_survive_sigkill_mid_load() -> None:
                     status, rev = one_move(learner, url)
                     if status == 303:  # acknowledged: the move is committed
                         acked[url] = int(rev) + 1
-            except (OSError, AssertionError) as exc:
+            except (OSError, AssertionError, http.client.HTTPException) as exc:
                 if not stop.is_set():
                     errors.append(exc)
 
