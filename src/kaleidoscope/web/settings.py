@@ -9,12 +9,22 @@
 
 from __future__ import annotations
 
+import atexit
 import os
+import shutil
+import sys
+import tempfile
 from pathlib import Path
 
 import dj_database_url
 
 from kaleidoscope.web.datadir import data_dir, secret_key
+
+if "pytest" in sys.modules and "KALEIDOSCOPE_DATA_DIR" not in os.environ:
+    # pytest-django imports these settings before any conftest runs: keep test runs out
+    # of the user's real data directory.
+    os.environ["KALEIDOSCOPE_DATA_DIR"] = tempfile.mkdtemp(prefix="kaleidoscope-test-")
+    atexit.register(shutil.rmtree, os.environ["KALEIDOSCOPE_DATA_DIR"], True)
 
 WEB_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
