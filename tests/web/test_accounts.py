@@ -63,3 +63,14 @@ def test_anonymous_play_needs_no_account() -> None:
     client = Client()
     play = start(client)
     assert play.user is None and play.anon_key
+
+
+def test_repeated_failed_sign_ins_pause_the_account() -> None:
+    get_user_model().objects.create_user("kim", password=PASSWORD)
+    client = Client()
+    for _ in range(5):
+        client.post("/accounts/sign-in/", {"username": "kim", "password": "wrong-guess"})
+    page = client.post("/accounts/sign-in/", {"username": "kim", "password": PASSWORD})
+    assert page.status_code == 200 and "Too many attempts" in page.content.decode()
+    assert Client().get("/record/").status_code == 200
+    assert "_auth_user_id" not in client.session

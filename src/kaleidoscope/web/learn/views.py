@@ -8,6 +8,7 @@ from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import user_passes_test
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
+from django.core.cache import cache
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
@@ -25,6 +26,8 @@ from .services import text
 ACTIONS = ("advance", "choose", "back", "restart")
 MAX_FIELD = 200
 MAX_REFLECTION = 5000
+SIGN_IN_ATTEMPTS = 5  # failed sign-ins per username before a pause
+SIGN_IN_LOCKOUT_S = 15 * 60
 
 
 def _see_other(url: str) -> HttpResponseRedirect:
@@ -312,13 +315,23 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = AuthenticationForm(request, data=request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        key = services.anon_key(request)
-        user = form.get_user()
-        login(request, user)
-        services.claim_anonymous_plays(request, user, key)
-        messages.success(request, text()["signed_in"])
-        return _see_other(reverse("record"))
+    if request.method == "POST":
+        throttle = "sign-in:" + request.POST.get("username", "")[:150].casefold()
+        failures = cache.get(throttle, 0)
+        if failures >= SIGN_IN_ATTEMPTS:
+            form.is_valid()  # bind the form so it can carry the error
+            form.errors.clear()
+            form.add_error(None, text()["sign_in_throttled"])
+        elif form.is_valid():
+            cache.delete(throttle)
+            key = services.anon_key(request)
+            user = form.get_user()
+            login(request, user)
+            services.claim_anonymous_plays(request, user, key)
+            messages.success(request, text()["signed_in"])
+            return _see_other(reverse("record"))
+        else:
+            cache.set(throttle, failures + 1, SIGN_IN_LOCKOUT_S)
     return render(request, "accounts/sign_in.html", {"form": form})
 
 
