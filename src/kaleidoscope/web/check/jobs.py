@@ -161,7 +161,8 @@ class JobStore:
         except Cancelled:
             job.state = State.CANCELLED
         except ArchiveError as exc:
-            job.error = str(exc)
+            # The message is written for the person; it names our temp path, not theirs.
+            job.error = str(exc).replace(str(path), job.filename).replace(f"{folder}/", "")
             job.state = State.FAILED
         except MemoryError:
             job.error = ""
