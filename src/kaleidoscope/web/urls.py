@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+from kaleidoscope.web.authoring import views as authoring
 from kaleidoscope.web.learn import views
 
 handler404 = "kaleidoscope.web.learn.views.not_found"
@@ -24,6 +25,7 @@ urlpatterns = [
     path("accounts/sign-in/", views.sign_in, name="sign_in"),
     path("accounts/sign-out/", views.sign_out, name="sign_out"),
     path("staff/", views.staff_stats, name="staff"),
+    path("staff/twine/", authoring.twine_import, name="twine_import"),
     path("check/", include("kaleidoscope.web.check.urls")),
     path("see/", include("kaleidoscope.web.see.urls")),
 ]

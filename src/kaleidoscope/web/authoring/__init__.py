@@ -1,0 +1,1 @@
+"""Staff authoring tools: import a Twine story as a draft scenario with its report."""
