@@ -45,6 +45,7 @@ INSTALLED_APPS = [
     "kaleidoscope.web.learn",
     "kaleidoscope.web.check",
     "kaleidoscope.web.see",
+    "kaleidoscope.web.groups",
 ]
 
 MIDDLEWARE = [
@@ -130,6 +131,10 @@ USE_TZ = True
 
 # Archive uploads (/check/archive/): largest file accepted (bytes, or e.g. "500M", "2G").
 CHECK_UPLOAD_MAX_BYTES = os.environ.get("KALEIDOSCOPE_UPLOAD_MAX_BYTES") or 2 * 1024**3
+
+# Group sessions (/groups/): with REDIS_URL set, several server processes share live
+# notifications and rate limits through Redis; otherwise one process, in memory.
+REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [WEB_DIR / "static"]

@@ -28,4 +28,5 @@ urlpatterns = [
     path("staff/twine/", authoring.twine_import, name="twine_import"),
     path("check/", include("kaleidoscope.web.check.urls")),
     path("see/", include("kaleidoscope.web.see.urls")),
+    path("", include("kaleidoscope.web.groups.urls")),
 ]

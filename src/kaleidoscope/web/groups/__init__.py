@@ -1,0 +1,1 @@
+"""Facilitated group sessions (issue 7): one shared playthrough, everyone votes."""
