@@ -1,10 +1,10 @@
 """ASGI entry point (served by uvicorn in ``kaleidoscope serve``).
 
-Ordinary pages are plain synchronous Django: they run through Django's WSGI handler on a
-fixed pool of threads (a2wsgi), which costs a fraction of Django's ASGI handler per
-request (that one starts a thread per request). Paths under ``ASYNC_PREFIXES`` and
-every non-HTTP scope (websockets) go to Django's ASGI handler, where async views can
-hold long-lived connections such as server-sent events (issue 7).
+Ordinary (synchronous) views run through Django's WSGI handler on a fixed pool of
+threads (a2wsgi): that costs a fraction of Django's ASGI handler per request (which
+starts a thread per request for sync code). Async views, paths under ``ASYNC_PREFIXES``
+and every non-HTTP scope (websockets) go to Django's ASGI handler, where they can hold
+long-lived connections such as server-sent events without tying up a pool thread.
 """
 
 from __future__ import annotations
@@ -15,8 +15,10 @@ from typing import Any
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "kaleidoscope.web.settings")
 
 from a2wsgi import WSGIMiddleware
+from asgiref.sync import iscoroutinefunction
 from django.core.asgi import get_asgi_application
 from django.core.wsgi import get_wsgi_application
+from django.urls import Resolver404, resolve
 
 ASYNC_PREFIXES: tuple[str, ...] = ("/live/",)
 WSGI_THREADS = int(os.environ.get("KALEIDOSCOPE_THREADS", "4"))
@@ -25,8 +27,19 @@ django_asgi = get_asgi_application()
 django_wsgi = WSGIMiddleware(get_wsgi_application(), workers=WSGI_THREADS)  # type: ignore[arg-type]
 
 
+def wants_asgi(path: str) -> bool:
+    """True for paths served by an async view (or under ASYNC_PREFIXES)."""
+    if path.startswith(ASYNC_PREFIXES):
+        return True
+    try:
+        match = resolve(path)
+    except Resolver404:
+        return False
+    return bool(iscoroutinefunction(match.func))
+
+
 async def application(scope: dict[str, Any], receive: Any, send: Any) -> None:
-    if scope["type"] == "http" and not scope["path"].startswith(ASYNC_PREFIXES):
+    if scope["type"] == "http" and not wants_asgi(scope["path"]):
         await django_wsgi(scope, receive, send)  # type: ignore[arg-type]
     else:
         await django_asgi(scope, receive, send)
