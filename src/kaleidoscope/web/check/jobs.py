@@ -27,6 +27,7 @@ from . import services
 log = logging.getLogger(__name__)
 TOKEN_BYTES = 24
 KEEP_PER_OWNER = 3
+MAX_FINISHED = 50  # reports kept in memory for all browsers together (oldest go first)
 QUEUE_PER_SLOT = 4
 
 
@@ -130,6 +131,10 @@ class JobStore:
                 key=lambda j: j.created,
             )
             for old in mine[: max(0, len(mine) - (KEEP_PER_OWNER - 1))]:
+                del self._jobs[old.token]
+            done = sorted((j for j in self._jobs.values() if not j.active),
+                          key=lambda j: j.created)
+            for old in done[: max(0, len(done) - (MAX_FINISHED - 1))]:
                 del self._jobs[old.token]
             job = Job(secrets.token_urlsafe(TOKEN_BYTES), owner, filename, size)
             self._jobs[job.token] = job
