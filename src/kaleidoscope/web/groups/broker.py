@@ -108,11 +108,15 @@ class Broker:
     # --- publishing (sync: called from page views) -------------------------------------
     def publish(self, channel: str, payload: str, keep: bool = False) -> None:
         if keep:
-            with self._lock:
-                old = self._kept.get(channel)
-                if old is None or _rev(old[1]) < _rev(payload):
-                    self._kept[channel] = (time.monotonic() + KEEP_SECONDS, payload)
+            self.keep(channel, payload)
         self.fanout.deliver(channel, payload)
+
+    def keep(self, channel: str, payload: str) -> None:
+        """Store ``payload`` as the channel's latest state (if newer), telling nobody."""
+        with self._lock:
+            old = self._kept.get(channel)
+            if old is None or _rev(old[1]) < _rev(payload):
+                self._kept[channel] = (time.monotonic() + KEEP_SECONDS, payload)
 
     def kept(self, channel: str) -> str | None:
         with self._lock:
@@ -160,14 +164,18 @@ class Broker:
 
 LocalBroker = Broker
 
-# Keep the newest state: set only if this revision is newer than the one kept.
+# Keep the newest state: set only if this revision is newer than the one kept; then
+# publish it (ARGV[4] == "1") or not.
 _KEEP_NEWER = """
 local old = tonumber(redis.call('GET', KEYS[2]) or '-1')
 if tonumber(ARGV[2]) > old then
   redis.call('SET', KEYS[1], ARGV[1], 'EX', ARGV[3])
   redis.call('SET', KEYS[2], ARGV[2], 'EX', ARGV[3])
 end
-return redis.call('PUBLISH', KEYS[1], ARGV[1])
+if ARGV[4] == "1" then
+  return redis.call('PUBLISH', KEYS[1], ARGV[1])
+end
+return 0
 """
 
 
@@ -191,9 +199,15 @@ class RedisBroker(Broker):
     def publish(self, channel: str, payload: str, keep: bool = False) -> None:
         key = PREFIX + channel
         if keep:
-            self._keep_newer(keys=[key, key + ":rev"], args=[payload, _rev(payload), KEEP_SECONDS])
+            self._keep_newer(
+                keys=[key, key + ":rev"], args=[payload, _rev(payload), KEEP_SECONDS, "1"]
+            )
         else:
             self.sync.publish(key, payload)
+
+    def keep(self, channel: str, payload: str) -> None:
+        key = PREFIX + channel
+        self._keep_newer(keys=[key, key + ":rev"], args=[payload, _rev(payload), KEEP_SECONDS, "0"])
 
     def kept(self, channel: str) -> str | None:
         value = self.sync.get(PREFIX + channel)

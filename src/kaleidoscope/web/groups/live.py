@@ -42,7 +42,7 @@ def _session_id(code: str) -> Any:
 def _state_now(session_id: Any) -> str:
     session = GroupSession.objects.get(pk=session_id)
     payload = services.state_payload(session)
-    get_broker().publish(services.state_channel(session_id), payload, keep=True)
+    get_broker().keep(services.state_channel(session_id), payload)
     return payload
 
 

@@ -106,7 +106,7 @@ def create_session(user: Any, scenario: Scenario) -> GroupSession:
     for _attempt in range(10):
         try:
             with write_transaction():
-                return GroupSession.objects.create(
+                session = GroupSession.objects.create(
                     code=new_code(),
                     facilitator=user,
                     scenario_id=scenario.id,
@@ -115,6 +115,8 @@ def create_session(user: Any, scenario: Scenario) -> GroupSession:
                 )
         except IntegrityError:  # the code was taken: draw another
             continue
+        get_broker().keep(state_channel(session.id), state_payload(session))
+        return session
     raise RuntimeError("could not draw a free join code")
 
 
