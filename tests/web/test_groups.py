@@ -143,7 +143,7 @@ def test_join_accepts_the_code_as_people_type_it() -> None:
     participant = Participant.objects.get(session=session)
     assert participant.display_name == "Sam Smith"
     html = page(client, response["Location"])
-    assert "Waiting for the facilitator to start" in html and "you joined as Sam Smith" in html
+    assert "Waiting for the facilitator to start" in html and "You joined as Sam Smith" in html
 
 
 @pytest.mark.parametrize(

@@ -1,0 +1,170 @@
+"""A whole group session in Debian's Chromium: one presenter and 30 participants.
+
+One Browser, 31 contexts (each its own cookie jar, like 31 devices), JavaScript on. The
+participants' pages are never reloaded: every change of the group's state reaches them
+over the event stream (a marker set on each page after joining must survive to the end).
+axe-core checks the presenter, join, vote, reveal and debrief pages.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+import pytest
+
+from .conftest import AXE
+from .live import LiveServer
+
+pytestmark = pytest.mark.browser
+PARTICIPANTS = 30
+SCENARIO = "friend-request"
+PASSWORD = "a-long-pass-phrase-42"
+AXE_SOURCE = AXE.read_text(encoding="utf-8")
+
+
+def axe_clean(page: Any) -> None:
+    page.add_script_tag(content=AXE_SOURCE)
+    found = page.evaluate(
+        "async () => (await axe.run(document)).violations.map(v => ({id: v.id, "
+        "help: v.help, nodes: v.nodes.map(n => n.html).slice(0, 3)}))"
+    )
+    assert found == [], f"axe violations on {page.url}:\n{json.dumps(found, indent=1)}"
+
+
+def press(presenter: Any, button: Any) -> None:
+    """Click a facilitator's control and wait until the page shows the next revision."""
+    before = int(presenter.locator(".k-group-state").get_attribute("data-rev"))
+    button.click()
+    presenter.wait_for_function(
+        "(() => { const s = document.querySelector('.k-group-state');"
+        f" return s !== null && parseInt(s.dataset.rev, 10) > {before}; }})()"
+    )
+
+
+def count(page: Any, name: str) -> int:
+    return int(page.locator(f"[data-count={name}]").inner_text())
+
+
+def test_one_presenter_and_thirty_participants(chromium: Any, live_server_proc: LiveServer) -> None:
+    server = live_server_proc
+    contexts: list[Any] = []
+    try:
+        run_session(chromium, server, contexts)
+    finally:
+        for context in contexts:
+            context.close()
+
+
+def run_session(browser: Any, server: LiveServer, contexts: list[Any]) -> None:
+    host = browser.new_context(viewport={"width": 1280, "height": 900}, accept_downloads=True)
+    contexts.append(host)
+    host.set_default_timeout(20_000)
+    presenter = host.new_page()
+    presenter.goto(server.url + "/accounts/sign-up/")
+    presenter.get_by_label("Username").fill("room-facilitator")
+    presenter.locator("#password1").fill(PASSWORD)
+    presenter.locator("#password2").fill(PASSWORD)
+    presenter.get_by_role("button", name="Create account").click()
+    presenter.goto(server.url + "/groups/")
+    presenter.get_by_label("Scenario").select_option(SCENARIO)
+    presenter.get_by_role("button", name="Create a session").click()
+    presenter.wait_for_url(re.compile(r".*/groups/[0-9a-f-]{36}/$"))
+    code = presenter.locator(".k-group-code").inner_text().strip()
+    assert re.fullmatch(r"[A-Z0-9]{6}", code)
+    assert presenter.locator("svg.k-qr").count() == 1
+    axe_clean(presenter)
+
+    phones = []
+    for number in range(PARTICIPANTS):
+        context = browser.new_context(viewport={"width": 390, "height": 844})
+        contexts.append(context)
+        context.set_default_timeout(20_000)
+        phone = context.new_page()
+        phone.goto(f"{server.url}/join/?code={code}")
+        if number == 0:
+            axe_clean(phone)
+        if number % 3 == 0:
+            phone.get_by_label("Display name (optional)").fill(f"Person {number}")
+        phone.get_by_role("button", name="Join").click()
+        phone.get_by_text("Waiting for the facilitator to start").wait_for()
+        phone.evaluate("window.__notReloaded = true")
+        phones.append(phone)
+    # The joins arrive on the presenter's screen without a reload.
+    presenter.wait_for_function(
+        f"document.querySelector('[data-count=joined]').textContent.trim() === '{PARTICIPANTS}'"
+    )
+
+    decisions = 0
+    press(presenter, presenter.get_by_role("button", name="Start the scenario"))
+    while True:
+        while presenter.get_by_role("button", name="Continue").count():
+            press(presenter, presenter.get_by_role("button", name="Continue"))
+        if presenter.get_by_text("Open the group debrief").count():
+            break
+        decisions += 1
+        options = presenter.locator(".k-options li").count()
+        assert options >= 2
+        for number, phone in enumerate(phones):
+            form = phone.locator("form[data-live-form]")
+            form.wait_for()
+            # Two thirds pick the first option, the rest spread over the others.
+            pick = 0 if number % 3 else 1 + number % (options - 1)
+            phone.locator("input[name=choice]").nth(pick).check()
+            if number % 4 == 0:
+                phone.get_by_label("Your reason in one line (optional)").fill(
+                    f"reason {decisions}.{number}"
+                )
+            phone.get_by_role("button", name="Vote").click()
+            phone.get_by_text("Your vote is in").wait_for()
+            if decisions == 1 and number == 0:
+                axe_clean(phone)
+        presenter.wait_for_function(
+            f"document.querySelector('[data-count=votes]').textContent.trim() === '{PARTICIPANTS}'"
+        )
+        # A participant changes their mind: the count stays right.
+        phones[1].locator("input[name=choice]").nth(0).check()
+        phones[1].get_by_role("button", name="Change my vote").click()
+        phones[1].get_by_text("Your vote is changed").wait_for()
+        assert count(presenter, "votes") == PARTICIPANTS
+        if decisions == 1:
+            axe_clean(presenter)
+        press(presenter, presenter.get_by_role("button", name="Reveal the votes"))
+        for phone in phones:
+            phone.get_by_role("heading", name="The votes", exact=True).wait_for()
+            assert phone.locator(".k-yours:not([hidden])").count() == 1
+        if decisions == 1:
+            axe_clean(phones[0])
+            assert "Voting on this decision has closed" in phones[0].content()
+        press(presenter, presenter.get_by_role("button", name="Show the discussion prompt"))
+        phones[-1].get_by_role("heading", name="Discuss", exact=True).wait_for()
+        follow = presenter.get_by_role("button", name=re.compile("^Follow the majority"))
+        if follow.count():
+            press(presenter, follow)
+        else:
+            presenter.locator("input[name=choice]").first.check()
+            press(presenter, presenter.get_by_role("button", name="Follow this option"))
+        for phone in phones:
+            phone.get_by_text("The group chose:").first.wait_for()
+        assert decisions < 10
+
+    assert decisions >= 2
+    for phone in phones:
+        phone.get_by_role("link", name="See the group debrief").wait_for()
+        assert phone.evaluate("window.__notReloaded === true")
+    presenter.get_by_role("link", name="Open the group debrief").click()
+    presenter.get_by_role("heading", name="The group's path and votes").wait_for()
+    text = presenter.content()
+    assert "reason 1.0" in text and "Person 0" not in text
+    axe_clean(presenter)
+    with presenter.expect_download() as info:
+        presenter.get_by_role("link", name="Download the record (Markdown)").click()
+    record = Path(info.value.path()).read_text(encoding="utf-8")
+    assert (
+        record.startswith("# Group session record") and f"{PARTICIPANTS} participant(s)" in record
+    )
+    phones[2].get_by_role("link", name="See the group debrief").click()
+    phones[2].get_by_role("heading", name="The group's path and votes").wait_for()
+    axe_clean(phones[2])
