@@ -200,3 +200,27 @@ def test_htmx_move_answers_with_the_play_fragment(client: Client) -> None:
     assert page.lstrip().startswith('<div id="play"') and "<html" not in page
     assert f'data-revision="{play.revision + 1}"' in page
     assert response["Server-Timing"].startswith("app;dur=")
+
+
+def test_reused_step_markup_still_belongs_to_each_play(client: Client) -> None:
+    """The markup of a step is rendered once per process and reused: every play still sees
+    its own choice, its own ids and revision, and an error only when it made one."""
+    plays = [start(client), start(client)]
+    decision = play_to_decision(client, plays[0])
+    play_to_decision(client, plays[1])
+    first, second = decision.choices[0], decision.choices[1]
+    for play, choice in zip(plays, (first, second), strict=True):
+        assert post(client, play, "choose", choice.id).status_code == 303
+    for play, mine, other in ((plays[0], first, second), (plays[1], second, first)):
+        page = client.get(f"/plays/{play.id}/").content.decode()
+        play.refresh_from_db()
+        assert mine.consequence.split(".")[0] in page
+        assert other.consequence.split(".")[0] not in page
+        assert f'action="/plays/{play.id}/step/"' in page
+        assert f'name="rev" value="{play.revision}"' in page
+    post(client, plays[0], "back")
+    response = post(client, plays[0], "choose", "")
+    assert "govuk-radios" in response.content.decode()
+    assert "govuk-form-group--error" in response.content.decode()
+    page = client.get(f"/plays/{plays[0].id}/").content.decode()
+    assert "govuk-form-group--error" not in page and "There is a problem" not in page

@@ -18,6 +18,8 @@ from django.conf import settings
 from django.db import connection, transaction
 from django.db.models import Count
 from django.http import Http404, HttpRequest
+from django.template.loader import get_template
+from markupsafe import Markup
 
 from kaleidoscope.guidance.registry import Guidance, load_registry
 from kaleidoscope.scenarios.engine import PlayError, Playthrough
@@ -105,6 +107,49 @@ def playthrough(play: Play) -> tuple[Scenario, Playthrough]:
     if scenario is None:
         raise PlayError(text()["scenario_gone"])
     return scenario, Playthrough.from_json(scenario, play.state)
+
+
+# --- the step's own markup ---------------------------------------------------------------
+_PARTS: dict[tuple[str, str | None, str | None, str], dict[str, Markup]] = {}
+_PARTS_MAX = 20_000  # (decision, choice) pairs and nodes of every scenario: far fewer
+
+
+def step_parts(scenario: Scenario, pt: Playthrough) -> dict[str, Markup]:
+    """The markup of the current step that depends only on the scenario and how the
+    learner got here (title, "What happened", the step's heading and text, the radios),
+    rendered from ``learn/_play_parts.html`` once per process and then reused. Only the
+    play's own fields (revision, ids, token, messages) are rendered per request."""
+    prev = pt.steps[-2] if len(pt.steps) > 1 else None
+    key = (scenario.id, prev.node if prev else None, prev.choice if prev else None, pt.current_id)
+    parts = _PARTS.get(key)
+    if parts is None:
+        parts = _render_step_parts(scenario, pt)
+        if not settings.DEBUG:  # while developing, template edits show at once
+            if len(_PARTS) >= _PARTS_MAX:
+                _PARTS.clear()
+            _PARTS[key] = parts
+    return parts
+
+
+def _render_step_parts(scenario: Scenario, pt: Playthrough) -> dict[str, Markup]:
+    macros: Any = get_template("learn/_play_parts.html").template.module  # type: ignore[attr-defined]
+    node = pt.current
+    speaker_id = getattr(node, "speaker", None)
+    speaker = library().cast(scenario).get(speaker_id) if speaker_id else None
+    last = pt.last_choice
+    guidance = guidance_entries(last.guidance) if last else []
+    return {
+        "intro": Markup(macros.intro(scenario, last, guidance)),
+        "head": Markup(macros.head(node, speaker, last is None)),
+        "radios": Markup(macros.radios(node, None)) if isinstance(node, Decision) else Markup(),
+    }
+
+
+def radios_with_error(node: object, error: str) -> Markup:
+    if not isinstance(node, Decision):
+        return Markup()
+    macros: Any = get_template("learn/_play_parts.html").template.module  # type: ignore[attr-defined]
+    return Markup(macros.radios(node, error))
 
 
 def play_token(play: Play) -> str:

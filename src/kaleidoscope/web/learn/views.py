@@ -108,18 +108,14 @@ def start(request: HttpRequest, scenario_id: str) -> HttpResponse:
 # --- play -----------------------------------------------------------------------------
 def _play_context(play: Play, scenario: Any, pt: Playthrough) -> dict[str, Any]:
     node = pt.current
-    cast = services.library().cast(scenario)
-    speaker = getattr(node, "speaker", None)
-    last = pt.last_choice
     return {
         "play": play,
         "scenario": scenario,
         "pt": pt,
         "node": node,
         "kind": node.type,
-        "speaker": cast.get(speaker) if speaker else None,
-        "last_choice": last,
-        "last_guidance": services.guidance_entries(last.guidance) if last else [],
+        "parts": services.step_parts(scenario, pt),
+        "step_url": reverse("step", args=[play.id]),
         "is_passage": isinstance(node, Passage),
         "is_decision": isinstance(node, Decision),
         "is_ending": isinstance(node, Ending),
@@ -175,6 +171,8 @@ def step(request: HttpRequest, play_id: Any) -> HttpResponse:
         if action == "choose" and not data["choice"]:
             ctx = _play_context(play, scenario, pt)
             ctx["error"] = text()["choose_one"]
+            radios = services.radios_with_error(pt.current, ctx["error"])
+            ctx["parts"] = {**ctx["parts"], "radios": radios}
             return render(request, "learn/play.html", ctx)
         try:
             if action == "advance":
