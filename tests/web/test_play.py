@@ -224,3 +224,44 @@ def test_reused_step_markup_still_belongs_to_each_play(client: Client) -> None:
     assert "govuk-form-group--error" in response.content.decode()
     page = client.get(f"/plays/{plays[0].id}/").content.decode()
     assert "govuk-form-group--error" not in page and "There is a problem" not in page
+
+
+def test_sessions_live_in_the_database_and_end_there() -> None:
+    """Sessions are read with plain SQL but stay database sessions: a copy of the cookie
+    works like the original until the session is signed out or has expired."""
+    from datetime import timedelta
+
+    from django.conf import settings
+    from django.contrib.auth.models import User
+    from django.contrib.sessions.models import Session
+    from django.utils import timezone
+
+    def copy_of(browser: Client) -> Client:
+        copy = Client()
+        copy.cookies[settings.SESSION_COOKIE_NAME] = browser.cookies[
+            settings.SESSION_COOKIE_NAME
+        ].value
+        return copy
+
+    browser = Client()
+    play = start(browser)
+    copy = copy_of(browser)
+    assert copy.get(f"/plays/{play.id}/").status_code == 200  # same session, same plays
+    key = browser.cookies[settings.SESSION_COOKIE_NAME].value
+    Session.objects.filter(session_key=key).update(expire_date=timezone.now() - timedelta(1))
+    assert copy.get(f"/plays/{play.id}/").status_code == 404
+    copy.cookies[settings.SESSION_COOKIE_NAME] = "not-a-session-key-at-all"
+    assert copy.get(f"/plays/{play.id}/").status_code == 404
+
+    password = "a long enough password"
+    User.objects.create_user("robin", password=password)
+    browser = Client()
+    play = start(browser)
+    response = browser.post("/accounts/sign-in/", {"username": "robin", "password": password})
+    assert response.status_code == 303
+    play.refresh_from_db()
+    assert play.user is not None
+    copy = copy_of(browser)
+    assert copy.get(f"/plays/{play.id}/").status_code == 200
+    assert browser.post("/accounts/sign-out/").status_code == 303
+    assert copy.get(f"/plays/{play.id}/").status_code == 404

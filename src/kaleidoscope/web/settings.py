@@ -114,6 +114,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/accounts/sign-in/"
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 180  # an anonymous learner keeps their record 6 months
+SESSION_ENGINE = "kaleidoscope.web.learn.sessions"  # database sessions, read with plain SQL
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = os.environ.get("KALEIDOSCOPE_SECURE_COOKIES") == "1"
