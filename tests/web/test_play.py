@@ -265,3 +265,22 @@ def test_sessions_live_in_the_database_and_end_there() -> None:
     assert copy.get(f"/plays/{play.id}/").status_code == 200
     assert browser.post("/accounts/sign-out/").status_code == 303
     assert copy.get(f"/plays/{play.id}/").status_code == 404
+
+
+def test_a_step_reads_the_session_and_the_play_once_and_writes_once(client: Client) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    play = start(client)
+    client.get(f"/plays/{play.id}/")
+    play.refresh_from_db()
+    form = {"rev": str(play.revision), "action": "advance", "node": current(play)}
+    with CaptureQueriesContext(connection) as queries:
+        response = client.post(f"/plays/{play.id}/step/", form, HTTP_HX_REQUEST="true")
+    assert response.status_code == 200
+    sql = [q["sql"] for q in queries.captured_queries]
+    touching = [s.split()[0].upper() for s in sql if "learn_play" in s or "django_session" in s]
+    assert touching == ["SELECT", "SELECT", "UPDATE"], sql  # session, play (locked), move
+    play.refresh_from_db()
+    assert play.revision == int(form["rev"]) + 1 and current(play) != form["node"]
+    assert play.updated_at > play.started_at

@@ -200,7 +200,7 @@ def step(request: HttpRequest, play_id: Any) -> HttpResponse:
             play.outcome = node.kind.value
             if play.finished_at is None:
                 play.finished_at = timezone.now()
-        play.save()
+        services.save_move(play)
     if request.headers.get("HX-Request") == "true":
         # htmx swaps #play from this answer: skip the redirect's second round trip.
         return render(request, "learn/_play.html", _play_context(play, scenario, pt))
