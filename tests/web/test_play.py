@@ -284,3 +284,18 @@ def test_a_step_reads_the_session_and_the_play_once_and_writes_once(client: Clie
     play.refresh_from_db()
     assert play.revision == int(form["rev"]) + 1 and current(play) != form["node"]
     assert play.updated_at > play.started_at
+
+
+def test_htmx_move_shows_its_message_once(client: Client) -> None:
+    from kaleidoscope.web.learn.services import text
+
+    play = start(client)
+    decision = play_to_decision(client, play)
+    post(client, play, "choose", decision.choices[0].id)
+    play.refresh_from_db()
+    form = {"rev": str(play.revision), "action": "back", "node": ""}
+    response = client.post(f"/plays/{play.id}/step/", form, HTTP_HX_REQUEST="true")
+    page = response.content.decode()
+    assert response.status_code == 200 and "<html" not in page
+    assert text()["went_back"] in page and "govuk-notification-banner" in page
+    assert text()["went_back"] not in client.get(f"/plays/{play.id}/").content.decode()
