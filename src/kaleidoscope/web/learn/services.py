@@ -18,6 +18,7 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count
+from django.db.models.constants import OnConflict
 from django.http import Http404, HttpRequest
 from django.template.loader import get_template
 from markupsafe import Markup
@@ -259,17 +260,30 @@ def play_token(play: Play) -> str:
 
 
 def record_first_choice(play: Play, node_id: str, choice_id: str) -> None:
-    FirstChoice.objects.bulk_create(
-        [
-            FirstChoice(
-                scenario_id=play.scenario_id,
-                node_id=node_id,
-                choice_id=choice_id,
-                play_token=play_token(play),
+    """Count this play's first choice at a decision; later ones (after "Back" or "Start
+    again") are ignored by the unique (play token, node) constraint. One plain INSERT in
+    the backend's own "ignore conflicts" form, as ``bulk_create(ignore_conflicts=True)``
+    would write it, without building a query each time."""
+    sql = _FIRST_CHOICE_SQL.get(connection.vendor)
+    if sql is None:
+        meta = FirstChoice._meta
+        fields = [meta.get_field(n) for n in ("scenario_id", "node_id", "choice_id", "play_token")]
+        quote = connection.ops.quote_name
+        sql = _FIRST_CHOICE_SQL[connection.vendor] = " ".join(
+            part
+            for part in (
+                connection.ops.insert_statement(on_conflict=OnConflict.IGNORE),
+                f"{quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})",
+                "VALUES (%s, %s, %s, %s)",
+                connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None),
             )
-        ],
-        ignore_conflicts=True,
-    )
+            if part
+        )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [play.scenario_id, node_id, choice_id, play_token(play)])
+
+
+_FIRST_CHOICE_SQL: dict[str, str] = {}
 
 
 # --- debrief ---------------------------------------------------------------------------
