@@ -299,3 +299,15 @@ def test_htmx_move_shows_its_message_once(client: Client) -> None:
     assert response.status_code == 200 and "<html" not in page
     assert text()["went_back"] in page and "govuk-notification-banner" in page
     assert text()["went_back"] not in client.get(f"/plays/{play.id}/").content.decode()
+
+
+def test_templates_are_not_reloaded_and_step_markup_is_reused(client: Client) -> None:
+    from django.template import engines
+
+    from kaleidoscope.web.learn import services
+
+    assert engines["jinja2"].env.auto_reload is False  # no stat() per render outside DEBUG
+    play = start(client)
+    client.get(f"/plays/{play.id}/")
+    scenario_, pt = services.playthrough(play)
+    assert services.step_parts(scenario_, pt) is services.step_parts(scenario_, pt)

@@ -147,6 +147,7 @@ def step(request: HttpRequest, play_id: Any) -> HttpResponse:
     """Apply one move. Every odd post (stale, replayed, tampered) changes nothing."""
     data = {k: request.POST.get(k, "") for k in ("rev", "action", "node", "choice")}
     play_url = reverse("play", args=[play_id])
+    request.user.is_authenticated  # noqa: B018  # load the session before taking the write lock
     with services.write_transaction():
         play = services.owned_play(request, play_id, for_update=True)
         try:
@@ -201,7 +202,7 @@ def step(request: HttpRequest, play_id: Any) -> HttpResponse:
             if play.finished_at is None:
                 play.finished_at = timezone.now()
         services.save_move(play)
-    if request.headers.get("HX-Request") == "true":
+    if request.META.get("HTTP_HX_REQUEST") == "true":
         # htmx swaps #play from this answer: skip the redirect's second round trip.
         return render(request, "learn/_play.html", _play_context(play, scenario, pt))
     return _see_other(play_url)
