@@ -113,10 +113,13 @@ class Broker:
 
     def keep(self, channel: str, payload: str) -> None:
         """Store ``payload`` as the channel's latest state (if newer), telling nobody."""
+        now = time.monotonic()
         with self._lock:
+            if len(self._kept) > 1000:  # forget expired states now and then
+                self._kept = {k: v for k, v in self._kept.items() if v[0] > now}
             old = self._kept.get(channel)
             if old is None or _rev(old[1]) < _rev(payload):
-                self._kept[channel] = (time.monotonic() + KEEP_SECONDS, payload)
+                self._kept[channel] = (now + KEEP_SECONDS, payload)
 
     def kept(self, channel: str) -> str | None:
         with self._lock:
@@ -208,15 +211,25 @@ class RedisBroker(Broker):
     def keep(self, channel: str, payload: str) -> None:
         key = PREFIX + channel
         self._keep_newer(keys=[key, key + ":rev"], args=[payload, _rev(payload), KEEP_SECONDS, "0"])
+        super().keep(channel, payload)
 
     def kept(self, channel: str) -> str | None:
         value = self.sync.get(PREFIX + channel)
         return value.decode() if isinstance(value, bytes) else value
 
     async def akept(self, channel: str) -> str | None:
+        """The latest state: from this process's copy (kept up to date by the listener
+        while it stays subscribed), else from Redis."""
         await self.ready()
+        local = super().kept(channel)
+        if local is not None:
+            return local
         value = await self._aclient.get(PREFIX + channel)
-        return value.decode() if isinstance(value, bytes) else value
+        if value is None:
+            return None
+        text = value.decode() if isinstance(value, bytes) else str(value)
+        super().keep(channel, text)
+        return text
 
     def hit(self, key: str, limit: int, window: int) -> bool:
         full = PREFIX + "rate:" + key
@@ -233,7 +246,12 @@ class RedisBroker(Broker):
 
             self._loop = loop
             self._listening = asyncio.Event()
-            self._aclient = aioredis.Redis.from_url(self.url, health_check_interval=30)
+            # A blocking pool: a burst of streams opening waits for a connection
+            # instead of failing with "too many connections".
+            pool = aioredis.BlockingConnectionPool.from_url(
+                self.url, max_connections=32, timeout=20, health_check_interval=30
+            )
+            self._aclient = aioredis.Redis(connection_pool=pool)
             self._listener = loop.create_task(self._listen(self._listening))
         assert self._listening is not None
         await self._listening.wait()
@@ -252,10 +270,17 @@ class RedisBroker(Broker):
                     if message is None:
                         continue
                     if message["type"] == "psubscribe":
+                        # Anything kept locally may have missed messages while we were
+                        # not subscribed: from now on, copies are complete again.
+                        with self._lock:
+                            self._kept.clear()
                         listening.set()
                     elif message["type"] == "pmessage":
                         channel = message["channel"].decode()[len(PREFIX) :]
-                        self.fanout.deliver(channel, message["data"].decode())
+                        payload = message["data"].decode()
+                        if channel.endswith(":state"):
+                            super().keep(channel, payload)
+                        self.fanout.deliver(channel, payload)
             except asyncio.CancelledError:
                 raise
             except Exception as exc:  # Redis restarted or unreachable: retry
