@@ -212,6 +212,24 @@ def test_streams_refuse_unknown_sessions_and_strangers(live_server_proc: LiveSer
         assert client.get(url).status_code == 404
 
 
+def test_a_server_with_open_streams_still_stops_promptly() -> None:
+    server = LiveServer(os.environ.get("DATABASE_URL") or None)
+    try:
+        server.start()
+        fac = Facilitator(server.port, "live-stop")
+        streams = [Stream(f"{server.url}/live/groups/{fac.code}/") for _ in range(3)]
+        assert server.proc is not None
+        began = time.monotonic()
+        server.proc.terminate()
+        server.proc.wait(8)  # uvicorn waits for open responses: the streams must end
+        assert time.monotonic() - began < 5
+        for stream in streams:
+            stream.thread.join(5)
+            assert not stream.thread.is_alive()
+    finally:
+        server.close()
+
+
 # --- Redis: the broker itself -------------------------------------------------------------------
 def test_redis_broker_publishes_keeps_the_newest_and_counts_across_clients() -> None:
     url = redis_url()

@@ -31,6 +31,7 @@ log = logging.getLogger(__name__)
 PREFIX = "kaleidoscope:group:"
 KEEP_SECONDS = 6 * 3600  # longer than a session's idle expiry
 QUEUE_SIZE = 32
+CLOSE = "\x00close"  # put in a subscriber's queue: end the stream
 
 
 def _rev(payload: str) -> int:
@@ -63,6 +64,14 @@ class _Fanout:
                     subs.discard((loop, queue))
                     if not subs:
                         del self._subs[channel]
+
+    def close_all(self) -> None:
+        """Tell every local subscriber to end (the server is stopping)."""
+        with self._lock:
+            subs = {sub for subs in self._subs.values() for sub in subs}
+        for loop, queue in subs:
+            if not loop.is_closed():
+                loop.call_soon_threadsafe(_put_all, [queue], CLOSE)
 
     def count(self, channel: str) -> int:
         with self._lock:

@@ -10,6 +10,8 @@ subscribed is missed; clients ignore revisions they already show.
 from __future__ import annotations
 
 import asyncio
+import signal
+import threading
 from collections.abc import AsyncIterator, Awaitable, Callable
 from typing import Any
 
@@ -17,7 +19,7 @@ from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
 
 from . import services
-from .broker import get_broker
+from .broker import CLOSE, get_broker
 from .models import GroupSession
 
 KEEPALIVE_S = 15.0
@@ -25,6 +27,32 @@ STREAM_MAX_S = 15 * 60.0  # then the browser reconnects (and re-checks the sessi
 RETRY_MS = 1500
 
 _code_to_id: dict[str, Any] = {}
+_stopping = threading.Event()
+_hooked = False
+
+
+def _end_streams_on_stop() -> None:
+    """When the server is told to stop (SIGINT, SIGTERM), end every open stream.
+
+    uvicorn waits for open responses before it exits, and an event stream never ends by
+    itself; browsers reconnect (to the restarted server) on their own. uvicorn listens
+    with ``signal.signal`` (restoring the previous handlers when it exits), so this adds
+    to its handler and then calls it.
+    """
+    global _hooked
+    if _hooked or threading.current_thread() is not threading.main_thread():
+        return
+    _hooked = True
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        previous = signal.getsignal(sig)
+
+        def handler(signum: int, frame: Any, previous: Any = previous) -> None:
+            _stopping.set()
+            get_broker().fanout.close_all()
+            if callable(previous):
+                previous(signum, frame)
+
+        signal.signal(sig, handler)
 
 
 def _event(payload: str) -> bytes:
@@ -49,6 +77,8 @@ def _state_now(session_id: Any) -> str:
 def _stream(
     channels: list[str], first: Callable[[], Awaitable[list[str]]]
 ) -> StreamingHttpResponse:
+    _end_streams_on_stop()
+
     async def events() -> AsyncIterator[bytes]:
         broker = get_broker()
         loop = asyncio.get_running_loop()
@@ -57,12 +87,14 @@ def _stream(
             for payload in await first():
                 yield _event(payload)
             ends = loop.time() + STREAM_MAX_S
-            while (left := ends - loop.time()) > 0:
+            while (left := ends - loop.time()) > 0 and not _stopping.is_set():
                 try:
                     payload = await asyncio.wait_for(queue.get(), min(KEEPALIVE_S, left))
                 except TimeoutError:
                     yield b": keep-alive\n\n"
                     continue
+                if payload == CLOSE:
+                    return
                 yield _event(payload)
 
     response = StreamingHttpResponse(events(), content_type="text/event-stream")
