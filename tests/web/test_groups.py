@@ -187,6 +187,8 @@ def test_participant_pages_need_the_join_cookie() -> None:
     assert Client().post(f"/join/{session.code}/vote/", {}).status_code == 303
     assert Client().get(f"/join/{session.code}/debrief/").status_code == 303
     assert Client().get("/join/NOCODE/").status_code == 303
+    odd = Client().get("/join/a%0d%0aSet-Cookie:x&y=1/")
+    assert odd.status_code == 303 and odd["Location"] == "/join/?code=a%0D%0ASet-Cookie%3Ax%26y%3D1"
 
 
 # --- a whole session ----------------------------------------------------------------------

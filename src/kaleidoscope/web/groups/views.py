@@ -7,6 +7,7 @@ JavaScript a small script (static/groups/live.js) follows the session's event st
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import urlencode
 
 import segno
 from django.contrib import messages
@@ -254,6 +255,10 @@ def _secure_cookies() -> bool:
     return bool(settings.SESSION_COOKIE_SECURE)
 
 
+def _join_first(code: str) -> HttpResponse:
+    return _see_other(reverse("groups:join") + "?" + urlencode({"code": code[:20]}))
+
+
 def _participant_session(request: HttpRequest, code: str) -> tuple[GroupSession | None, str]:
     """(session, token) for a joined participant, (None, "") when they must join first."""
     normal = services.normalise_code(code)
@@ -291,7 +296,7 @@ def participant(request: HttpRequest, code: str) -> HttpResponse:
     session, token = _participant_session(request, code)
     if session is None:
         messages.info(request, msg("join_first"))
-        return _see_other(reverse("groups:join") + f"?code={code[:20]}")
+        return _join_first(code)
     ctx = _participant_context(request, session, token)
     template = "groups/_participant.html" if _wants_fragment(request) else "groups/participant.html"
     return render(request, template, ctx)
@@ -302,7 +307,7 @@ def vote(request: HttpRequest, code: str) -> HttpResponse:
     session, token = _participant_session(request, code)
     if session is None:
         messages.info(request, msg("join_first"))
-        return _see_other(reverse("groups:join") + f"?code={code[:20]}")
+        return _join_first(code)
     result = services.cast_vote(
         session.pk,
         token,
@@ -332,7 +337,7 @@ def participant_debrief(request: HttpRequest, code: str) -> HttpResponse:
     session, _token = _participant_session(request, code)
     if session is None:
         messages.info(request, msg("join_first"))
-        return _see_other(reverse("groups:join") + f"?code={code[:20]}")
+        return _join_first(code)
     data = exports.debrief_data(session, include_names=False)
     return render(
         request,

@@ -31,11 +31,9 @@
       input.value = root.dataset.csrf;
     });
     remember();
-    if (mine) {
-      root.querySelectorAll("[data-yours]").forEach(function (el) {
-        el.hidden = el.dataset.yours !== mine.choice;
-      });
-    }
+    root.querySelectorAll("[data-yours]").forEach(function (el) {
+      el.hidden = !(mine && mine.round === s.dataset.round && el.dataset.yours === mine.choice);
+    });
     if (window.kaleidoscopeInit) { window.kaleidoscopeInit(root); }
     var target = root.querySelector(".govuk-error-summary") || root.querySelector(".govuk-notification-banner") ||
       root.querySelector("[data-focus]");
