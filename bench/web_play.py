@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import multiprocessing
+import os
 import random
 import statistics
 import sys
@@ -125,6 +126,20 @@ def worker(
         out.put(("error", repr(exc)))
 
 
+def process_cpu_s(pid: int) -> float:
+    """User plus system CPU seconds used so far by process ``pid`` (Linux /proc)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def cpu_during(pid: int, begin: float, seconds: float) -> float:
+    """CPU seconds process ``pid`` uses from wall-clock time ``begin`` for ``seconds``."""
+    time.sleep(max(0.0, begin - time.time()))
+    before = process_cpu_s(pid)
+    time.sleep(seconds)
+    return process_cpu_s(pid) - before
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--seconds", type=float, default=60.0)
@@ -158,6 +173,11 @@ def main() -> None:
         ]
         for proc in procs:
             proc.start()
+        # The server's own CPU time over each flat-out phase (both share one process):
+        # per request it shows what a step costs the server against the plain view.
+        server_cpu = [
+            cpu_during(server.proc.pid, begin, seconds) for begin, seconds, _, _ in phases[2:]
+        ]
         collected: dict[int, tuple[list[float], list[float]]] = {
             i: ([], []) for i in range(len(phases))
         }
@@ -190,6 +210,8 @@ def main() -> None:
         "plain_p99_ms": round(percentile(plains, 0.99) * ms, 1),
         "plain_per_s": round(len(plains) / burst, 1),
     }
+    figures["server_cpu_per_step_ms"] = round(server_cpu[0] * ms / max(1, len(steps)), 2)
+    figures["server_cpu_per_plain_ms"] = round(server_cpu[1] * ms / max(1, len(plains)), 2)
     figures["step_vs_plain_ratio"] = round(figures["sat_step_per_s"] / figures["plain_per_s"], 2)
     kind = "POST + 303 + GET" if args.no_js else "one htmx POST"
     print(
