@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import json
 import re
+import threading
 from datetime import timedelta
 from typing import Any
 
@@ -93,6 +94,17 @@ def page(client: Client, url: str, status: int = 200) -> str:
     response = client.get(url)
     assert response.status_code == status, (url, response.status_code)
     return response.content.decode()
+
+
+def run_async(make: Any) -> Any:
+    """asyncio.run(make()) in a fresh thread: Playwright's sync API may already hold an
+    event loop in this one."""
+    result: list[Any] = []
+    thread = threading.Thread(target=lambda: result.append(asyncio.run(make())))
+    thread.start()
+    thread.join(60)
+    assert result, "the coroutine failed (see the thread's exception above)"
+    return result[0]
 
 
 def flash(response: Any) -> str:
@@ -518,6 +530,6 @@ def test_local_broker_delivers_across_threads_and_keeps_the_newest_state() -> No
         assert broker.fanout.count("s:state") == 0
         return got
 
-    assert asyncio.run(scenario_run()) == ['{"rev": 2}', '{"rev": 1}']
+    assert run_async(scenario_run) == ['{"rev": 2}', '{"rev": 1}']
     assert json.loads(broker.kept("s:state") or "{}") == {"rev": 2}  # older never replaces
     assert [broker.hit("k", 3, 60) for _ in range(5)] == [True, True, True, False, False]

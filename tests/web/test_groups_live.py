@@ -24,6 +24,7 @@ import pytest
 from kaleidoscope.web.groups.broker import RedisBroker
 
 from .live import Learner, LiveServer
+from .test_groups import run_async
 
 PASSWORD = "a-long-pass-phrase-42"
 SCENARIO = "friend-request"
@@ -247,7 +248,7 @@ def test_redis_broker_publishes_keeps_the_newest_and_counts_across_clients() -> 
         return got
 
     try:
-        assert asyncio.run(run()) == ['{"rev": 5}', '{"rev": 4}']
+        assert run_async(run) == ['{"rev": 5}', '{"rev": 4}']
         assert two.kept(channel) == '{"rev": 5}'  # an older revision never replaces a newer
         two.keep(channel, '{"rev": 9}')
         assert two.kept(channel) == '{"rev": 9}'
