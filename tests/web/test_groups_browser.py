@@ -3,7 +3,8 @@
 One Browser, 31 contexts (each its own cookie jar, like 31 devices), JavaScript on. The
 participants' pages are never reloaded: every change of the group's state reaches them
 over the event stream (a marker set on each page after joining must survive to the end).
-axe-core checks the presenter, join, vote, reveal and debrief pages.
+axe-core checks the presenter, join, vote, reveal and debrief pages. A second test
+follows a session with JavaScript off, using the Refresh button.
 """
 
 from __future__ import annotations
@@ -180,3 +181,35 @@ def run_session(browser: Any, server: LiveServer, contexts: list[Any]) -> None:
     phones[2].get_by_role("link", name="See the group debrief").click()
     phones[2].get_by_role("heading", name="The group's path and votes").wait_for()
     axe_clean(phones[2])
+
+
+def test_without_javascript_a_participant_follows_with_refresh(
+    chromium: Any, live_server_proc: LiveServer
+) -> None:
+    from .test_groups_live import Facilitator
+
+    fac = Facilitator(live_server_proc.port, "room-no-js")
+    context = chromium.new_context(
+        java_script_enabled=False, viewport={"width": 390, "height": 844}
+    )
+    context.set_default_timeout(20_000)
+    try:
+        phone = context.new_page()
+        phone.goto(f"{live_server_proc.url}/join/?code={fac.code}")
+        phone.get_by_role("button", name="Join").click()
+        phone.get_by_text("Waiting for the facilitator to start").wait_for()
+        page = fac.act("start")
+        while 'value="advance"' in page:
+            page = fac.act("advance")
+        phone.get_by_role("link", name="Refresh").click()
+        phone.locator("input[name=choice]").first.check()
+        phone.get_by_label("Your reason in one line (optional)").fill("no script needed")
+        phone.get_by_role("button", name="Vote").click()
+        phone.get_by_text("Your vote is in").wait_for()
+        fac.act("reveal")
+        phone.get_by_role("link", name="Refresh").click()
+        phone.get_by_role("heading", name="The votes", exact=True).wait_for()
+        assert phone.locator(".k-yours:not([hidden])").count() == 1
+        assert "100%" in phone.content()
+    finally:
+        context.close()
