@@ -27,6 +27,12 @@
     root.innerHTML = html;
     var s = state();
     if (!s) { return; }
+    if (before && s.dataset.rev !== before.dataset.rev) {
+      // Messages from the last page load ("You have joined") are old news now.
+      document.querySelectorAll("main > .govuk-notification-banner").forEach(function (el) {
+        el.remove();
+      });
+    }
     root.querySelectorAll("input[name=csrfmiddlewaretoken]").forEach(function (input) {
       input.value = root.dataset.csrf;
     });
