@@ -206,3 +206,22 @@ def test_a_saint_is_not_a_person_but_a_named_person_still_is() -> None:
     why = conf("Visit to Ellie, 14, after school at St Anne's #childprotection").why
     parts = why.split(" in a care context")[0].split(" + ")
     assert "name" in parts and "school" in parts
+
+
+def test_rewrite_written_on_first_read_is_the_same_everywhere() -> None:
+    """The rewrite is written on first read; threads, copies and pickles all see it."""
+    import copy
+    import pickle
+    from concurrent.futures import ThreadPoolExecutor
+
+    text = "Court today for Jaylen, 7, from the Brookside estate #fostering"
+    expected = conf(text).rewrite
+    assert expected and "Jaylen" not in expected
+    finding = conf(text)
+    with ThreadPoolExecutor(8) as pool:
+        seen = set(pool.map(lambda _: finding.rewrite, range(32)))
+    assert seen == {expected}
+    fresh = conf(text)
+    assert pickle.loads(pickle.dumps(fresh)).rewrite == expected
+    assert copy.deepcopy(conf(text)).rewrite == expected
+    assert conf(text) == finding

@@ -16,6 +16,9 @@ Both functions are pure and thread-safe: the compiled rules are shared, read-onl
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
+from functools import partial
+from typing import Any
 
 from kaleidoscope.footprint.records import (
     Audience,
@@ -29,7 +32,7 @@ from kaleidoscope.footprint.records import (
     Span,
 )
 from kaleidoscope.footprint.rewrite import rewrite
-from kaleidoscope.footprint.rules import PLACE_TRIGGERS, Rules, load_rules
+from kaleidoscope.footprint.rules import Rules, load_rules
 
 __all__ = ["check_post", "check_text", "parse_audience", "parse_platform"]
 
@@ -43,11 +46,26 @@ _AGED_PERSON = re.compile(r"\d\s?(?:yo|y/o|y\.o|yrs?\sold|years?[\s-]old|-year-o
 _NEXT_WORD = re.compile(r"\s+([A-Za-z']+)")
 _SURNAME = re.compile(r"\s([A-Z](?:[a-z][\w'’-]*)?)\b(?!['’]s\b)")
 # Concepts without which a category cannot fire (a cheap early exit).
-_CONSENT_CUES = ("monitor", "monitor_self", "covert", "media", "share_cue")
-_SELF_CUES = (
+_CONSENT_CUES = frozenset({"monitor", "monitor_self", "covert", "media", "share_cue"})
+_SELF_CUES = frozenset({
     "drugs", "alcohol", "live_location", "home_address", "own_child", "intimate", "t_street",
     "t_school",
+})
+
+
+_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_ANY_DIGIT = re.compile(r"\d")
+_DIGIT_CHARS = frozenset("0123456789")
+_NONE: tuple[Pos, ...] = ()
+_GLUED = frozenset("_'’")  # a capital after these is inside a word, not a start
+_MERGED_SCANS = frozenset({"saint", "school_ga", "estate_on"})
+# What each category needs at least one of before it is worth trying.
+# Self-disclosure cues that need nothing else (a street or "our" + a name are checked apart).
+_SELF_WORDS = frozenset(
+    {"drugs", "alcohol", "live_location", "home_address", "own_child", "intimate"}
 )
+_DEROGATORY_CUES = frozenset({"derogatory", "t_why", "t_group"})
+_GREETING = re.compile(r"\s*(?:hi|hiya|hey|dear)\s+(?:mr|mrs|ms|miss\s)?\s*[A-Z]", re.I)
 
 
 def _is_word(ch: str) -> bool:
@@ -77,10 +95,60 @@ _WINDOW_GATES: dict[str, str] = {
 }
 
 
+# ASCII text mapped byte for byte: "A" a capital or digit, "a" another word character or
+# an apostrophe, " " anything else; a word that can start a name or place is " A".
+_CASE_BYTES = bytes(
+    ord("A") if chr(c).isupper() or chr(c).isdigit()
+    else ord("a") if chr(c).isalnum() or chr(c) in "_'"
+    else ord(" ")
+    for c in range(128)
+) + b" " * 128
+
+
+def _non_ascii(text: str) -> list[int]:
+    """Where the characters outside ASCII are (emoji, accents, curly quotes)."""
+    if text.isascii():
+        return []
+    raw = text.encode("ascii", "replace")  # one "?" for each such character
+    out = []
+    at = raw.find(b"?")
+    while at >= 0:
+        if text[at] != "?":
+            out.append(at)
+        at = raw.find(b"?", at + 1)
+    return out
+
+
+def _word_starts(text: str, skip: frozenset[str], wide: list[int]) -> list[int]:
+    """Where words starting with a capital or a digit start (not inside a word, not after
+    an apostrophe), except the words in ``skip``; ``wide``: see `_non_ascii`."""
+    if wide:
+        mapped = text.encode("ascii", "replace").translate(_CASE_BYTES)
+        changed = bytearray(mapped)
+        for at in wide:
+            ch = text[at]
+            if ch.isalnum() or ch == "’":
+                changed[at] = 97  # "a": part of a word
+        mapped = bytes(changed)
+    else:
+        mapped = text.encode("ascii").translate(_CASE_BYTES)
+    found = [0] if mapped[:1] == b"A" else []
+    at = mapped.find(b" A")
+    while at >= 0:
+        found.append(at + 1)
+        at = mapped.find(b" A", at + 2)
+    starts = []
+    for i in found:
+        end = mapped.find(b" ", i)
+        if (text[i:end] if end >= 0 else text[i:]) not in skip:
+            starts.append(i)
+    return starts
+
+
 class _Ctx:
     """One post being checked: its text, lowercased copy, concept hits and lazy regexes."""
 
-    __slots__ = ("_cased", "_digits", "hits", "lower", "rules", "text")
+    __slots__ = ("_cased", "_digits", "_pronoun", "_wide", "hits", "lower", "rules", "text")
 
     def __init__(self, rules: Rules, text: str) -> None:
         self.rules = rules
@@ -89,6 +157,8 @@ class _Ctx:
         self.hits: dict[str, list[Pos]] = {}
         self._digits: dict[str, list[Pos]] | None = None
         self._cased: dict[str, list[Pos]] | None = None
+        self._wide: list[int] | None = None
+        self._pronoun: bool | None = None
         self._scan()
         self._aliases()
 
@@ -97,15 +167,17 @@ class _Ctx:
         n = len(lower)
         hits = self.hits
         get = hits.get
+        ascii_word = _ASCII_WORD
+        padded = " " + lower + " "  # padded[i] is lower[i - 1]: no bounds to check
         for end, (length, left, right, exact, prefixed) in self.rules.automaton.iter(lower):
             start = end - length + 1
-            if left and start > 0:
-                ch = lower[start - 1]
-                if ch.isalnum() or ch == "_":
-                    continue
+            if left and ((ch := padded[start]) in ascii_word or (ch > "\x7f" and ch.isalnum())):
+                continue
             stop = end + 1
             if exact:
-                if right and stop < n and (lower[stop].isalnum() or lower[stop] == "_"):
+                if right and (
+                    (ch := padded[stop + 1]) in ascii_word or (ch > "\x7f" and ch.isalnum())
+                ):
                     pass  # runs on into a longer word: only prefix concepts match
                 else:
                     span = (start, stop)
@@ -137,8 +209,21 @@ class _Ctx:
             self.hits.setdefault("su_ref", []).extend(group)
             self.hits.setdefault("person", []).extend(group)
 
+    def wide(self) -> list[int]:
+        """Positions of the characters outside ASCII (computed once)."""
+        if self._wide is None:
+            self._wide = _non_ascii(self.text)
+        return self._wide
+
+    def pronoun(self) -> bool:
+        """Does the post speak of someone as he or she?"""
+        if self._pronoun is None:
+            self._pronoun = self.rules.window["person_pronoun"].search(self.lower) is not None
+        return self._pronoun
+
     def has(self, *concepts: str) -> bool:
-        return not self.hits.keys().isdisjoint(concepts)
+        hits = self.hits
+        return any(concept in hits for concept in concepts)
 
     def spans(self, *concepts: str) -> list[Pos]:
         hits = self.hits
@@ -153,36 +238,65 @@ class _Ctx:
 
     def low(self, name: str) -> list[Pos]:
         """Spans of a `digit_scan` pattern (one anchored pass, run on first need)."""
+        return (self._digits or self.digit_map()).get(name, [])
+
+    def digit_map(self) -> dict[str, list[Pos]]:
+        """Every `digit_scan` pattern's spans, by name (read-only for callers)."""
         if self._digits is None:
-            starts = [m.start() for m in _DIGIT_RUN.finditer(self.lower)]
+            lower = self.lower
+            if not any(lower[at].isdecimal() for at in self.wide()):
+                # every digit is ASCII and was found by the lexicon pass: keep where runs start
+                digits = self.hits.get("t_digit")
+                if not digits:
+                    self._digits = {}  # most posts have no digit at all
+                    return self._digits
+                starts = [s for s, _ in digits if not (s and lower[s - 1] in _DIGIT_CHARS)]
+            else:
+                starts = [m.start() for m in _DIGIT_RUN.finditer(lower)]
             self._digits = self._anchored(self.rules.digit_scan, self.lower, starts)
             if "age_person" in self._digits:
                 self._digits.setdefault("age", []).extend(self._digits["age_person"])
-        return self._digits.get(name, [])
+        return self._digits
 
     def cased(self, name: str) -> list[Pos]:
         """Spans of a `cased_scan` pattern, on the original text."""
+        return (self._cased or self.cased_map()).get(name, [])
+
+    def cased_map(self) -> dict[str, list[Pos]]:
+        """Every `cased_scan` pattern's spans, by name (read-only for callers)."""
         if self._cased is None:
             text = self.text
-            skip = self.rules.not_starts
-            starts = []
-            for m in _CAP_WORD.finditer(text):
-                i = m.start()
-                if m.group(0) in skip or (i and (_is_word(text[i - 1]) or text[i - 1] in "'’")):
-                    continue
-                starts.append(i)
-            places = any(t in self.hits for t in PLACE_TRIGGERS)
+            starts = _word_starts(text, self.rules.not_starts, self.wide())
+            places = self._place_words()
             pattern = self.rules.cased_scan if places else self.rules.cased_scan_people
             found = self._anchored(pattern, text, starts, towns=True)
-            if "saint" in found and "t_church" in self.hits:
-                found.setdefault("church", []).extend(found.pop("saint"))
-            for extra, into in (
-                ("school_ga", "school"), ("estate_on", "estate"), ("saint", "school")
-            ):
-                if extra in found:
-                    found.setdefault(into, []).extend(found.pop(extra))
+            if not found.keys().isdisjoint(_MERGED_SCANS):
+                if "saint" in found and "t_church" in self.hits:
+                    found.setdefault("church", []).extend(found.pop("saint"))
+                for extra, into in (
+                    ("school_ga", "school"), ("estate_on", "estate"), ("saint", "school")
+                ):
+                    if extra in found:
+                        found.setdefault(into, []).extend(found.pop(extra))
             self._cased = found
-        return self._cased.get(name, [])
+        return self._cased
+
+    def _place_words(self) -> bool:
+        """Could a place pattern match? Its kind word must be there, capitalised where the
+        pattern needs a capital ("Road", "Academy", "St"), or "estate", "on the X", a
+        care setting."""
+        hits = self.hits
+        if "t_setting" in hits:
+            return True
+        text = self.text
+        for s, e in hits.get("t_estate", _NONE):
+            if text[s] in "Ee" or text[e + 1 : e + 2].isupper():
+                return True
+        for concept in ("t_street", "t_school"):
+            for s, _ in hits.get(concept, _NONE):
+                if text[s].isupper():
+                    return True
+        return "St " in text or "St." in text  # "St Anne's": a saint's school or church
 
     def window(self, name: str) -> list[Pos]:
         """Spans of a `lower_window` pattern over the whole post (gated by a trigger)."""
@@ -197,13 +311,18 @@ class _Ctx:
         found: dict[str, list[Pos]] = {}
         rules = self.rules
         expand = rules.expand_before
+        widths = rules.expand_width
+        town_before = rules.town_before
         done = 0
         for start in starts:
             if start < done:
                 continue
             m = pattern.match(text, start)
             if m is None or m.lastgroup is None:
-                if towns and (" " + text[max(0, start - 10) : start]).endswith(rules.town_before):
+                if towns and (
+                    text.endswith(town_before, 0, start)
+                    or (start <= 10 and (" " + text[:start]).endswith(town_before))
+                ):
                     town = rules.cased["town"].match(text, start)
                     if town is not None:
                         found.setdefault("town", []).append(town.span())
@@ -213,7 +332,7 @@ class _Ctx:
             s, e = m.span()
             widen = expand.get(name)
             if widen is not None:
-                before = widen.search(self.lower, max(0, s - 24), s)
+                before = widen.search(self.lower, max(0, s - widths[name]), s)
                 if before is not None:
                     s = before.start()
             found.setdefault(name, []).append((s, e))
@@ -234,10 +353,6 @@ class _Ctx:
         return Span(start, end, self.text[start:end])
 
 
-def _first(spans: list[Pos]) -> Pos | None:
-    return min(spans) if spans else None
-
-
 def _cue(ctx: _Ctx, spans: list[Pos], limit: int = 2) -> str:
     quotes: list[str] = []
     for start, end in _dedupe(spans):
@@ -251,9 +366,8 @@ def _cue(ctx: _Ctx, spans: list[Pos], limit: int = 2) -> str:
 
 def _dedupe(spans: list[Pos]) -> list[Pos]:
     """Sorted spans, overlapping ones merged ("Had a nosey" + "a nosey at")."""
-    ordered = sorted(set(spans), key=lambda p: (p[0], -p[1]))
     out: list[Pos] = []
-    for start, end in ordered:
+    for start, end in sorted(set(spans)):  # at one start the shorter first, then widened
         if out and start < out[-1][1]:
             if end > out[-1][1]:
                 out[-1] = (out[-1][0], end)
@@ -262,21 +376,50 @@ def _dedupe(spans: list[Pos]) -> list[Pos]:
     return out
 
 
+_REWRITE_SLOT: Any = Finding.__dict__["rewrite"]  # records.Finding's own slot
+
+
+class _Finding(Finding):
+    """A Finding whose safer version (`rewrite`) is written on first read: it is the
+    slowest part of a check, and callers that only count findings never read it. Reading
+    it gives exactly what an eager rewrite would have given; safe from many threads (two
+    first reads at once both write the same string)."""
+
+    __slots__ = ("_make",)
+    _make: Callable[[], str] | None
+
+    @property
+    def rewrite(self) -> str | None:
+        make = getattr(self, "_make", None)  # absent after unpickling: already written
+        if make is not None:
+            value: str | None = make()
+            _REWRITE_SLOT.__set__(self, value)
+            self._make = None
+            return value
+        found: str | None = _REWRITE_SLOT.__get__(self, Finding)
+        return found
+
+    @rewrite.setter
+    def rewrite(self, value: str | None) -> None:
+        self._make = None
+        _REWRITE_SLOT.__set__(self, value)
+
+
 def _finding(
     ctx: _Ctx,
     category: Category,
     severity: Severity,
     spans: list[Pos],
     why: str,
-    rewrite: str | None = None,
+    lazy: bool = False,
 ) -> Finding:
-    return Finding(
+    text = ctx.text
+    return (_Finding if lazy else Finding)(
         category=category,
         severity=severity,
-        spans=[ctx.quote(s, e) for s, e in _dedupe(spans)],
+        spans=[Span(s, e, text[s:e]) for s, e in _dedupe(spans)],
         why=why,
         guidance=list(ctx.rules.guidance[category.value]),
-        rewrite=rewrite,
     )
 
 
@@ -334,22 +477,23 @@ def _names(ctx: _Ctx, strong: bool) -> list[Ident]:
     rules = ctx.rules
     text = ctx.text
     out: list[Ident] = []
-    for s, e in ctx.cased("title_name"):
+    cased = ctx.cased_map()
+    for s, e in cased.get("title_name", _NONE):
         if not _blocked(ctx, s):
             out.append(("name", s, e))
     for kind in ("family_name", "family_plural"):
-        for s, e in ctx.cased(kind):
+        for s, e in cased.get(kind, _NONE):
             surname = text[s:e].split()[-1]
             if surname in rules.not_places or surname in rules.org_suffixes or _blocked(ctx, s):
                 continue
             out.append((kind, s, e))
-    for s, e in ctx.cased("possessive_name"):
+    for s, e in cased.get("possessive_name", _NONE):
         if text[s:e] in _KIN_WORDS or _blocked(ctx, s):
             continue
         out.append(("name", s, e))
-    for s, e in ctx.cased("initials_pair"):
+    for s, e in cased.get("initials_pair", _NONE):
         out.append(("initials", s, e))
-    for s, e in ctx.cased("initials"):
+    for s, e in cased.get("initials", _NONE):
         token = text[s:e]
         if _AGE_AFTER.match(text, e):
             out.append(("initials", s, e))
@@ -359,11 +503,8 @@ def _names(ctx: _Ctx, strong: bool) -> list[Ident]:
         nxt = _NEXT_WORD.match(text, e)
         if nxt and nxt.group(1).lower() in rules.initials_verbs:
             out.append(("initials", s, e))
-    public = ctx.has("public_cue")
-    # A first name alone counts only with some sign it is a person worked with.
-    evidence = ctx.has("su_ref", "person", "age_word", "event", "condition", "kin") or (
-        ctx.rules.window["person_pronoun"].search(ctx.lower) is not None
-    )
+    hits = ctx.hits
+    public = "public_cue" in hits
     su_names = list(rules.cased["su_name"].finditer(text)) if ctx.has("t_su_name") else []
     cued = {m.start(1) for m in su_names}
     for m in su_names:
@@ -395,7 +536,14 @@ def _names(ctx: _Ctx, strong: bool) -> list[Ident]:
             ):
                 continue
             out.append(("name", m.start(1), m.end(1)))
-    for start, end in ctx.hits.get("given_name", ()):
+    given = hits.get("given_name")
+    if not given:
+        return out
+    # A first name alone counts only with some sign it is a person worked with.
+    evidence = ctx.has("su_ref", "person", "age_word", "event", "condition", "kin") or (
+        ctx.pronoun()
+    )
+    for start, end in given:
         if not text[start].isupper():
             continue
         if start not in cued and (
@@ -420,76 +568,123 @@ def _names(ctx: _Ctx, strong: bool) -> list[Ident]:
 # --- indirect identifiers -----------------------------------------------------------------
 
 
-def _places(ctx: _Ctx) -> list[tuple[str, Pos]]:
+_PLACE_KINDS = (
+    ("street", "street"), ("estate", "estate"), ("setting", "setting"),
+    ("house_address", "address"),
+)
+
+
+def _places(
+    ctx: _Ctx, cased: dict[str, list[Pos]], digits: dict[str, list[Pos]]
+) -> list[tuple[str, Pos]]:
     """Places by kind: street, estate, setting, address, number, town, landmark (and a
     capitalised place after a school cue, "bullied at Kingsmead", as a school)."""
     rules = ctx.rules
-    text = ctx.text
     found: list[tuple[str, Pos]] = []
-    for name, kind in (
-        ("street", "street"), ("estate", "estate"), ("setting", "setting"),
-        ("house_address", "address"),
-    ):
-        found.extend((kind, p) for p in ctx.cased(name))
-    for s, e in ctx.cased("town"):
-        words = text[s:e].split()
-        if any(
-            w in rules.not_places or w in rules.org_suffixes or w in rules.big_places
-            for w in words
-        ):
-            continue
-        if words[0] in rules.given_names:
-            continue
-        before = " " + ctx.lower[max(0, s - 16) : s]
-        found.append(("school" if before.endswith(rules.school_before) else "town", (s, e)))
-    found.extend(("landmark", p) for p in ctx.spans("loc_desc"))
-    found.extend(("number", p) for p in ctx.low("house_number"))
+    if not cased:
+        towns = None
+    else:
+        for name, kind in _PLACE_KINDS:
+            if name in cased:
+                found.extend((kind, p) for p in cased[name])
+        towns = cased.get("town")
+    if towns:
+        text = ctx.text
+        refused = rules.not_town_words
+        for s, e in towns:
+            words = text[s:e].split()
+            if words[0] in rules.given_names or not refused.isdisjoint(words):
+                continue
+            before = " " + ctx.lower[max(0, s - 16) : s]
+            kind = "school" if before.endswith(rules.school_before) else "town"
+            found.append((kind, (s, e)))
+    if "loc_desc" in ctx.hits:
+        found.extend(("landmark", p) for p in ctx.hits["loc_desc"])
+    if "house_number" in digits:
+        found.extend(("number", p) for p in digits["house_number"])
     return found
+
+
+_INDIRECT = frozenset({
+    "age_word", "age_words", "event_pro", "kin", "kin_count", "kin_structure", "kin_possessive",
+    "event", "condition", "origin", "occupation", "unique", "time_word", "time_weak", "loc_desc",
+})
 
 
 def _indirect(ctx: _Ctx) -> tuple[dict[str, list[Pos]], float, dict[Pos, str]]:
     """Indirect identifiers by kind, their weight (two or more make a jigsaw), and the
     finer kind of each place ("street", "estate", "town", "church" ...)."""
+    hits = ctx.hits
+    present = hits.keys() & _INDIRECT  # most concepts are absent: look up only these
+    digits = ctx.digit_map()
+    cased = ctx.cased_map()
     kinds: dict[str, list[Pos]] = {}
-    weight = 0.0
     finer: dict[Pos, str] = {}
-
-    def add(kind: str, spans: list[Pos], w: float = 1.0) -> float:
-        if not spans:
-            return 0.0
-        previous = kinds.get(kind)
-        kinds.setdefault(kind, []).extend(spans)
-        return 0.0 if previous else w
-
-    weight += add(
-        "age", ctx.low("age") + ctx.low("age_comma") + ctx.spans("age_word", "age_words")
-    )
-    schools = ctx.cased("school")
-    places = [] if ctx.has("event_pro") else _places(ctx)
-    churches = ctx.cased("church")
+    weight = 0.0
+    age: list[Pos] = []
+    if digits:
+        if "age" in digits:
+            age += digits["age"]
+        if "age_comma" in digits:
+            age += digits["age_comma"]
+    if "age_word" in present:
+        age += hits["age_word"]
+    if "age_words" in present:
+        age += hits["age_words"]
+    if age:
+        kinds["age"] = age
+        weight += 1.0
+    schools = list(cased["school"]) if "school" in cased else []
+    places = [] if "event_pro" in present else _places(ctx, cased, digits)
+    churches = cased.get("church", _NONE)
     for kind, span in places:
         finer[span] = kind
     for span in churches:
         finer[span] = "church"
     for span in schools:
         finer[span] = "school"
-    schools = schools + [p for k, p in places if k == "school"]
-    weight += add("school", schools)
-    weight += add("place", [p for k, p in places if k != "school"] + churches)
-    strong_kin = ctx.spans("kin", "kin_count", "kin_structure") + ctx.low("kin_count")
-    if strong_kin:
-        weight += add("kin", strong_kin + ctx.spans("kin_possessive"))
-    else:
-        weight += add("kin", ctx.spans("kin_possessive"), 0.5)
+    if places:
+        schools += [p for k, p in places if k == "school"]
+    if schools:
+        kinds["school"] = schools
+        weight += 1.0
+    place = [p for k, p in places if k != "school"] if places else []
+    if churches:
+        place += churches
+    if place:
+        kinds["place"] = place
+        weight += 1.0
+    kin: list[Pos] = []
+    for concept in ("kin", "kin_count", "kin_structure"):
+        if concept in present:
+            kin += hits[concept]
+    if "kin_count" in digits:
+        kin += digits["kin_count"]
+    kin_weight = 1.0 if kin else 0.5
+    if "kin_possessive" in present:
+        kin += hits["kin_possessive"]
+    if kin:
+        kinds["kin"] = kin
+        weight += kin_weight
     for kind in ("event", "condition", "origin", "occupation", "unique"):
-        weight += add(kind, ctx.spans(kind))
-    day_time = ctx.spans("time_word") + [
-        p for p in ctx.low("time") if ctx.lower[p[0]].isalpha()  # "tuesday 9am", not "2am"
-    ]
+        if kind in present:
+            kinds[kind] = list(hits[kind])
+            weight += 1.0
+    times = digits.get("time", _NONE)
+    day_time = list(hits["time_word"]) if "time_word" in present else []
+    if times:
+        lower = ctx.lower
+        day_time += [p for p in times if lower[p[0]].isalpha()]  # "tuesday 9am", not "2am"
     if day_time:
-        weight += add("time", day_time + ctx.low("time"))
+        kinds["time"] = day_time + list(times)
+        weight += 1.0
     else:
-        weight += add("time", ctx.low("time") + ctx.spans("time_weak"), 0.5)
+        when = list(times)
+        if "time_weak" in present:
+            when += hits["time_weak"]
+        if when:
+            kinds["time"] = when
+            weight += 0.5
     return kinds, weight, finer
 
 
@@ -507,8 +702,8 @@ def _join_parts(ctx: _Ctx, kinds: list[str], finer: dict[Pos, str], places: list
     return " + ".join(labels[:6])
 
 
-def _rewrite(ctx: _Ctx, idents: list[Ident]) -> str:
-    """The post with identifiers generalised ("TJ" -> "a young person")."""
+def _rewrite(ctx: _Ctx, idents: list[Ident]) -> Callable[[], str]:
+    """What writes the post with identifiers generalised ("TJ" -> "a young person")."""
     young = ctx.has("young_cue") or bool(ctx.low("age_person"))
     if not young:  # "Kacey, 6,": an age under 18 makes the names young people too
         for kind, s, e in idents:
@@ -517,8 +712,8 @@ def _rewrite(ctx: _Ctx, idents: list[Ident]) -> str:
                 young = True
                 break
     rules = ctx.rules
-    return rewrite(
-        ctx.text, ctx.lower, idents, rules.rewrite, rules.age_word_rewrite,
+    return partial(
+        rewrite, ctx.text, ctx.lower, idents, rules.rewrite, rules.age_word_rewrite,
         rules.keep_conditions, young,
     )
 
@@ -547,38 +742,44 @@ def _confidentiality(ctx: _Ctx, post: Post, names: list[Ident]) -> Finding | Non
         direct = [
             d for d in direct if not any(s <= d[1] and d[2] <= e for s, e in named_places)
         ]
-    care_span = _first(strong) or _first(care)
-    assert care_span is not None
+    if not direct and (weight < 2 or not _subject(ctx)):
+        return None
+    care_span = min(strong) if strong else min(care)
     care_quote = ctx.text[care_span[0] : care_span[1]]
-    rewrite_kinds = {"age", "school", "place", "time", "condition", "origin", "occupation"}
     indirect_idents = [
         (finer.get((s, e), kind) if kind == "place" else kind, s, e)
         for kind, spans in kinds.items()
+        if kind in _REWRITE_KINDS
         for s, e in spans
-        if kind in rewrite_kinds
     ]
     places = kinds.get("place", [])
     if direct:
         parts = _join_parts(ctx, [d[0] for d in direct] + list(kinds), finer, places)
         why = ctx.rules.why["confidentiality_direct"].format(parts=parts, care=care_quote)
     else:
-        subject = (
-            ctx.has("person", "su_ref", "occupation", "unique", "kin_count", "age_words")
-            or bool(ctx.low("age_person"))
-            or any(_AGED_PERSON.search(ctx.lower, s, e) for s, e in ctx.low("age"))
-            or bool(ctx.low("kin_count"))
-            or ctx.rules.window["person_pronoun"].search(ctx.lower) is not None
-        )
-        if not subject or weight < 2:
-            return None
         parts = _join_parts(ctx, list(kinds), finer, places)
         why = ctx.rules.why["confidentiality_jigsaw"].format(parts=parts, care=care_quote)
     idents = direct + _repeats(ctx, direct) + indirect_idents
     spans = [(s, e) for _, s, e in idents]
     spans += [p for spans_ in kinds.values() for p in spans_]
     spans.append(care_span)
-    return _finding(
-        ctx, Category.CONFIDENTIALITY, Severity.HIGH, spans, why, _rewrite(ctx, idents)
+    finding = _finding(ctx, Category.CONFIDENTIALITY, Severity.HIGH, spans, why, lazy=True)
+    assert isinstance(finding, _Finding)
+    finding._make = _rewrite(ctx, idents)
+    return finding
+
+
+_REWRITE_KINDS = frozenset({"age", "school", "place", "time", "condition", "origin", "occupation"})
+
+
+def _subject(ctx: _Ctx) -> bool:
+    """Is the post about a particular person (needed for a jigsaw without a name)?"""
+    return (
+        ctx.has("person", "su_ref", "occupation", "unique", "kin_count", "age_words")
+        or bool(ctx.low("age_person"))
+        or any(_AGED_PERSON.search(ctx.lower, s, e) for s, e in ctx.low("age"))
+        or bool(ctx.low("kin_count"))
+        or ctx.pronoun()
     )
 
 
@@ -656,7 +857,7 @@ def _boundaries(
     if not cues or not (ctx.has("su_ref") or confidential):
         return None
     su = ctx.spans("su_ref")
-    greeting = re.match(r"\s*(?:hi|hiya|hey|dear)\s+(?:mr|mrs|ms|miss\s)?\s*[A-Z]", ctx.text, re.I)
+    greeting = _GREETING.match(ctx.text)
     named = bool(names) or confidential or post.audience is Audience.DIRECT or bool(greeting)
     key = "boundaries_named" if named else "boundaries"
     why = ctx.rules.why[key].format(cue=_cue(ctx, cues))
@@ -698,7 +899,9 @@ def _self_disclosure(ctx: _Ctx) -> Finding | None:
     if live and not ctx.has("event_pro"):
         parts.append((Severity.MEDIUM, live, why["self_location"].format(cue=_cue(ctx, live))))
     home = [p for p in ctx.spans("home_address") if _first_person(ctx, p[0])]
-    if ctx.has("t_street") and any(ch.isdigit() for ch in ctx.text):
+    if "t_street" in ctx.hits and (
+        "t_digit" in ctx.hits or (not ctx.text.isascii() and _ANY_DIGIT.search(ctx.text))
+    ):
         home += ctx.cased("house_address")
     if home:
         if ctx.has("home_address"):
@@ -807,26 +1010,47 @@ def _amplifiers(ctx: _Ctx, post: Post) -> list[str]:
 
 def check_post(post: Post) -> Result:
     """Check one post; reposts are not the user's words and get no findings."""
-    if post.kind is PostKind.REPOST or not post.text.strip():
+    text = post.text
+    if post.kind is PostKind.REPOST or not text or text.isspace():
         return Result(post=post, findings=[])
-    ctx = _Ctx(load_rules(), post.text)
+    ctx = _Ctx(load_rules(), text)
+    found = ctx.hits.keys()
     findings: list[Finding] = []
     names: list[Ident] = []
-    if ctx.has("care", "su_ref", "care_weak"):
-        names = _names(ctx, ctx.has("care", "su_ref"))
+    if "care" in found or "su_ref" in found or "care_weak" in found:
+        names = _names(ctx, "care" in found or "su_ref" in found)
         conf = _confidentiality(ctx, post, names)
         if conf is not None:
             findings.append(conf)
-    confidential = bool(findings)
-    for finding in (
-        _boundaries(ctx, post, names, confidential),
-        _self_disclosure(ctx),
-        _employer(ctx),
-        _derogatory(ctx),
-        _consent(ctx, post),
-    ):
+    # each category is tried only when what it needs is in the post
+    if "boundary" in found and ("su_ref" in found or findings):
+        finding = _boundaries(ctx, post, names, bool(findings))
         if finding is not None:
             findings.append(finding)
+    candidates = []
+    if (
+        not found.isdisjoint(_SELF_WORDS)
+        or ("t_street" in found and ("t_digit" in found or not text.isascii()))
+        or "our " in ctx.lower
+    ):
+        candidates.append(_self_disclosure(ctx))
+    if (
+        "emp_internal" in found
+        or "workload" in found
+        or (
+            "emp_ref" in found
+            and (
+                "emp_neg" in found
+                or ("colleague_ref" in found and not found.isdisjoint(_DEROGATORY_CUES))
+            )
+        )
+    ):
+        candidates.append(_employer(ctx))
+    if not found.isdisjoint(_DEROGATORY_CUES):
+        candidates.append(_derogatory(ctx))
+    if post.media_count > 0 or "[" in text or not found.isdisjoint(_CONSENT_CUES):
+        candidates.append(_consent(ctx, post))
+    findings.extend(f for f in candidates if f is not None)
     amplifiers = _amplifiers(ctx, post) if findings else []
     return Result(post=post, findings=findings, amplifiers=amplifiers)
 

@@ -91,21 +91,59 @@ _SETTINGS = (
 _VOWEL_SOUND = re.compile(r"(?:[aeio]|u(?!ni|se|su|ro|ti|ra|bi)|hour|hon|8|11\b|18\b)", re.I)
 _SENTENCE_END = (".", "!", "?")
 
-# The final tidy-up of spacing and punctuation left by removals.
+# The tidy-up of spacing and punctuation left by removals, run around each seam only.
 _TIDY = (
     (re.compile(r"[ \t]+([,.;:])"), r"\1"),
     (re.compile(r"([,;:])(?:\s*[,;:])+"), r"\1"),
     (re.compile(r"[,;:]\s*([.!?])"), r"\1"),
     (re.compile(r"\(\s*\)"), ""),
     (re.compile(r",(?=[A-Za-z])"), ", "),
-    (re.compile(r"\b(school|church|nearby|locally|someone|local)\s+\1\b", re.IGNORECASE), r"\1"),
-    (re.compile(r"\ba young person (&|and) another young person\b"), "two young people"),
-    (re.compile(r"\bsomeone (&|and) someone else\b"), "two people"),
     (re.compile(r"[ \t]{2,}"), " "),
 )
+# Placeholders that must not stand twice in a row ("at school school").
+_ONCE = frozenset({"school", "church", "nearby", "locally", "someone", "local"})
+# Anything one of _TIDY would change (a cheap test first).
+_UNTIDY = re.compile(r"[ \t][,.;:]|[,;:]\s*[,.;:!?]|\(\s*\)|,[A-Za-z]|[ \t]{2}")
+# Run over the whole rewrite, only when the placeholder they need is there.
+_PAIRS = (
+    ("another young person", re.compile(r"\ba young person (?:&|and) another young person\b"),
+     "two young people"),
+    ("someone else", re.compile(r"\bsomeone (?:&|and) someone else\b"), "two people"),
+)
+_SEAM_MARGIN = 6
+_SPACES = re.compile(r"[ \t]{2,}")
 _NO_SPACE_BEFORE = frozenset({"", " ", ",", ".", ";", ":", "!", "?", ")", "'", "’"})
 _PLACE_GAP = re.compile(r"\s*(?:on|in|at|off|near|of)?\s*$")
 _LEADING_JUNK = re.compile(r"^[\s,;:=–-]+")
+
+
+def _tidy(out: str, seams: list[tuple[int, int]]) -> str:
+    """Tidy the text around each seam (right to left, so earlier offsets stay valid)."""
+    windows: list[list[int]] = []
+    n = len(out)
+    for a, b in seams:
+        a = out.rfind(" ", 0, max(0, min(a, n) - _SEAM_MARGIN)) + 1  # whole words only
+        b = out.find(" ", min(n, b + _SEAM_MARGIN))
+        if b < 0:
+            b = n
+        if windows and a <= windows[-1][1]:
+            windows[-1][1] = max(windows[-1][1], b)
+        else:
+            windows.append([a, b])
+    for a, b in reversed(windows):
+        piece = out[a:b]
+        if _UNTIDY.search(piece) is None:
+            continue
+        for pattern, replacement in _TIDY:
+            piece = pattern.sub(replacement, piece)
+        out = out[:a] + piece + out[b:]
+    return out
+
+
+def _last_word(text: str) -> str:
+    tail = text[-12:].rstrip().lower()
+    cut = max(tail.rfind(" "), tail.rfind("("), tail.rfind(","))
+    return tail[cut + 1 :]
 
 
 def _vowel(word: str) -> bool:
@@ -401,6 +439,7 @@ class _Rewriter:
         out = ""
         last = 0
         previous_place_end = -1
+        seams: list[tuple[int, int]] = []
         for start, end, new, kind in replacements:
             gap = text[last:start]
             place = kind in ("town", "street", "estate", "landmark", "number", "address")
@@ -410,9 +449,14 @@ class _Rewriter:
             before = out + gap
             if new:
                 before, new = self._fit(before, new)
+                end = self._skip_repeat(new, end)
+                if new.lower() in _ONCE and _last_word(before) == new.lower():
+                    new = ""  # "school St Anne's" -> "school", not "school school"
             else:
                 before, end = self._close_gap(before, start, end, kind)
             out = before + new
+            if not new:
+                seams.append((len(before), len(out)))
             last = end
             if place:
                 previous_place_end = end
@@ -421,10 +465,25 @@ class _Rewriter:
                 lead = len(rest) - len(rest.lstrip())
                 text = text[:last] + rest[:lead] + rest[lead : lead + 1].upper() + rest[lead + 1 :]
         out += text[last:]
-        for pattern, replacement in _TIDY:
-            out = pattern.sub(replacement, out)
+        out = _tidy(out, seams)
+        if "  " in out or "\t" in out:
+            out = _SPACES.sub(" ", out)
+        for needed, pattern, replacement in _PAIRS:
+            if needed in out:
+                out = pattern.sub(replacement, out)
         out = _LEADING_JUNK.sub("", out).strip()
         return out[:1].upper() + out[1:]
+
+    def _skip_repeat(self, new: str, end: int) -> int:
+        """Past the same placeholder word right after: "St Anne's school" -> "school"."""
+        word = new.rsplit(" ", 1)[-1].lower()
+        if word in _ONCE:
+            lower = self.lower
+            probe = " " + word
+            stop = end + len(probe)
+            if lower.startswith(probe, end) and not (stop < len(lower) and lower[stop].isalnum()):
+                return stop
+        return end
 
     def _fit(self, before: str, new: str) -> tuple[str, str]:
         """Join a placeholder to the words before it: articles, adjectives, capitals."""

@@ -22,6 +22,8 @@ PLACE_PATTERNS = frozenset(
     {"house_address", "_named_place", "school_ga", "estate_on", "_saint_place"}
 )
 PLACE_TRIGGERS = ("t_school", "t_street", "t_setting", "t_estate")
+# Concepts matched anywhere, without word boundaries.
+UNBOUNDED = frozenset({"t_digit"})
 
 
 # Names the checker looks up; the loader refuses rule files that lack any of them.
@@ -48,6 +50,7 @@ class Rules:
     cased_scan: re.Pattern[str]
     cased_scan_people: re.Pattern[str]  # the same without place patterns (no place triggers)
     expand_before: dict[str, re.Pattern[str]]
+    expand_width: dict[str, int]  # the longest text each expand_before pattern can match
     town_before: tuple[str, ...]
     window: dict[str, re.Pattern[str]]
     cased: dict[str, re.Pattern[str]]
@@ -56,6 +59,7 @@ class Rules:
     big_places: frozenset[str]
     not_places: frozenset[str]
     org_suffixes: frozenset[str]
+    not_town_words: frozenset[str]  # not_places + org_suffixes + big_places
     given_names: frozenset[str]
     not_starts: frozenset[str]
     name_blockers: frozenset[str]
@@ -128,6 +132,8 @@ def _build_automaton(lexicon: dict[str, list[str]]) -> Any:
     for key, (exact, prefixed) in entries.items():
         # Check a boundary only where the phrase itself starts or ends with a word character.
         left, right = _is_word_char(key[0]), _is_word_char(key[-1])
+        if exact <= UNBOUNDED and not prefixed:
+            left = right = False  # "t_digit": every digit, inside words too
         automaton.add_word(
             key, (len(key), left, right, tuple(sorted(exact)), tuple(sorted(prefixed)))
         )
@@ -143,6 +149,13 @@ def _compile(section: dict[str, str], flags: int, where: str) -> dict[str, re.Pa
         except re.error as exc:
             raise RulesError(f"patterns.yaml: {where}.{name}: {exc}") from None
     return compiled
+
+
+def _max_width(pattern: re.Pattern[str]) -> int:
+    """The longest text a pattern can match (capped at the 24 characters ever looked at)."""
+    from re import _parser  # type: ignore[attr-defined]
+
+    return min(24, int(_parser.parse(pattern.pattern, pattern.flags).getwidth()[1]))
 
 
 def _combine(section: dict[str, str], where: str) -> re.Pattern[str]:
@@ -170,7 +183,8 @@ def _load() -> Rules:
             {k: v for k, v in patterns["cased_scan"].items() if k not in PLACE_PATTERNS},
             "cased_scan",
         ),
-        expand_before=_compile(patterns["expand_before"], 0, "expand_before"),
+        expand_before=(expand := _compile(patterns["expand_before"], 0, "expand_before")),
+        expand_width={k: _max_width(v) for k, v in expand.items()},
         town_before=tuple(" " + str(p) for p in patterns["town_before"]),
         window=_compile(patterns["lower_window"], 0, "lower_window"),
         cased=_compile(patterns["cased_match"], 0, "cased_match"),
@@ -179,6 +193,11 @@ def _load() -> Rules:
         big_places=frozenset(str(w) for w in patterns["big_places"]),
         not_places=frozenset(str(w) for w in patterns["not_places"]),
         org_suffixes=frozenset(str(w) for w in patterns["org_suffixes"]),
+        not_town_words=frozenset(
+            str(w)
+            for key in ("not_places", "org_suffixes", "big_places")
+            for w in patterns[key]
+        ),
         not_starts=frozenset(str(w) for w in patterns["not_starts"]),
         name_blockers=frozenset(str(w) for w in patterns["name_blockers"]),
         su_name_cues=frozenset(str(w) for w in patterns["su_name_cues"]),
