@@ -362,7 +362,11 @@ def test_offsets_are_python_string_offsets_with_emoji_and_accents() -> None:
 
 
 @pytest.mark.parametrize(
-    "name", ["own_posts.jsonl", "own_posts2.jsonl", "own_posts3.jsonl", "own_safe.jsonl"]
+    "name",
+    [
+        "own_posts.jsonl", "own_posts2.jsonl", "own_posts3.jsonl", "own_posts4.jsonl",
+        "own_safe.jsonl",
+    ],
 )
 def test_own_labelled_sets_stay_accurate(name: str) -> None:
     """Regression guard on posts written for this project (not the shared dev set)."""

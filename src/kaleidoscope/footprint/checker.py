@@ -56,6 +56,7 @@ _SELF_CUES = frozenset({
 _ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
 _ANY_DIGIT = re.compile(r"\d")
 _DIGIT_CHARS = frozenset("0123456789")
+_I_WE = re.compile(r"\b(?:i|we|my|our)\b")
 _NONE: tuple[Pos, ...] = ()
 _GLUED = frozenset("_'’")  # a capital after these is inside a word, not a start
 _MERGED_SCANS = frozenset({"saint", "school_ga", "estate_on"})
@@ -296,7 +297,8 @@ class _Ctx:
             for s, _ in hits.get(concept, _NONE):
                 if text[s].isupper():
                     return True
-        return "St " in text or "St." in text  # "St Anne's": a saint's school or church
+        # "St Anne's": a saint's school or church; "HMP Wetherby": a prison
+        return "St " in text or "St." in text or "HMP" in text or "HM Prison" in text
 
     def window(self, name: str) -> list[Pos]:
         """Spans of a `lower_window` pattern over the whole post (gated by a trigger)."""
@@ -570,7 +572,7 @@ def _names(ctx: _Ctx, strong: bool) -> list[Ident]:
 
 _PLACE_KINDS = (
     ("street", "street"), ("estate", "estate"), ("setting", "setting"),
-    ("house_address", "address"),
+    ("house_address", "address"), ("prison", "prison"),
 )
 
 
@@ -811,7 +813,12 @@ def _repeats(ctx: _Ctx, direct: list[Ident]) -> list[Ident]:
 def _shared_media(ctx: _Ctx, post: Post) -> tuple[list[Pos], bool]:
     """Images, recordings or screenshots being shared, and whether that lacks consent."""
     tags = ctx.window("media_tag")
-    media = ctx.spans("media") if (tags or ctx.has("share_cue")) else []
+    # shared by the writer, not by someone they write about ("mum posting party pics")
+    sharing = tags or any(
+        _first_person(ctx, s) or _I_WE.search(ctx.lower, s, e) is not None  # "see what I"
+        for s, e in ctx.hits.get("share_cue", _NONE)
+    )
+    media = ctx.spans("media") if sharing else []
     media = [p for p in media + tags if not ctx.negated(p[0])]
     shared = bool(media or post.media_count > 0) and not ctx.has("consent_ok")
     return media, shared
@@ -875,8 +882,13 @@ def _self_disclosure(ctx: _Ctx) -> Finding | None:
     why = ctx.rules.why
     parts: list[tuple[Severity, list[Pos], str]] = []
     drugs = [p for p in ctx.spans("drugs") if not ctx.negated(p[0]) and _first_person(ctx, p[0])]
+    gifts = [e for _, e in ctx.hits.get("gift_cue", _NONE)]  # "brought me a bottle of ..."
     alcohol = [
-        p for p in ctx.spans("alcohol") if not ctx.negated(p[0]) and _first_person(ctx, p[0])
+        p
+        for p in ctx.spans("alcohol")
+        if not ctx.negated(p[0])
+        and _first_person(ctx, p[0])
+        and not any(e <= p[0] <= e + 20 for e in gifts)
     ]
     if drugs:
         parts.append((Severity.MEDIUM, drugs, why["self_drugs"].format(cue=_cue(ctx, drugs))))

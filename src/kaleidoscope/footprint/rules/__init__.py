@@ -19,7 +19,7 @@ import yaml
 # cased_scan patterns that can only match when a t_school/t_street/t_setting/t_estate
 # trigger is present; without one, the cheaper people-only scan runs.
 PLACE_PATTERNS = frozenset(
-    {"house_address", "_named_place", "school_ga", "estate_on", "_saint_place"}
+    {"house_address", "_named_place", "school_ga", "estate_on", "_saint_place", "_prison"}
 )
 PLACE_TRIGGERS = ("t_school", "t_street", "t_setting", "t_estate")
 # Concepts matched anywhere, without word boundaries.
