@@ -207,7 +207,7 @@ def test_participant_pages_need_the_join_cookie() -> None:
 def test_a_whole_session_from_lobby_to_debrief_and_record() -> None:
     fac = facilitator()
     session = create(fac)
-    people = [join(session, name=f"P{i}") for i in range(5)]
+    people = [join(session, name=f"Person {i}") for i in range(5)]  # a space: never in a token
     assert "5</strong> joined" in page(fac, f"/groups/{session.id}/")
     rounds = 0
     for _ in range(20):
@@ -251,8 +251,8 @@ def test_a_whole_session_from_lobby_to_debrief_and_record() -> None:
     debrief = page(fac, f"/groups/{session.id}/debrief/")
     assert "reason 1-0" in debrief and "reason 1-3" in debrief
     assert "75%" in debrief and "Dimension profile" in debrief
-    assert "P0" not in debrief  # anonymous by default
-    assert "P0" in page(fac, f"/groups/{session.id}/debrief/?names=1")
+    assert "Person 0" not in debrief  # anonymous by default
+    assert "Person 0" in page(fac, f"/groups/{session.id}/debrief/?names=1")
     public = page(people[2], f"/join/{session.code}/debrief/")
     assert "reason 1-0" in public and "Download" not in public
 
@@ -262,8 +262,10 @@ def test_a_whole_session_from_lobby_to_debrief_and_record() -> None:
     assert text.startswith("# Group session record: ")
     assert "by majority" in text and "facilitator's pick" in text
     assert "> " in text and "reason 2-3" in text
-    assert "5 participant(s) joined" in text and "P1" not in text
-    assert "P1, P2" in fac.get(f"/groups/{session.id}/record.md?names=1").content.decode()
+    assert "5 participant(s) joined" in text and "Person 1" not in text
+    assert (
+        "Person 1, Person 2" in fac.get(f"/groups/{session.id}/record.md?names=1").content.decode()
+    )
     pdf = fac.get(f"/groups/{session.id}/record.pdf")
     assert pdf["Content-Type"] == "application/pdf" and pdf.content.startswith(b"%PDF")
 
