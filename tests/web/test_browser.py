@@ -8,7 +8,6 @@ violations on every page visited.
 from __future__ import annotations
 
 import json
-import re
 import subprocess
 from pathlib import Path
 from typing import Any
@@ -17,41 +16,17 @@ import pytest
 
 from kaleidoscope.scenarios.library import bundled_library
 
-from .conftest import AXE
+from .axe import assert_axe_clean
 from .live import KALEIDOSCOPE, LiveServer
 
 pytestmark = pytest.mark.browser
 SCENARIO = "friend-request"
 PASSWORD = "a-long-pass-phrase-42"
-AXE_SOURCE = AXE.read_text(encoding="utf-8")
 AXE_CONTEXT: list[Any] = []  # a JS-on context for checking JS-off pages
 
 
 def axe_clean(page: Any, checked: set[str]) -> None:
-    """Run the vendored axe-core on the page; fail listing every violation.
-
-    With the page's JavaScript off axe cannot run in it (its timers never fire), so the
-    page's HTML, minus its scripts, is checked in a scratch page of a JS-on context.
-    """
-    target = page
-    scratch = None
-    if not page.evaluate("document.body.classList.contains('js-enabled')"):
-        html = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.S)
-        html = html.replace("<head>", f'<head><base href="{page.url}">', 1)
-        scratch = AXE_CONTEXT[0].new_page()
-        scratch.set_content(html, wait_until="load")
-        target = scratch
-    try:
-        target.add_script_tag(content=AXE_SOURCE)
-        result = target.evaluate(
-            "async () => (await axe.run(document)).violations.map(v => ({id: v.id, "
-            "impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.html).slice(0, 3)}))"
-        )
-    finally:
-        if scratch is not None:
-            scratch.close()
-    assert result == [], f"axe violations on {page.url}:\n{json.dumps(result, indent=1)}"
-    checked.add(page.url.split("?")[0])
+    assert_axe_clean(page, AXE_CONTEXT[0] if AXE_CONTEXT else None, checked)
 
 
 def rev(page: Any) -> int:

@@ -9,7 +9,6 @@ and print the report. axe-core must find no violations on any page visited.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
@@ -17,37 +16,16 @@ from typing import Any
 import archive_factory as af
 import pytest
 
-from .conftest import AXE
+from .axe import assert_axe_clean
 from .live import LiveServer
 
 pytestmark = pytest.mark.browser
-AXE_SOURCE = AXE.read_text(encoding="utf-8")
 RISKY = "Home visit today: 13yo at Hillcrest Academy, mum's partner in prison. Hungover again"
 SCAN_TIMEOUT = 90_000
 
 
 def axe_clean(page: Any, scratch_context: Any, checked: set[str]) -> None:
-    """Run the vendored axe-core; with the page's JavaScript off, check its HTML (minus
-    scripts) in a scratch page of a JS-on context, as tests/web/test_browser.py does."""
-    target, scratch = page, None
-    if not page.evaluate("document.body.classList.contains('js-enabled')"):
-        content = re.sub(r"<script\b[^>]*>.*?</script>", "", page.content(), flags=re.S)
-        content = re.sub(r"<noscript>.*?</noscript>", "", content, flags=re.S)
-        content = content.replace("<head>", f'<head><base href="{page.url}">', 1)
-        scratch = scratch_context.new_page()
-        scratch.set_content(content, wait_until="load")
-        target = scratch
-    try:
-        target.add_script_tag(content=AXE_SOURCE)
-        result = target.evaluate(
-            "async () => (await axe.run(document)).violations.map(v => ({id: v.id, "
-            "impact: v.impact, help: v.help, nodes: v.nodes.map(n => n.html).slice(0, 3)}))"
-        )
-    finally:
-        if scratch is not None:
-            scratch.close()
-    assert result == [], f"axe violations on {page.url}:\n{json.dumps(result, indent=1)}"
-    checked.add(page.url.split("?")[0])
+    assert_axe_clean(page, scratch_context, checked)
 
 
 @pytest.fixture(scope="module")

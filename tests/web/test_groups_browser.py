@@ -9,21 +9,19 @@ follows a session with JavaScript off, using the Refresh button.
 
 from __future__ import annotations
 
-import json
 import re
 from pathlib import Path
 from typing import Any
 
 import pytest
 
-from .conftest import AXE
+from .axe import assert_axe_clean
 from .live import LiveServer
 
 pytestmark = pytest.mark.browser
 PARTICIPANTS = 30
 SCENARIO = "friend-request"
 PASSWORD = "a-long-pass-phrase-42"
-AXE_SOURCE = AXE.read_text(encoding="utf-8")
 VOTE_JS = """([pick, reason]) => {
   const form = document.querySelector("form[data-live-form]");
   form.querySelectorAll("input[name=choice]")[pick].click();
@@ -33,12 +31,7 @@ VOTE_JS = """([pick, reason]) => {
 
 
 def axe_clean(page: Any) -> None:
-    page.add_script_tag(content=AXE_SOURCE)
-    found = page.evaluate(
-        "async () => (await axe.run(document)).violations.map(v => ({id: v.id, "
-        "help: v.help, nodes: v.nodes.map(n => n.html).slice(0, 3)}))"
-    )
-    assert found == [], f"axe violations on {page.url}:\n{json.dumps(found, indent=1)}"
+    assert_axe_clean(page)
 
 
 def press(presenter: Any, button: Any) -> None:
