@@ -154,6 +154,7 @@ class JobStore:
             if job.cancel.is_set():
                 raise Cancelled()
 
+        final = State.FAILED
         try:
             with self._slots:
                 if job.cancel.is_set():
@@ -162,25 +163,25 @@ class JobStore:
                 summary = scan_archive(path, progress=progress)
             summary.source = job.filename
             job.summary = summary
-            job.state = State.DONE
+            final = State.DONE
         except Cancelled:
-            job.state = State.CANCELLED
+            final = State.CANCELLED
         except ArchiveError as exc:
             # The message is written for the person; it names our temp path, not theirs.
             job.error = str(exc).replace(str(path), job.filename).replace(f"{folder}/", "")
-            job.state = State.FAILED
         except MemoryError:
             job.error = ""
-            job.state = State.FAILED
         except Exception as exc:  # never let a scan take the server down
             log.error("archive scan failed: %s", type(exc).__name__)  # no content, no name
             job.error = ""
-            job.state = State.FAILED
         finally:
+            # Delete the upload before publishing the outcome: a page that shows a finished
+            # job tells the person their file is already gone, so it must be.
             services.remove_upload_dir(folder)
             job.finished = time.monotonic()
             if job.cancel.is_set():
                 job.summary = None
+            job.state = final
 
 
 _store: JobStore | None = None
