@@ -337,12 +337,14 @@ def test_results_expire_and_a_running_scan_can_be_stopped(tmp_path: Path) -> Non
     assert store.get(job.token, "owner") is None  # expired: forgotten
 
     big = af.write_big_x_archive(tmp_path / "big.zip", 20_000)
-    folder, path = _folder_with(big, tmp_path, "b")
+    # Each job has its own folder, as real uploads do: a refused job deletes only its own.
+    folders = [_folder_with(big, tmp_path, f"b{n}") for n in range(5)]
+    folder, path = folders[0]
     store = jobs.JobStore(slots=1, ttl=60)
     job = store.start("owner", path, folder, "big.zip", 1)
-    queued = [store.start("owner", path, folder, "big.zip", 1) for _ in range(3)]
+    queued = [store.start("owner", p, f, "big.zip", 1) for f, p in folders[1:4]]
     with pytest.raises(jobs.Busy):  # one running and three waiting is the most
-        store.start("owner", path, folder, "big.zip", 1)
+        store.start("owner", folders[4][1], folders[4][0], "big.zip", 1)
     assert store.get(job.token, "someone else") is None
     for waiting in queued:
         assert store.remove(waiting.token, "owner")
@@ -353,6 +355,7 @@ def test_results_expire_and_a_running_scan_can_be_stopped(tmp_path: Path) -> Non
         _wait(waiting)
         assert waiting.state is jobs.State.CANCELLED
     assert not folder.exists()
+    assert not any(f.exists() for f, _ in folders)
 
 
 # --- on the live server -------------------------------------------------------------------------
