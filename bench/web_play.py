@@ -84,8 +84,9 @@ def run(players: list[Player], seconds: float, think: float, plain: bool) -> lis
             while time.monotonic() < deadline:
                 began = time.perf_counter()
                 if plain:
-                    status, _, _ = player.learner.request("GET", "/healthz")
+                    status, headers, _ = player.learner.request("GET", "/healthz")
                     assert status == 200
+                    player.server_ms.append(float(headers.get("server-timing", "app;dur=0")[8:]))
                 else:
                     player.step()
                 mine.append(time.perf_counter() - began)
@@ -194,6 +195,7 @@ def main() -> None:
         server.close()
     paced, inside = collected[1][0], sorted(collected[1][1])
     steps, plains = collected[2][0], collected[3][0]
+    sat_inside, plain_inside = collected[2][1], collected[3][1]
 
     ms = 1000.0
     figures = {
@@ -210,6 +212,13 @@ def main() -> None:
         "plain_p99_ms": round(percentile(plains, 0.99) * ms, 1),
         "plain_per_s": round(len(plains) / burst, 1),
     }
+    # Time inside Django (Server-Timing) when flat out: what each request's own work costs
+    # there, against what the server around Django adds (the CPU figures below).
+    for name, values in (
+        ("sat_step_in_django_p50_ms", sat_inside),
+        ("plain_in_django_p50_ms", plain_inside),
+    ):
+        figures[name] = round(percentile(values, 0.50), 2) if values else "n/a"
     figures["server_cpu_per_step_ms"] = round(server_cpu[0] * ms / max(1, len(steps)), 2)
     figures["server_cpu_per_plain_ms"] = round(server_cpu[1] * ms / max(1, len(plains)), 2)
     figures["step_vs_plain_ratio"] = round(figures["sat_step_per_s"] / figures["plain_per_s"], 2)

@@ -15,5 +15,5 @@ class ServerTimingMiddleware:
     def __call__(self, request: HttpRequest) -> HttpResponse:
         began = time.perf_counter()
         response = self.get_response(request)
-        response["Server-Timing"] = f"app;dur={(time.perf_counter() - began) * 1000:.1f}"
+        response["Server-Timing"] = f"app;dur={(time.perf_counter() - began) * 1000:.2f}"
         return response
