@@ -80,6 +80,9 @@ def register(app: typer.Typer, scenarios_app: typer.Typer) -> None:
         import uvicorn
 
         shown = f"[{host}]" if ":" in host else host
+        from kaleidoscope.web import housekeeping
+
+        housekeeping.start_thread()  # forget what has expired, now and every 6 hours
         typer.echo(f"Kaleidoscope: {summary}")
         typer.echo(f"Serving on http://{shown}:{port}/  (Ctrl+C to stop)")
         sys.stdout.flush()
@@ -92,6 +95,15 @@ def register(app: typer.Typer, scenarios_app: typer.Typer) -> None:
             lifespan="off",
             server_header=False,
         )
+
+    @app.command("housekeeping")
+    def housekeeping_command() -> None:
+        """Delete what has expired: sign-in sessions, anonymous plays nobody can reach,
+        group sessions past their keeping time (`serve` also does this every 6 hours)."""
+        prepare()
+        from kaleidoscope.web import housekeeping
+
+        typer.echo(f"housekeeping: {housekeeping.sweep()}")
 
     @app.command("staff")
     def staff(

@@ -136,6 +136,9 @@ CHECK_UPLOAD_MAX_BYTES = os.environ.get("KALEIDOSCOPE_UPLOAD_MAX_BYTES") or 2 * 
 # Group sessions (/groups/): with REDIS_URL set, several server processes share live
 # notifications and rate limits through Redis; otherwise one process, in memory.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+# Days a group session (votes, reasons, names) is kept after its last activity
+# (kaleidoscope.web.housekeeping deletes it then).
+GROUP_KEEP_DAYS = int(os.environ.get("KALEIDOSCOPE_GROUP_KEEP_DAYS", "90"))
 
 STATIC_URL = "/static/"
 STATICFILES_DIRS = [WEB_DIR / "static"]

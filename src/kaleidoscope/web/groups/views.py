@@ -20,6 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaleidoscope.scenarios.engine import PlayError
+from kaleidoscope.web import housekeeping
 from kaleidoscope.web.learn.services import library, write_transaction
 
 from . import exports, services
@@ -174,10 +175,16 @@ def debrief(request: HttpRequest, session_id: Any) -> HttpResponse:
     session = _own_session(request, session_id)
     names = request.GET.get("names") == "1"
     ctx = exports.debrief_data(session, include_names=names)
+    deleted = housekeeping.group_deleted_after(session.last_activity)
+    kept = services.msg(
+        "kept_until",
+        date=f"{deleted.day} {deleted:%B %Y}",
+        days=housekeeping.group_keep_days(),
+    )
     return render(
         request,
         "groups/debrief.html",
-        {"d": ctx, "session": session, "facilitator": True, "names": names},
+        {"d": ctx, "session": session, "facilitator": True, "names": names, "kept": kept},
     )
 
 
