@@ -21,6 +21,7 @@ urlpatterns = [
     path("record/", views.record, name="record"),
     path("record/learning-record.md", views.record_markdown, name="record_md"),
     path("record/learning-record.pdf", views.record_pdf, name="record_pdf"),
+    path("record/delete/", views.delete_record, name="delete_record"),
     path("accounts/sign-up/", views.sign_up, name="sign_up"),
     path("accounts/sign-in/", views.sign_in, name="sign_in"),
     path("accounts/sign-out/", views.sign_out, name="sign_out"),

@@ -334,6 +334,35 @@ def sign_in(request: HttpRequest) -> HttpResponse:
     return render(request, "accounts/sign_in.html", {"form": form})
 
 
+@require_http_methods(["GET", "POST"])
+def delete_record(request: HttpRequest) -> HttpResponse:
+    """Delete this browser's (or this account's) plays and reflections; for an account,
+    the account itself and the group sessions it ran, after its password is given."""
+    user = request.user
+    signed_in = user.is_authenticated
+    error = ""
+    if request.method == "POST":
+        if signed_in and not user.check_password(request.POST.get("password", "")[:4096]):
+            error = text()["delete_password_wrong"]
+        else:
+            with services.write_transaction():
+                services.owned_plays(request).delete()
+                if signed_in:
+                    user.delete()  # cascades to the group sessions it ran
+            request.session.flush()  # signs out; the anonymous key goes with the session
+            messages.success(request, text()["account_deleted" if signed_in else "record_deleted"])
+            return _see_other(reverse("record"))
+    context = {
+        "plays": services.owned_plays(request).count(),
+        "groups": user.group_sessions.count() if signed_in else 0,
+        "error": error,
+    }
+    response = render(request, "learn/delete_record.html", context)
+    if error:
+        response.status_code = 400
+    return response
+
+
 @require_POST
 def sign_out(request: HttpRequest) -> HttpResponse:
     logout(request)
