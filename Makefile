@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck pytest install assets clean
+.PHONY: serve test lint typecheck pytest install assets fonts clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -19,7 +19,7 @@ serve: install
 	$(BIN)/kaleidoscope serve
 
 lint: install
-	$(BIN)/ruff check src tests bench
+	$(BIN)/ruff check src tests bench tools
 
 typecheck: install
 	$(BIN)/mypy
@@ -46,6 +46,10 @@ assets:
 	cp node_modules/htmx.org/dist/htmx.min.js $(WEB_STATIC)/
 	mkdir -p tests/web/vendor
 	cp node_modules/axe-core/axe.min.js tests/web/vendor/
+
+# Rebuild the PDF font subsets from Debian's fonts-dejavu-core (committed; see tools/).
+fonts: install
+	$(BIN)/python tools/subset_fonts.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -13,11 +13,11 @@ from datetime import datetime
 from typing import Any
 
 from django.utils import timezone
-from fpdf import FPDF
 
 from kaleidoscope.scenarios.engine import PlayError
 from kaleidoscope.scenarios.model import DIMENSION_LABELS, Dimension, Ending
 from kaleidoscope.web.learn.services import guidance_entries, profile_chart
+from kaleidoscope.web.pdf import FAMILY, document, printable
 
 from . import services
 from .models import GroupSession, Phase
@@ -155,35 +155,26 @@ def markdown(data: Debrief) -> str:
     return "\n".join(lines) + "\n"
 
 
-_PDF_SAFE = str.maketrans(
-    {"“": '"', "”": '"', "‘": "'", "’": "'", "–": "-", "—": "-", "…": "...", "\u00a0": " "}
-)
-
-
-def _latin1(value: str) -> str:
-    return value.translate(_PDF_SAFE).encode("latin-1", "replace").decode("latin-1")
-
-
 def pdf(data: Debrief) -> bytes:
-    doc = FPDF(format="A4")
-    doc.set_title(_latin1(f"Group session record: {data.title}"))
-    doc.set_author("Kaleidoscope")
-    doc.set_auto_page_break(auto=True, margin=15)
-    doc.add_page()
+    doc = document(f"Group session record: {data.title}")
     width = doc.w - doc.l_margin - doc.r_margin
     sizes = {"h1": 18, "h2": 14, "h3": 12}
     for kind, value in _lines(data):
         if kind in sizes:
-            doc.set_font("Helvetica", "B", sizes[kind])
+            doc.set_font(FAMILY, "B", sizes[kind])
             doc.ln(1)
-            doc.multi_cell(width, sizes[kind] * 0.5, _latin1(value), new_x="LMARGIN", new_y="NEXT")
+            doc.multi_cell(
+                width, sizes[kind] * 0.5, printable(value), new_x="LMARGIN", new_y="NEXT"
+            )
             doc.ln(1)
         else:
             style = "I" if kind == "quote" else ""
-            doc.set_font("Helvetica", style, 11)
+            doc.set_font(FAMILY, style, 11)
             lead = {"li": "- ", "quote": '"'}.get(kind, "")
             tail = '"' if kind == "quote" else ""
-            doc.multi_cell(width, 5.5, _latin1(lead + value + tail), new_x="LMARGIN", new_y="NEXT")
+            doc.multi_cell(
+                width, 5.5, printable(lead + value + tail), new_x="LMARGIN", new_y="NEXT"
+            )
             if kind == "p":
                 doc.ln(1.5)
     return bytes(doc.output())

@@ -10,9 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from fpdf import FPDF
-
 from kaleidoscope.scenarios.engine import PlayError
+from kaleidoscope.web.pdf import FAMILY, document, printable
 
 from . import services
 
@@ -121,41 +120,18 @@ def markdown(entries: list[Entry]) -> str:
     return "\n".join(lines)
 
 
-_PDF_SAFE = str.maketrans(
-    {
-        "“": '"',
-        "”": '"',
-        "‘": "'",
-        "’": "'",
-        "–": "-",
-        "—": "-",
-        "…": "...",
-        "\u00a0": " ",
-        "•": "-",
-    }
-)
-
-
-def _latin1(value: str) -> str:
-    return value.translate(_PDF_SAFE).encode("latin-1", "replace").decode("latin-1")
-
-
 def pdf(entries: list[Entry]) -> bytes:
-    doc = FPDF(format="A4")
-    doc.set_title("My learning record (Kaleidoscope)")
-    doc.set_author("Kaleidoscope")
-    doc.set_auto_page_break(auto=True, margin=15)
-    doc.add_page()
+    doc = document("My learning record (Kaleidoscope)")
     width = doc.w - doc.l_margin - doc.r_margin
 
     def heading(value: str, size: int) -> None:
-        doc.set_font("Helvetica", "B", size)
-        doc.multi_cell(width, size * 0.5, _latin1(value), new_x="LMARGIN", new_y="NEXT")
+        doc.set_font(FAMILY, "B", size)
+        doc.multi_cell(width, size * 0.5, printable(value), new_x="LMARGIN", new_y="NEXT")
         doc.ln(1)
 
     def para(value: str) -> None:
-        doc.set_font("Helvetica", "", 11)
-        doc.multi_cell(width, 5.5, _latin1(value), new_x="LMARGIN", new_y="NEXT")
+        doc.set_font(FAMILY, "", 11)
+        doc.multi_cell(width, 5.5, printable(value), new_x="LMARGIN", new_y="NEXT")
         doc.ln(2)
 
     heading("My learning record (Kaleidoscope)", 20)
