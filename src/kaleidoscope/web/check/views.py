@@ -273,6 +273,34 @@ def _gone(request: HttpRequest) -> HttpResponse:
     )
 
 
+def _stage(job: jobs.Job) -> str:
+    """Where the scan is, in steps coarse enough to announce each one once."""
+    if job.state is jobs.State.QUEUED:
+        return "queued"
+    percent = job.percent
+    if percent is None or percent < 25:
+        return "started"
+    if percent < 50:
+        return "quarter"
+    if percent < 75:
+        return "half"
+    return "three_quarters"
+
+
+def _progress_context(job: jobs.Job, said: str | None = None) -> dict[str, Any]:
+    """The progress page, or (``said``: the stage the browser last announced) a poll.
+
+    The live region is told the stage only when it differs from ``said``, so a screen
+    reader hears each step once rather than every second."""
+    stage = _stage(job)
+    return {
+        "job": job,
+        "stage": stage,
+        "stage_text": text()["archive"]["progress"][stage],
+        "announce": said is not None and said != stage,
+    }
+
+
 @require_GET
 @never_cache
 def report(request: HttpRequest, token: str) -> HttpResponse:
@@ -284,8 +312,9 @@ def report(request: HttpRequest, token: str) -> HttpResponse:
         return _gone(request)
     if job.active:
         if _is_htmx(request) and request.GET.get("poll") == "1":
-            return render(request, "check/_progress.html", {"job": job})
-        return _private(render(request, "check/archive_progress.html", {"job": job}))
+            return render(request, "check/_progress.html",
+                          _progress_context(job, request.GET.get("said", "")))
+        return _private(render(request, "check/archive_progress.html", _progress_context(job)))
     if _is_htmx(request):
         return _refresh()  # the scan ended: load the whole report page
     if job.state is not jobs.State.DONE or job.summary is None:
