@@ -4,6 +4,7 @@ real server: bodies, answers in one piece or streamed, odd headers, failures."""
 from __future__ import annotations
 
 import asyncio
+import concurrent.futures
 import http.client
 from collections.abc import Iterator
 from pathlib import Path
@@ -50,7 +51,9 @@ def call(app: Any, scope: dict[str, Any], messages: list[dict[str, Any]]) -> lis
     async def send(message: dict[str, Any]) -> None:
         sent.append(message)
 
-    asyncio.run(app(scope, receive, send))
+    # In a thread of its own: Playwright's sync API may already run a loop in this one.
+    with concurrent.futures.ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, app(scope, receive, send)).result()
     return sent
 
 
