@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from typing import Any
-
 import pytest
 from django.contrib.auth import get_user_model
 from django.test import Client
@@ -11,9 +9,7 @@ from django.test import Client
 from kaleidoscope.web.groups.models import GroupSession
 from kaleidoscope.web.learn.models import FirstChoice, Play
 
-from .axe import assert_axe_clean
 from .helpers import play_to_end, start
-from .live import Learner, LiveServer
 from .test_groups import PASSWORD, create, facilitator
 
 pytestmark = pytest.mark.django_db
@@ -77,29 +73,3 @@ def start_with_token(client: Client) -> Play:
     token = client.cookies["csrftoken"].value
     response = client.post("/scenarios/friend-request/start/", {"csrfmiddlewaretoken": token})
     return Play.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
-
-
-@pytest.mark.browser
-def test_the_delete_page_in_a_browser_is_accessible(
-    chromium: Any, live_server_proc: LiveServer
-) -> None:
-    learner = Learner(live_server_proc.port)
-    learner.start("friend-request")
-    context = chromium.new_context()
-    try:
-        context.add_cookies(
-            [
-                {"name": k, "value": v, "url": live_server_proc.url}
-                for k, v in learner.cookies.items()
-            ]
-        )
-        page = context.new_page()
-        page.goto(live_server_proc.url + "/record/")
-        page.get_by_role("link", name="Delete my record").click()
-        assert page.get_by_role("heading", level=1).inner_text() == "Delete your learning record"
-        assert_axe_clean(page)
-        page.get_by_role("button", name="Delete my record").click()
-        assert "Your learning record has been deleted" in page.content()
-        assert_axe_clean(page)
-    finally:
-        context.close()
