@@ -90,13 +90,19 @@ def build_environ(scope: dict[str, Any], body: bytes) -> Environ:
 class _Answer:
     """What the WSGI app answered, collected on the worker thread."""
 
-    __slots__ = ("chunks", "headers", "rest", "status")
+    __slots__ = ("chunks", "headers", "iterable", "rest", "status")
 
     def __init__(self) -> None:
         self.status = 500
         self.headers: list[tuple[bytes, bytes]] = []
         self.chunks: list[bytes] = []
-        self.rest: Iterator[bytes] | None = None  # more to come (a streamed answer)
+        self.rest: Iterator[bytes] | None = None  # more to come (a streamed answer) ...
+        self.iterable: Iterable[bytes] = ()  # ... from this, to close once it is sent
+
+
+def _close(iterable: Iterable[bytes]) -> None:
+    """PEP 3333: the server calls the answer's ``close()``, if it has one, when done."""
+    getattr(iterable, "close", lambda: None)()
 
 
 def _take(iterator: Iterator[bytes], into: list[bytes]) -> bool:
@@ -133,18 +139,18 @@ class WSGIBridge:
             try:  # an ordinary Django answer: its content is already in memory
                 answer.chunks.extend(iterable)
             finally:
-                getattr(iterable, "close", lambda: None)()
+                _close(iterable)
             return answer
         iterator = iter(iterable)
         try:
             more = _take(iterator, answer.chunks)
         except BaseException:
-            getattr(iterable, "close", lambda: None)()
+            _close(iterable)
             raise
         if more:
-            answer.rest = _Rest(iterator, iterable)
+            answer.rest, answer.iterable = iterator, iterable
         else:
-            getattr(iterable, "close", lambda: None)()
+            _close(iterable)
         return answer
 
     async def __call__(self, scope: dict[str, Any], receive: Any, send: Any) -> None:
@@ -169,7 +175,6 @@ class WSGIBridge:
         if rest is None:
             await send({"type": "http.response.body", "body": b"".join(answer.chunks)})
             return
-        assert isinstance(rest, _Rest)
         try:
             chunks = answer.chunks
             while True:
@@ -177,23 +182,9 @@ class WSGIBridge:
                     {"type": "http.response.body", "body": b"".join(chunks), "more_body": True}
                 )
                 chunks = []
-                more = await loop.run_in_executor(self.executor, _take, rest.iterator, chunks)
+                more = await loop.run_in_executor(self.executor, _take, rest, chunks)
                 if not more:
                     break
             await send({"type": "http.response.body", "body": b"".join(chunks)})
         finally:
-            await loop.run_in_executor(self.executor, rest.close)
-
-
-class _Rest(Iterator[bytes]):
-    """The unsent remainder of a streamed answer, and how to close it."""
-
-    def __init__(self, iterator: Iterator[bytes], iterable: Iterable[bytes]) -> None:
-        self.iterator = iterator
-        self.iterable = iterable
-
-    def __next__(self) -> bytes:
-        return next(self.iterator)
-
-    def close(self) -> None:
-        getattr(self.iterable, "close", lambda: None)()
+            await loop.run_in_executor(self.executor, _close, answer.iterable)
