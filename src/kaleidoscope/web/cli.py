@@ -79,10 +79,10 @@ def register(app: typer.Typer, scenarios_app: typer.Typer) -> None:
         summary = prepare()
         import uvicorn
 
-        shown = f"[{host}]" if ":" in host else host
         from kaleidoscope.web import housekeeping
 
         housekeeping.start_thread()  # forget what has expired, now and every 6 hours
+        shown = f"[{host}]" if ":" in host else host
         typer.echo(f"Kaleidoscope: {summary}")
         typer.echo(f"Serving on http://{shown}:{port}/  (Ctrl+C to stop)")
         sys.stdout.flush()

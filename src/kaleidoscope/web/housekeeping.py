@@ -62,11 +62,11 @@ class Swept:
 
 def live_anonymous_keys(now: datetime) -> set[str]:
     """The anonymous-play keys held by sessions that have not expired."""
-    store = import_module(settings.SESSION_ENGINE).SessionStore
+    decoder = import_module(settings.SESSION_ENGINE).SessionStore()
     keys: set[str] = set()
     rows = Session.objects.filter(expire_date__gt=now).values_list("session_data", flat=True)
     for data in rows.iterator(chunk_size=BATCH):
-        key = store().decode(data).get(ANON_KEY)
+        key = decoder.decode(data).get(ANON_KEY)
         if key:
             keys.add(key)
     return keys
