@@ -66,5 +66,5 @@ def test_in_chromium_the_live_region_stays_and_hears_each_stage_once(
     assert all(c["same"] for c in changes)  # the region's node was never replaced
     assert all(a != b for a, b in pairwise(texts)), texts  # nothing twice
     assert [stages.index(t) for t in texts] == sorted(stages.index(t) for t in texts)
-    if not changes:
-        pytest.skip(f"the scan ended {seconds:.1f}s after the page showed: no stage to hear")
+    # 150,000 posts take several seconds (polls every second): a stage must have changed.
+    assert changes, f"the scan ended {seconds:.1f}s after the page showed: no stage heard"
