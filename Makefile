@@ -37,11 +37,11 @@ test: lint typecheck pytest
 
 # Rebuild the committed front-end assets from node_modules (needs npm; `make serve` and
 # `make test` do not: the built files are committed).
-WEB_STATIC := src/kaleidoscope/web/static/kaleidoscope
+WEB_STATIC := src/kaleidoscope/web/core/static/kaleidoscope
 assets:
 	npm ci --no-audit --no-fund
 	npx sass --load-path=node_modules --style=compressed --no-source-map \
-		src/kaleidoscope/web/assets/app.scss $(WEB_STATIC)/app.css
+		src/kaleidoscope/web/core/assets/app.scss $(WEB_STATIC)/app.css
 	cp node_modules/govuk-frontend/dist/govuk/govuk-frontend.min.js $(WEB_STATIC)/
 	cp node_modules/htmx.org/dist/htmx.min.js $(WEB_STATIC)/
 	mkdir -p tests/web/vendor

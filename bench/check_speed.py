@@ -30,7 +30,7 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import archive_factory as af  # noqa: E402
 
-from kaleidoscope.footprint.records import Audience, Platform, Post  # noqa: E402
+from kaleidoscope.check.records import Audience, Platform, Post  # noqa: E402
 
 DEV = ROOT.parent / "shared" / "data" / "posts_dev.jsonl"
 
@@ -39,7 +39,7 @@ import json, os, resource, sys, time
 from pathlib import Path
 if hasattr(os, "sched_setaffinity"):
     os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
-from kaleidoscope.footprint.scan import scan_archive
+from kaleidoscope.check.scan import scan_archive
 started = time.perf_counter()
 summary = scan_archive(Path(sys.argv[1]))
 seconds = time.perf_counter() - started
@@ -69,7 +69,7 @@ def mixed_posts(n: int) -> list[Post]:
 
 
 def bench_check(n: int) -> float:
-    from kaleidoscope.footprint.checker import check_post
+    from kaleidoscope.check.checker import check_post
 
     posts = mixed_posts(n)
     for post in posts[:500]:
@@ -86,7 +86,7 @@ def bench_check(n: int) -> float:
 def bench_dev(rounds: int = 20) -> tuple[float, float]:
     """posts/s over the 200 dev posts checked again and again (nearly all about social
     work: the slow path); the second figure also reads every finding's rewrite."""
-    from kaleidoscope.footprint.checker import check_post, parse_audience, parse_platform
+    from kaleidoscope.check.checker import check_post, parse_audience, parse_platform
 
     rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()]
     posts = [

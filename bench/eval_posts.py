@@ -13,8 +13,8 @@ import json
 import sys
 from pathlib import Path
 
-from kaleidoscope.footprint.checker import check_text
-from kaleidoscope.footprint.records import Category
+from kaleidoscope.check.checker import check_text
+from kaleidoscope.check.records import Category
 
 DEFAULT = Path(__file__).resolve().parent.parent.parent / "shared" / "data" / "posts_dev.jsonl"
 

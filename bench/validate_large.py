@@ -13,7 +13,7 @@ from pathlib import Path
 
 import yaml
 
-from kaleidoscope.scenarios.validate import check_file
+from kaleidoscope.learn.validate import check_file
 
 
 def build(nodes: int) -> dict[str, object]:

@@ -6,9 +6,9 @@ from pathlib import Path
 
 import archive_factory as af
 
-from kaleidoscope.footprint.archives import open_archive
-from kaleidoscope.footprint.archives.bluesky import char_offset, facet_spans
-from kaleidoscope.footprint.records import Audience, Platform, PostKind
+from kaleidoscope.check.archives import open_archive
+from kaleidoscope.check.archives.bluesky import char_offset, facet_spans
+from kaleidoscope.check.records import Audience, Platform, PostKind
 
 TEXT = "Café ☕ talk on #kinship care with @alice.bsky.social 🎉"
 

@@ -8,9 +8,9 @@ from pathlib import Path
 import archive_factory as af
 import pytest
 
-from kaleidoscope.footprint.archives import open_archive
-from kaleidoscope.footprint.archives.common import repair
-from kaleidoscope.footprint.records import Platform, Post, PostKind
+from kaleidoscope.check.archives import open_archive
+from kaleidoscope.check.archives.common import repair
+from kaleidoscope.check.records import Platform, Post, PostKind
 
 TS = 1_600_000_000
 
@@ -107,7 +107,7 @@ def test_album_photo_descriptions(tmp_path: Path) -> None:
 
 
 def test_html_format_export_gets_a_specific_message(tmp_path: Path) -> None:
-    from kaleidoscope.footprint.archives import UnknownPlatformError
+    from kaleidoscope.check.archives import UnknownPlatformError
 
     files = {"your_facebook_activity/posts/your_posts__check_ins__photos_and_videos_1.html":
              b"<html></html>"}

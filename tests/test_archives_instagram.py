@@ -7,8 +7,8 @@ from pathlib import Path
 import archive_factory as af
 import pytest
 
-from kaleidoscope.footprint.archives import open_archive
-from kaleidoscope.footprint.records import Platform, Post, PostKind
+from kaleidoscope.check.archives import open_archive
+from kaleidoscope.check.records import Platform, Post, PostKind
 
 TS = 1_650_000_000
 

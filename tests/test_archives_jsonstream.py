@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaleidoscope.footprint.archives.jsonstream import JsonArray, MalformedJsonError
+from kaleidoscope.check.archives.jsonstream import JsonArray, MalformedJsonError
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=30),
                     st.floats(allow_nan=False, allow_infinity=False))

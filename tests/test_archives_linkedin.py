@@ -6,8 +6,8 @@ from pathlib import Path
 
 import archive_factory as af
 
-from kaleidoscope.footprint.archives import open_archive
-from kaleidoscope.footprint.records import Audience, Platform, Post, PostKind
+from kaleidoscope.check.archives import open_archive
+from kaleidoscope.check.records import Audience, Platform, Post, PostKind
 
 SHARES = (
     "\ufeffdate,ShareLink,SHARECOMMENTARY,SharedUrl,MediaUrl,Visibility\r\n"

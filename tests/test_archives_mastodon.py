@@ -7,9 +7,9 @@ from pathlib import Path
 import archive_factory as af
 import pytest
 
-from kaleidoscope.footprint.archives import open_archive
-from kaleidoscope.footprint.archives.mastodon import html_to_text
-from kaleidoscope.footprint.records import Audience, Platform, PostKind
+from kaleidoscope.check.archives import open_archive
+from kaleidoscope.check.archives.mastodon import html_to_text
+from kaleidoscope.check.records import Audience, Platform, PostKind
 
 LINK = ('<a href="https://example.org/a/long/path" rel="nofollow noopener">'
         '<span class="invisible">https://</span><span class="ellipsis">example.org/a/lo</span>'

@@ -13,7 +13,7 @@ from pathlib import Path
 import archive_factory as af
 import pytest
 
-from kaleidoscope.footprint.archives import (
+from kaleidoscope.check.archives import (
     ArchiveError,
     Limits,
     NotAnArchiveError,
@@ -22,8 +22,8 @@ from kaleidoscope.footprint.archives import (
     UnsafeArchiveError,
     open_archive,
 )
-from kaleidoscope.footprint.archives.container import TarContainer
-from kaleidoscope.footprint.records import Platform
+from kaleidoscope.check.archives.container import TarContainer
+from kaleidoscope.check.records import Platform
 
 T0 = datetime(2021, 3, 1, tzinfo=UTC)
 

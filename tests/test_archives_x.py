@@ -8,9 +8,9 @@ from pathlib import Path
 import archive_factory as af
 import pytest
 
-from kaleidoscope.footprint.archives import open_archive
-from kaleidoscope.footprint.archives.x import parse_x_date
-from kaleidoscope.footprint.records import Audience, Platform, Post, PostKind
+from kaleidoscope.check.archives import open_archive
+from kaleidoscope.check.archives.x import parse_x_date
+from kaleidoscope.check.records import Audience, Platform, Post, PostKind
 
 T0 = datetime(2020, 5, 14, 1, 38, 56, tzinfo=UTC)
 

@@ -9,8 +9,8 @@ import re
 
 import pytest
 
-from kaleidoscope.footprint.checker import check_text
-from kaleidoscope.footprint.records import Category, Finding
+from kaleidoscope.check.checker import check_text
+from kaleidoscope.check.records import Category, Finding
 
 PREPOSITIONS = "on|at|in|from|to|by|near|of|with|for|about|during|since|until"
 BAD = {

@@ -12,8 +12,8 @@ from pathlib import Path
 
 import pytest
 
-from kaleidoscope.footprint.checker import check_post, check_text
-from kaleidoscope.footprint.records import (
+from kaleidoscope.check.checker import check_post, check_text
+from kaleidoscope.check.records import (
     Audience,
     Category,
     Platform,
@@ -382,7 +382,7 @@ def test_own_labelled_sets_stay_accurate(name: str) -> None:
 def test_lexicon_phrases_are_concepts_not_sentences() -> None:
     """Guard against memorising posts: no lexicon phrase is longer than seven words."""
     lexicon = (
-        Path(__file__).parents[1] / "src" / "kaleidoscope" / "footprint" / "rules" / "lexicon.yaml"
+        Path(__file__).parents[1] / "src" / "kaleidoscope" / "check" / "rules" / "lexicon.yaml"
     ).read_text(encoding="utf-8")
     for line in lexicon.splitlines():
         m = re.match(r"\s+- (.*)$", line)

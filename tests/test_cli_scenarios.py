@@ -10,7 +10,7 @@ import jsonschema
 import pytest
 import yaml
 
-from kaleidoscope.scenarios.library import bundled_library, bundled_path
+from kaleidoscope.learn.library import bundled_library, bundled_path
 
 
 def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

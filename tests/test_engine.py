@@ -9,11 +9,11 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaleidoscope.scenarios.engine import PlayError, Playthrough, Step
-from kaleidoscope.scenarios.library import bundled_library
-from kaleidoscope.scenarios.model import Decision, Dimension, Ending, EndingKind, Scenario
-from kaleidoscope.scenarios.source import Document, Positions
-from kaleidoscope.scenarios.validate import check_document
+from kaleidoscope.learn.engine import PlayError, Playthrough, Step
+from kaleidoscope.learn.library import bundled_library
+from kaleidoscope.learn.model import Decision, Dimension, Ending, EndingKind, Scenario
+from kaleidoscope.learn.source import Document, Positions
+from kaleidoscope.learn.validate import check_document
 
 
 @pytest.fixture(scope="module")

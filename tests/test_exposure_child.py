@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 import yaml
 
-from kaleidoscope.exposure.child import (
+from kaleidoscope.see.child import (
     NOT_SURE,
     AnswerError,
     Kind,
@@ -19,8 +19,8 @@ from kaleidoscope.exposure.child import (
     parse_questionnaire,
     report_markdown,
 )
-from kaleidoscope.exposure.rules import ExposureDataError, bundled_rules, bundled_text
-from kaleidoscope.exposure.texts import Level
+from kaleidoscope.see.rules import ExposureDataError, bundled_rules, bundled_text
+from kaleidoscope.see.texts import Level
 
 HIGH_RISK: dict[str, Any] = {
     "platforms": ["instagram", "snapchat", "tiktok"],

@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaleidoscope.exposure.post import (
+from kaleidoscope.see.post import (
     AudienceId,
     BoydProperty,
     Exposure,
@@ -20,8 +20,8 @@ from kaleidoscope.exposure.post import (
     parse_settings,
     who_can_see,
 )
-from kaleidoscope.exposure.rules import Reach, bundled_rules
-from kaleidoscope.exposure.texts import Level
+from kaleidoscope.see.rules import Reach, bundled_rules
+from kaleidoscope.see.texts import Level
 
 
 def _see(**fields: Any) -> Exposure:

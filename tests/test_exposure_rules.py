@@ -9,7 +9,8 @@ from urllib.parse import urlparse
 import pytest
 import yaml
 
-from kaleidoscope.exposure.rules import (
+from kaleidoscope.guidance.registry import load_registry
+from kaleidoscope.see.rules import (
     TOPICS,
     Depth,
     ExposureDataError,
@@ -19,8 +20,7 @@ from kaleidoscope.exposure.rules import (
     bundled_text,
     load_rules,
 )
-from kaleidoscope.exposure.texts import bundled_texts
-from kaleidoscope.guidance.registry import load_registry
+from kaleidoscope.see.texts import bundled_texts
 
 REVIEWED = date(2026, 11, 21)
 REQUIRED = ["facebook", "instagram", "x", "linkedin", "tiktok", "snapchat", "mastodon",

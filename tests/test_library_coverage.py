@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from kaleidoscope.guidance import load_registry
-from kaleidoscope.scenarios.engine import Playthrough
-from kaleidoscope.scenarios.library import bundled_library, bundled_path
-from kaleidoscope.scenarios.model import Decision, EndingKind, Passage, Scenario
-from kaleidoscope.scenarios.validate import check_paths
+from kaleidoscope.learn.engine import Playthrough
+from kaleidoscope.learn.library import bundled_library, bundled_path
+from kaleidoscope.learn.model import Decision, EndingKind, Passage, Scenario
+from kaleidoscope.learn.validate import check_paths
 
 COVERAGE_DOC = Path(__file__).resolve().parents[1] / "docs" / "coverage.md"
 

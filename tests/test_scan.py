@@ -13,9 +13,9 @@ import archive_factory as af
 import pytest
 from rich.console import Console
 
-from kaleidoscope.footprint.records import Category, PostKind, Severity
-from kaleidoscope.footprint.report import render_report_html
-from kaleidoscope.footprint.scan import ScanProgress, run_archive_check, scan_archive
+from kaleidoscope.check.records import Category, PostKind, Severity
+from kaleidoscope.check.report import render_report_html
+from kaleidoscope.check.scan import ScanProgress, run_archive_check, scan_archive
 
 RISKY = "Home visit to a 15yo girl at St Anne's Academy today, mum's new boyfriend was there"
 SAFE = "Lovely walk by the river this morning before a busy week"

@@ -6,10 +6,10 @@ import subprocess
 import sys
 from pathlib import Path
 
-from kaleidoscope.scenarios.library import bundled_library
-from kaleidoscope.scenarios.validate import check_paths
-from kaleidoscope.twine.html import parse_html
-from kaleidoscope.twine.twee import parse_twee
+from kaleidoscope.learn.library import bundled_library
+from kaleidoscope.learn.twine.html import parse_html
+from kaleidoscope.learn.twine.twee import parse_twee
+from kaleidoscope.learn.validate import check_paths
 
 FIXTURES = Path(__file__).parent / "fixtures" / "twine"
 

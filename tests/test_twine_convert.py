@@ -8,8 +8,8 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaleidoscope.scenarios.model import Decision, Ending, Passage, Scenario
-from kaleidoscope.twine.convert import (
+from kaleidoscope.learn.model import Decision, Ending, Passage, Scenario
+from kaleidoscope.learn.twine.convert import (
     Imported,
     prose,
     read_stories,
@@ -17,9 +17,9 @@ from kaleidoscope.twine.convert import (
     split_header,
     story_to_scenario,
 )
-from kaleidoscope.twine.html import parse_html
-from kaleidoscope.twine.story import TwineInputError, TwinePassage, TwineStory
-from kaleidoscope.twine.twee import parse_twee, write_twee
+from kaleidoscope.learn.twine.html import parse_html
+from kaleidoscope.learn.twine.story import TwineInputError, TwinePassage, TwineStory
+from kaleidoscope.learn.twine.twee import parse_twee, write_twee
 
 FIXTURES = Path(__file__).parent / "fixtures" / "twine"
 
@@ -261,7 +261,7 @@ def test_text_that_looks_like_markup_survives(form: str) -> None:
     if form == "twee":
         back, parsed = parse_twee(write_twee(story), "t.twee")
     else:
-        from kaleidoscope.twine.html import write_html
+        from kaleidoscope.learn.twine.html import write_html
 
         stories, parsed = parse_html(write_html([story]), "t.html")
         back = stories[0]
@@ -372,10 +372,10 @@ _lines = st.lists(_twine_like, max_size=25).map("\n".join)
 @settings(max_examples=300, deadline=None)
 @given(text=_lines, form=st.sampled_from(["twee", "html"]))
 def test_any_input_gives_diagnostics_never_an_exception(text: str, form: str) -> None:
-    from kaleidoscope.scenarios.dump import dump_data
-    from kaleidoscope.scenarios.source import parse_yaml
-    from kaleidoscope.scenarios.validate import check_document
-    from kaleidoscope.twine.html import write_html
+    from kaleidoscope.learn.dump import dump_data
+    from kaleidoscope.learn.source import parse_yaml
+    from kaleidoscope.learn.twine.html import write_html
+    from kaleidoscope.learn.validate import check_document
 
     if form == "html":
         story = TwineStory(name="S", start="A", passages=[TwinePassage("A", text, ["decision"])])
@@ -389,8 +389,8 @@ def test_any_input_gives_diagnostics_never_an_exception(text: str, form: str) ->
 
 
 def test_uploads_import_from_memory_with_the_validators_report() -> None:
-    from kaleidoscope.twine.convert import draft, stories_from_bytes
-    from kaleidoscope.twine.story import MAX_TWINE_BYTES
+    from kaleidoscope.learn.twine.convert import draft, stories_from_bytes
+    from kaleidoscope.learn.twine.story import MAX_TWINE_BYTES
 
     raw = (FIXTURES / "two-stories.html").read_bytes()
     stories, problems = stories_from_bytes(raw, "upload.html")

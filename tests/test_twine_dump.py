@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import yaml
 
-from kaleidoscope.scenarios.dump import dump_data, dump_scenario, dump_yaml
-from kaleidoscope.scenarios.library import bundled_library
-from kaleidoscope.scenarios.model import Scenario
-from kaleidoscope.scenarios.source import parse_yaml
-from kaleidoscope.scenarios.validate import check_document
+from kaleidoscope.learn.dump import dump_data, dump_scenario, dump_yaml
+from kaleidoscope.learn.library import bundled_library
+from kaleidoscope.learn.model import Scenario
+from kaleidoscope.learn.source import parse_yaml
+from kaleidoscope.learn.validate import check_document
 
 
 def test_every_bundled_scenario_dumps_to_yaml_that_loads_equal_and_validates() -> None:

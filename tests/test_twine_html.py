@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from pathlib import Path
 
-from kaleidoscope.twine.html import parse_html, write_html
-from kaleidoscope.twine.story import TwinePassage, TwineStory
+from kaleidoscope.learn.twine.html import parse_html, write_html
+from kaleidoscope.learn.twine.story import TwinePassage, TwineStory
 
 FIXTURES = Path(__file__).parent / "fixtures" / "twine"
 

@@ -9,16 +9,16 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaleidoscope.scenarios.dump import dump_data
-from kaleidoscope.scenarios.library import bundled_library
-from kaleidoscope.scenarios.model import Scenario
-from kaleidoscope.scenarios.source import parse_yaml
-from kaleidoscope.scenarios.validate import check_document
-from kaleidoscope.twine.convert import read_stories, scenario_to_story, story_to_scenario
-from kaleidoscope.twine.html import parse_html, write_html
-from kaleidoscope.twine.layout import read_layout
-from kaleidoscope.twine.story import TwineStory
-from kaleidoscope.twine.twee import parse_twee, write_twee
+from kaleidoscope.learn.dump import dump_data
+from kaleidoscope.learn.library import bundled_library
+from kaleidoscope.learn.model import Scenario
+from kaleidoscope.learn.source import parse_yaml
+from kaleidoscope.learn.twine.convert import read_stories, scenario_to_story, story_to_scenario
+from kaleidoscope.learn.twine.html import parse_html, write_html
+from kaleidoscope.learn.twine.layout import read_layout
+from kaleidoscope.learn.twine.story import TwineStory
+from kaleidoscope.learn.twine.twee import parse_twee, write_twee
+from kaleidoscope.learn.validate import check_document
 
 FIXTURES = Path(__file__).parent / "fixtures" / "twine"
 

@@ -7,8 +7,8 @@ from pathlib import Path
 from hypothesis import given
 from hypothesis import strategies as st
 
-from kaleidoscope.twine.story import TwinePassage, TwineStory, find_links, parse_link_inner
-from kaleidoscope.twine.twee import parse_twee, write_twee
+from kaleidoscope.learn.twine.story import TwinePassage, TwineStory, find_links, parse_link_inner
+from kaleidoscope.learn.twine.twee import parse_twee, write_twee
 
 FIXTURES = Path(__file__).parent / "fixtures" / "twine"
 

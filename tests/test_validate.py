@@ -9,9 +9,9 @@ from pathlib import Path
 
 import pytest
 
-from kaleidoscope.scenarios.library import bundled_path
-from kaleidoscope.scenarios.source import parse_yaml
-from kaleidoscope.scenarios.validate import check_document, check_file, check_paths
+from kaleidoscope.learn.library import bundled_path
+from kaleidoscope.learn.source import parse_yaml
+from kaleidoscope.learn.validate import check_document, check_file, check_paths
 
 BROKEN = Path(__file__).parent / "fixtures" / "broken"
 EXPECT = re.compile(rb"# expect: (\w+) line (\d+)")

@@ -9,8 +9,8 @@ import yaml
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaleidoscope.scenarios.library import bundled_path
-from kaleidoscope.scenarios.source import SourceError, parse_yaml
+from kaleidoscope.learn.library import bundled_path
+from kaleidoscope.learn.source import SourceError, parse_yaml
 
 scalars = st.one_of(
     st.none(), st.booleans(), st.integers(-(10**12), 10**12),

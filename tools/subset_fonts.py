@@ -1,4 +1,4 @@
-"""Rebuild the PDF fonts in src/kaleidoscope/web/fonts/ (`make fonts`).
+"""Rebuild the PDF fonts in src/kaleidoscope/web/core/fonts/ (`make fonts`).
 
 Subsets of DejaVu Sans (Debian's fonts-dejavu-core) covering Latin with its extensions
 (Welsh ŵ ŷ ẁ, Polish, Romanian, Turkish...), Greek, Cyrillic, and common punctuation and

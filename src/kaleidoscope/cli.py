@@ -34,7 +34,7 @@ def _fail(message: str, code: int = 2) -> typer.Exit:
 
 
 def _library(paths: list[Path] | None = None):  # type: ignore[no-untyped-def]
-    from kaleidoscope.scenarios.library import LibraryError, bundled_library, load_library
+    from kaleidoscope.learn.library import LibraryError, bundled_library, load_library
 
     try:
         return load_library(paths) if paths else bundled_library()
@@ -85,8 +85,8 @@ def scenarios_validate(
     strict: Annotated[bool, typer.Option(help="Treat warnings as errors")] = False,
 ) -> None:
     """Check scenario files; every problem as path:line:column: CODE message."""
-    from kaleidoscope.scenarios.library import bundled_path
-    from kaleidoscope.scenarios.validate import check_paths
+    from kaleidoscope.learn.library import bundled_path
+    from kaleidoscope.learn.validate import check_paths
 
     results = check_paths(paths or [bundled_path()])
     diagnostics = [d for r in results for d in r.diagnostics]
@@ -105,7 +105,7 @@ def scenarios_validate(
 @scenarios_app.command("schema")
 def scenarios_schema() -> None:
     """Print the JSON Schema of a scenario file."""
-    from kaleidoscope.scenarios.model import json_schema_text
+    from kaleidoscope.learn.model import json_schema_text
 
     sys.stdout.write(json_schema_text() + "\n")
 
@@ -127,7 +127,7 @@ def play(
     path: Annotated[list[Path] | None, typer.Option("--path", help="Scenario folder")] = None,
 ) -> None:
     """Play a dilemma in the terminal; with no ID, list them."""
-    from kaleidoscope.scenarios.player import Player, prompt_answers
+    from kaleidoscope.learn.player import Player, prompt_answers
 
     library = _library(path)
     if scenario_id is None:
@@ -152,10 +152,10 @@ def _register_optional() -> None:
     import importlib
 
     for module in (
-        "kaleidoscope.footprint.cli",
-        "kaleidoscope.web.cli",
-        "kaleidoscope.twine.cli",
-        "kaleidoscope.exposure.cli",
+        "kaleidoscope.check.cli",
+        "kaleidoscope.web.core.cli",
+        "kaleidoscope.learn.twine.cli",
+        "kaleidoscope.see.cli",
     ):
         try:
             mod = importlib.import_module(module)

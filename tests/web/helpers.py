@@ -6,8 +6,8 @@ from typing import Any
 
 from django.test import Client
 
-from kaleidoscope.scenarios.library import bundled_library
-from kaleidoscope.scenarios.model import Decision, Ending, Passage, Scenario
+from kaleidoscope.learn.library import bundled_library
+from kaleidoscope.learn.model import Decision, Ending, Passage, Scenario
 from kaleidoscope.web.learn.models import Play
 
 SCENARIO = "friend-request"

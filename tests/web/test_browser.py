@@ -14,7 +14,7 @@ from typing import Any
 
 import pytest
 
-from kaleidoscope.scenarios.library import bundled_library
+from kaleidoscope.learn.library import bundled_library
 
 from .axe import assert_axe_clean
 from .live import KALEIDOSCOPE, LiveServer

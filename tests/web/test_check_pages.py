@@ -303,7 +303,7 @@ def test_sizes_parse() -> None:
 
 
 def test_overlapping_spans_share_one_mark_with_every_number() -> None:
-    from kaleidoscope.footprint.checker import check_text
+    from kaleidoscope.check.checker import check_text
 
     result = check_text(RISKY)
     parts = segments(RISKY, result.findings)

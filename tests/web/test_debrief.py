@@ -8,7 +8,7 @@ import pytest
 from django.test import Client
 
 from kaleidoscope.guidance.registry import load_registry
-from kaleidoscope.scenarios.engine import Playthrough
+from kaleidoscope.learn.engine import Playthrough
 from kaleidoscope.web.learn.models import Play
 
 from .helpers import play_to_decision, play_to_end, post, scenario, start

@@ -18,9 +18,9 @@ from django.contrib.auth import get_user_model
 from django.test import Client
 from django.utils import timezone
 
-from kaleidoscope.scenarios.engine import Playthrough
-from kaleidoscope.scenarios.library import bundled_library
-from kaleidoscope.scenarios.model import Decision, Scenario
+from kaleidoscope.learn.engine import Playthrough
+from kaleidoscope.learn.library import bundled_library
+from kaleidoscope.learn.model import Decision, Scenario
 from kaleidoscope.web.groups import services
 from kaleidoscope.web.groups.broker import Broker
 from kaleidoscope.web.groups.models import GroupSession, Participant, Phase, Round, Vote

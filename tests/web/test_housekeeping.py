@@ -12,7 +12,7 @@ from django.contrib.sessions.models import Session
 from django.test import Client
 from django.utils import timezone
 
-from kaleidoscope.web import housekeeping
+from kaleidoscope.web.core import housekeeping
 from kaleidoscope.web.groups.models import GroupSession, Participant, Round, Vote
 from kaleidoscope.web.learn.models import FirstChoice, Play
 

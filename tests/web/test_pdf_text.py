@@ -9,7 +9,7 @@ import pytest
 from django.test import Client
 from pypdf import PdfReader
 
-from kaleidoscope.web.pdf import MISSING, printable
+from kaleidoscope.web.core.pdf import MISSING, printable
 
 from .helpers import play_to_end, start
 from .test_groups import act, create, decision, facilitator, join, to_vote, vote

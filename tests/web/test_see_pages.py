@@ -13,8 +13,8 @@ from typing import Any
 import pytest
 from django.test import Client
 
-from kaleidoscope.exposure.child import bundled_questionnaire
-from kaleidoscope.exposure.rules import bundled_rules
+from kaleidoscope.see.child import bundled_questionnaire
+from kaleidoscope.see.rules import bundled_rules
 
 pytestmark = pytest.mark.django_db
 

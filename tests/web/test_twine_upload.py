@@ -13,9 +13,9 @@ from django.contrib.auth import get_user_model
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 
-from kaleidoscope.scenarios.library import bundled_library
-from kaleidoscope.twine.convert import scenario_to_story
-from kaleidoscope.twine.twee import write_twee
+from kaleidoscope.learn.library import bundled_library
+from kaleidoscope.learn.twine.convert import scenario_to_story
+from kaleidoscope.learn.twine.twee import write_twee
 
 pytestmark = pytest.mark.django_db
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "twine"

@@ -18,7 +18,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from kaleidoscope.web.datadir import data_dir, secret_key
+from kaleidoscope.web.core.datadir import data_dir, secret_key
 
 if "pytest" in sys.modules and "KALEIDOSCOPE_DATA_DIR" not in os.environ:
     # pytest-django imports these settings before any conftest runs: keep test runs out
@@ -42,6 +42,7 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "kaleidoscope.web.core",
     "kaleidoscope.web.learn",
     "kaleidoscope.web.check",
     "kaleidoscope.web.see",
@@ -49,7 +50,7 @@ INSTALLED_APPS = [
 ]
 
 MIDDLEWARE = [
-    "kaleidoscope.web.timing.ServerTimingMiddleware",
+    "kaleidoscope.web.core.timing.ServerTimingMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -67,10 +68,10 @@ WSGI_APPLICATION = "kaleidoscope.web.wsgi.application"
 TEMPLATES = [
     {
         "BACKEND": "django.template.backends.jinja2.Jinja2",
-        "DIRS": [WEB_DIR / "templates"],
-        "APP_DIRS": False,
+        "DIRS": [],
+        "APP_DIRS": True,  # each app's templates are in its jinja2/ folder
         "OPTIONS": {
-            "environment": "kaleidoscope.web.jinja.environment",
+            "environment": "kaleidoscope.web.core.jinja.environment",
             "context_processors": ["kaleidoscope.web.learn.context.csrf"],
         },
     },
@@ -119,7 +120,7 @@ SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = os.environ.get("KALEIDOSCOPE_SECURE_COOKIES") == "1"
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
-CSRF_FAILURE_VIEW = "kaleidoscope.web.learn.views.csrf_failure"
+CSRF_FAILURE_VIEW = "kaleidoscope.web.core.views.csrf_failure"
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"  # no DB write
 X_FRAME_OPTIONS = "DENY"
 SECURE_CONTENT_TYPE_NOSNIFF = True
@@ -137,11 +138,10 @@ CHECK_UPLOAD_MAX_BYTES = os.environ.get("KALEIDOSCOPE_UPLOAD_MAX_BYTES") or 2 * 
 # notifications and rate limits through Redis; otherwise one process, in memory.
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
 # Days a group session (votes, reasons, names) is kept after its last activity
-# (kaleidoscope.web.housekeeping deletes it then).
+# (kaleidoscope.web.core.housekeeping deletes it then).
 GROUP_KEEP_DAYS = int(os.environ.get("KALEIDOSCOPE_GROUP_KEEP_DAYS", "90"))
 
 STATIC_URL = "/static/"
-STATICFILES_DIRS = [WEB_DIR / "static"]
 WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic step
 
 # Nothing personal in logs: no request paths at warning level, no access log (see cli.py).

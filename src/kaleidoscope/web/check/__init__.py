@@ -1,1 +1,1 @@
-"""Check in the browser: a draft checker and an archive report over ``kaleidoscope.footprint``."""
+"""Check in the browser: a draft checker and an archive report over ``kaleidoscope.check``."""

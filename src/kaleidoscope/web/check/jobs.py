@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 from pathlib import Path
 
-from kaleidoscope.footprint.archives import ArchiveError
-from kaleidoscope.footprint.scan import ScanProgress, ScanSummary, scan_archive
+from kaleidoscope.check.archives import ArchiveError
+from kaleidoscope.check.scan import ScanProgress, ScanSummary, scan_archive
 
 from . import services
 

@@ -1,4 +1,4 @@
-"""Glue between the Check views and ``kaleidoscope.footprint``: wording, marks, limits.
+"""Glue between the Check views and ``kaleidoscope.check``: wording, marks, limits.
 
 Nothing here analyses text: the checker and the archive scanner do that. This module only
 shapes their results for the pages (which words to mark, which guidance to show) and holds
@@ -25,7 +25,7 @@ from django.conf import settings
 from django.core.exceptions import ImproperlyConfigured
 from django.http import HttpRequest
 
-from kaleidoscope.footprint.records import Audience, Category, Finding, Platform, Severity
+from kaleidoscope.check.records import Audience, Category, Finding, Platform, Severity
 from kaleidoscope.guidance.registry import Guidance, load_registry
 
 MAX_DRAFT_CHARS = 100_000
@@ -51,7 +51,7 @@ def text() -> dict[str, Any]:
 def report_words() -> dict[str, Any]:
     """Category titles and severity wording, shared with the CLI's HTML report."""
     raw = (
-        resources.files("kaleidoscope.footprint")
+        resources.files("kaleidoscope.check")
         .joinpath("templates/report.yaml")
         .read_text("utf-8")
     )

@@ -32,10 +32,10 @@ from django.views.decorators.csrf import csrf_exempt, csrf_protect
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaleidoscope.footprint.checker import check_text
-from kaleidoscope.footprint.records import Category, Finding, Result
-from kaleidoscope.footprint.report import chart_svg, render_report_html
-from kaleidoscope.footprint.scan import ScanSummary, write_csv
+from kaleidoscope.check.checker import check_text
+from kaleidoscope.check.records import Category, Finding, Result
+from kaleidoscope.check.report import chart_svg, render_report_html
+from kaleidoscope.check.scan import ScanSummary, write_csv
 
 from . import jobs, services
 from .services import MAX_DRAFT_CHARS, SEVERITIES_DOWN, text

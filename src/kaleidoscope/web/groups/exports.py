@@ -14,10 +14,10 @@ from typing import Any
 
 from django.utils import timezone
 
-from kaleidoscope.scenarios.engine import PlayError
-from kaleidoscope.scenarios.model import DIMENSION_LABELS, Dimension, Ending
+from kaleidoscope.learn.engine import PlayError
+from kaleidoscope.learn.model import DIMENSION_LABELS, Dimension, Ending
+from kaleidoscope.web.core.pdf import FAMILY, document, printable
 from kaleidoscope.web.learn.services import guidance_entries, profile_chart
-from kaleidoscope.web.pdf import FAMILY, document, printable
 
 from . import services
 from .models import GroupSession, Phase

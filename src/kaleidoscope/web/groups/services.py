@@ -24,8 +24,8 @@ from django.db import IntegrityError, transaction
 from django.template.loader import render_to_string
 from django.utils import timezone
 
-from kaleidoscope.scenarios.engine import PlayError, Playthrough
-from kaleidoscope.scenarios.model import Choice, Decision, Ending, Passage, Scenario
+from kaleidoscope.learn.engine import PlayError, Playthrough
+from kaleidoscope.learn.model import Choice, Decision, Ending, Passage, Scenario
 from kaleidoscope.web.learn.services import guidance_entries, library, write_transaction
 
 from .broker import get_broker

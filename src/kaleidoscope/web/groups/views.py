@@ -19,8 +19,8 @@ from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaleidoscope.scenarios.engine import PlayError
-from kaleidoscope.web import housekeeping
+from kaleidoscope.learn.engine import PlayError
+from kaleidoscope.web.core import housekeeping
 from kaleidoscope.web.learn.services import library, write_transaction
 
 from . import exports, services

@@ -10,8 +10,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
-from kaleidoscope.scenarios.engine import PlayError
-from kaleidoscope.web.pdf import FAMILY, document, printable
+from kaleidoscope.learn.engine import PlayError
+from kaleidoscope.web.core.pdf import FAMILY, document, printable
 
 from . import services
 

@@ -24,9 +24,9 @@ from django.template.loader import get_template
 from markupsafe import Markup
 
 from kaleidoscope.guidance.registry import Guidance, load_registry
-from kaleidoscope.scenarios.engine import PlayError, Playthrough
-from kaleidoscope.scenarios.library import Library, bundled_library
-from kaleidoscope.scenarios.model import DIMENSION_LABELS, Decision, Dimension, Scenario
+from kaleidoscope.learn.engine import PlayError, Playthrough
+from kaleidoscope.learn.library import Library, bundled_library
+from kaleidoscope.learn.model import DIMENSION_LABELS, Decision, Dimension, Scenario
 
 from .models import FirstChoice, Play
 

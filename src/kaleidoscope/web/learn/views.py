@@ -5,19 +5,17 @@ from __future__ import annotations
 from typing import Any
 
 from django.contrib import messages
-from django.contrib.auth import login, logout
 from django.contrib.auth.decorators import user_passes_test
-from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
-from django.core.cache import cache
 from django.db.models import Count, Q
-from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaleidoscope.scenarios.engine import PlayError, Playthrough
-from kaleidoscope.scenarios.model import Decision, Ending, Passage
+from kaleidoscope.learn.engine import PlayError, Playthrough
+from kaleidoscope.learn.model import Decision, Ending, Passage
+from kaleidoscope.web.core.views import see_other
 
 from . import exports, services
 from .models import Play
@@ -26,34 +24,8 @@ from .services import text
 ACTIONS = ("advance", "choose", "back", "restart")
 MAX_FIELD = 200
 MAX_REFLECTION = 5000
-SIGN_IN_ATTEMPTS = 5  # failed sign-ins per username before a pause
-SIGN_IN_LOCKOUT_S = 15 * 60
 
 
-def _see_other(url: str) -> HttpResponseRedirect:
-    response = HttpResponseRedirect(url)
-    response.status_code = 303
-    return response
-
-
-# --- plain pages ----------------------------------------------------------------------
-@require_GET
-def healthz(request: HttpRequest) -> HttpResponse:
-    return HttpResponse("ok\n", content_type="text/plain")
-
-
-@require_GET
-def home(request: HttpRequest) -> HttpResponse:
-    return render(request, "home.html", {"count": len(services.library())})
-
-
-def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
-    return render(
-        request,
-        "error.html",
-        {"title": "This form had expired", "message": text()["csrf"]},
-        status=403,
-    )
 
 
 # --- the library --------------------------------------------------------------------
@@ -102,7 +74,7 @@ def start(request: HttpRequest, scenario_id: str) -> HttpResponse:
         kwargs["anon_key"] = services.anon_key(request, create=True)
     with services.write_transaction():
         play = Play.objects.create(**kwargs)
-    return _see_other(reverse("play", args=[play.id]))
+    return see_other(reverse("play", args=[play.id]))
 
 
 # --- play -----------------------------------------------------------------------------
@@ -161,14 +133,14 @@ def step(request: HttpRequest, play_id: Any) -> HttpResponse:
             rev = -1
         if action not in ACTIONS or rev < 0 or any(len(v) > MAX_FIELD for v in data.values()):
             messages.warning(request, text()["bad_form"])
-            return _see_other(play_url)
+            return see_other(play_url)
         if rev != play.revision:
             if not (rev == play.revision - 1 and play.last_move == _move_key(data)):
                 messages.warning(request, text()["stale"])
-            return _see_other(play_url)  # a double submit is a silent no-op
+            return see_other(play_url)  # a double submit is a silent no-op
         if action in ("advance", "choose") and data["node"] != pt.current_id:
             messages.warning(request, text()["stale"])
-            return _see_other(play_url)
+            return see_other(play_url)
         if action == "choose" and not data["choice"]:
             ctx = _play_context(play, scenario, pt)
             ctx["error"] = text()["choose_one"]
@@ -184,14 +156,14 @@ def step(request: HttpRequest, play_id: Any) -> HttpResponse:
             elif action == "back":
                 if not pt.back():
                     messages.info(request, text()["no_back"])
-                    return _see_other(play_url)
+                    return see_other(play_url)
                 messages.info(request, text()["went_back"])
             else:
                 pt.restart()
                 messages.info(request, text()["restarted"])
         except PlayError:
             messages.warning(request, text()["not_here"])
-            return _see_other(play_url)
+            return see_other(play_url)
         play.state = pt.to_json()
         play.revision += 1
         play.last_move = _move_key(data)
@@ -205,7 +177,7 @@ def step(request: HttpRequest, play_id: Any) -> HttpResponse:
     if request.META.get("HTTP_HX_REQUEST") == "true":
         # htmx swaps #play from this answer: skip the redirect's second round trip.
         return render(request, "learn/_play.html", _play_context(play, scenario, pt))
-    return _see_other(play_url)
+    return see_other(play_url)
 
 
 @require_GET
@@ -217,7 +189,7 @@ def debrief(request: HttpRequest, play_id: Any) -> HttpResponse:
         return _broken(request, play, str(exc))
     if not pt.finished:
         messages.info(request, text()["not_finished"])
-        return _see_other(reverse("play", args=[play.id]))
+        return see_other(reverse("play", args=[play.id]))
     path = services.path_taken(pt)
     profile = pt.profile()
     return render(
@@ -261,7 +233,7 @@ def reflection(request: HttpRequest, play_id: Any) -> HttpResponse:
                     learned=learned, impact=impact, reflected_at=timezone.now()
                 )
             messages.success(request, text()["reflection_saved"])
-            return _see_other(reverse("record"))
+            return see_other(reverse("record"))
     return render(
         request,
         "learn/reflection.html",
@@ -297,43 +269,6 @@ def record_pdf(request: HttpRequest) -> HttpResponse:
     return response
 
 
-# --- accounts -------------------------------------------------------------------------
-@require_http_methods(["GET", "POST"])
-def sign_up(request: HttpRequest) -> HttpResponse:
-    form = UserCreationForm(request.POST or None)
-    if request.method == "POST" and form.is_valid():
-        key = services.anon_key(request)
-        user = form.save()
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        services.claim_anonymous_plays(request, user, key)
-        messages.success(request, text()["signed_up"])
-        return _see_other(reverse("record"))
-    return render(request, "accounts/sign_up.html", {"form": form})
-
-
-@require_http_methods(["GET", "POST"])
-def sign_in(request: HttpRequest) -> HttpResponse:
-    form = AuthenticationForm(request, data=request.POST or None)
-    if request.method == "POST":
-        throttle = "sign-in:" + request.POST.get("username", "")[:150].casefold()
-        failures = cache.get(throttle, 0)
-        if failures >= SIGN_IN_ATTEMPTS:
-            form.is_valid()  # bind the form so it can carry the error
-            form.errors.clear()
-            form.add_error(None, text()["sign_in_throttled"])
-        elif form.is_valid():
-            cache.delete(throttle)
-            key = services.anon_key(request)
-            user = form.get_user()
-            login(request, user)
-            services.claim_anonymous_plays(request, user, key)
-            messages.success(request, text()["signed_in"])
-            return _see_other(reverse("record"))
-        else:
-            cache.set(throttle, failures + 1, SIGN_IN_LOCKOUT_S)
-    return render(request, "accounts/sign_in.html", {"form": form})
-
-
 @require_http_methods(["GET", "POST"])
 def delete_record(request: HttpRequest) -> HttpResponse:
     """Delete this browser's (or this account's) plays and reflections; for an account,
@@ -351,7 +286,7 @@ def delete_record(request: HttpRequest) -> HttpResponse:
                     user.delete()  # cascades to the group sessions it ran
             request.session.flush()  # signs out; the anonymous key goes with the session
             messages.success(request, text()["account_deleted" if signed_in else "record_deleted"])
-            return _see_other(reverse("record"))
+            return see_other(reverse("record"))
     context = {
         "plays": services.owned_plays(request).count(),
         "groups": user.group_sessions.count() if signed_in else 0,
@@ -361,13 +296,6 @@ def delete_record(request: HttpRequest) -> HttpResponse:
     if error:
         response.status_code = 400
     return response
-
-
-@require_POST
-def sign_out(request: HttpRequest) -> HttpResponse:
-    logout(request)
-    messages.info(request, text()["signed_out"])
-    return _see_other(reverse("home"))
 
 
 # --- staff ----------------------------------------------------------------------------
@@ -393,24 +321,3 @@ def staff_stats(request: HttpRequest) -> HttpResponse:
             {"scenario": scenario, "counts": row, "shares": services.choice_shares(scenario)}
         )
     return render(request, "learn/staff.html", {"rows": rows})
-
-
-def not_found(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
-    return render(
-        request,
-        "error.html",
-        {
-            "title": "Page not found",
-            "message": "Check the address, or start from the scenario library.",
-        },
-        status=404,
-    )
-
-
-def server_error(request: HttpRequest) -> HttpResponse:
-    return render(
-        request,
-        "error.html",
-        {"title": "Sorry, something went wrong", "message": "Nothing was lost. Try again."},
-        status=500,
-    )

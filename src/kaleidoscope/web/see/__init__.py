@@ -1,2 +1,2 @@
 """See in the browser: "Who can see my post" and "Can this child be found?" over
-``kaleidoscope.exposure``."""
+``kaleidoscope.see``."""

@@ -1,4 +1,4 @@
-"""See pages: thin forms over ``kaleidoscope.exposure`` (which does all the reasoning).
+"""See pages: thin forms over ``kaleidoscope.see`` (which does all the reasoning).
 
 Answers are sent by POST (so they stay out of addresses and browser history), checked by
 the domain's own parsers (``parse_settings``, ``parse_answers``) and never stored or logged.
@@ -18,7 +18,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
-from kaleidoscope.exposure.child import (
+from kaleidoscope.guidance.registry import Guidance, load_registry
+from kaleidoscope.see.child import (
     AnswerError,
     Answers,
     Kind,
@@ -28,15 +29,14 @@ from kaleidoscope.exposure.child import (
     parse_answers,
     report_markdown,
 )
-from kaleidoscope.exposure.post import (
+from kaleidoscope.see.post import (
     SettingsError,
     TagAudience,
     parse_settings,
     who_can_see,
 )
-from kaleidoscope.exposure.rules import TOPICS, Platform, Rules, bundled_rules
-from kaleidoscope.exposure.texts import bundled_texts
-from kaleidoscope.guidance.registry import Guidance, load_registry
+from kaleidoscope.see.rules import TOPICS, Platform, Rules, bundled_rules
+from kaleidoscope.see.texts import bundled_texts
 
 TAG_ROWS = 3
 TRISTATE = {"yes": True, "no": False, "not_sure": None}

@@ -1,0 +1,1100 @@
+"""Find e-professionalism risks in one post, offline: the public API of the checker.
+
+``check_post`` and ``check_text`` return a :class:`~kaleidoscope.check.records.Result`
+with findings in the six categories of the labelling guide. The rules are data (see
+``footprint/rules/*.yaml``); this module turns concept hits into findings:
+
+1. one Aho-Corasick pass over a lowercased copy finds every lexicon phrase;
+2. regular expressions (run only when a category could apply) find structure: ages,
+   schools, streets, names, initials, case numbers;
+3. each category combines them, e.g. confidentiality = a direct identifier in a care
+   context, or two or more indirect identifiers about a particular person in one.
+
+Both functions are pure and thread-safe: the compiled rules are shared, read-only.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable
+from functools import partial
+from typing import Any
+
+from kaleidoscope.check.records import (
+    Audience,
+    Category,
+    Finding,
+    Platform,
+    Post,
+    PostKind,
+    Result,
+    Severity,
+    Span,
+)
+from kaleidoscope.check.rewrite import rewrite
+from kaleidoscope.check.rules import Rules, load_rules
+
+__all__ = ["check_post", "check_text", "parse_audience", "parse_platform"]
+
+Pos = tuple[int, int]
+Ident = tuple[str, int, int]  # (kind, start, end)
+
+_SENTENCE_END = re.compile(r"[.!?\n]")
+_KIN_WORDS = frozenset({"Mum", "Mam", "Dad", "Nan", "Gran", "Mother", "Father", "Nana"})
+_AGE_AFTER = re.compile(r",\s?\d{1,2}\b")
+_AGED_PERSON = re.compile(r"\d\s?(?:yo|y/o|y\.o|yrs?\sold|years?[\s-]old|-year-old)")
+_NEXT_WORD = re.compile(r"\s+([A-Za-z']+)")
+_SURNAME = re.compile(r"\s([A-Z](?:[a-z][\w'’-]*)?)\b(?!['’]s\b)")
+# Concepts without which a category cannot fire (a cheap early exit).
+_CONSENT_CUES = frozenset({"monitor", "monitor_self", "covert", "media", "share_cue"})
+_SELF_CUES = frozenset({
+    "drugs", "alcohol", "live_location", "home_address", "own_child", "intimate", "t_street",
+    "t_school",
+})
+
+
+_ASCII_WORD = frozenset("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_")
+_ANY_DIGIT = re.compile(r"\d")
+_DIGIT_CHARS = frozenset("0123456789")
+_I_WE = re.compile(r"\b(?:i|we|my|our)\b")
+_NONE: tuple[Pos, ...] = ()
+_GLUED = frozenset("_'’")  # a capital after these is inside a word, not a start
+_MERGED_SCANS = frozenset({"saint", "school_ga", "estate_on"})
+# What each category needs at least one of before it is worth trying.
+# Self-disclosure cues that need nothing else (a street or "our" + a name are checked apart).
+_SELF_WORDS = frozenset(
+    {"drugs", "alcohol", "live_location", "home_address", "own_child", "intimate"}
+)
+_DEROGATORY_CUES = frozenset({"derogatory", "t_why", "t_group"})
+_GREETING = re.compile(r"\s*(?:hi|hiya|hey|dear)\s+(?:mr|mrs|ms|miss\s)?\s*[A-Z]", re.I)
+
+
+def _is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def _lowercase(text: str) -> str:
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    # A few characters grow when lowercased ("İ"); keep offsets aligned with the original.
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+_DIGIT_RUN = re.compile(r"\d+")
+_DIGITS = re.compile(r"\d{1,3}")
+_CAP_WORD = re.compile(r"[A-Z0-9][\w'’]*")
+
+# A few patterns run only when a trigger is present: a lexicon concept (t_*), or "#["
+# for a bracket in the text.
+_WINDOW_GATES: dict[str, str] = {
+    "media_tag": "#[",
+    "stereotype": "t_why",
+    "face": "t_face",
+    "group_stereotype": "t_group",
+    "group_generalisation": "t_group",
+}
+
+
+# ASCII text mapped byte for byte: "A" a capital or digit, "a" another word character or
+# an apostrophe, " " anything else; a word that can start a name or place is " A".
+_CASE_BYTES = bytes(
+    ord("A") if chr(c).isupper() or chr(c).isdigit()
+    else ord("a") if chr(c).isalnum() or chr(c) in "_'"
+    else ord(" ")
+    for c in range(128)
+) + b" " * 128
+
+
+def _non_ascii(text: str) -> list[int]:
+    """Where the characters outside ASCII are (emoji, accents, curly quotes)."""
+    if text.isascii():
+        return []
+    raw = text.encode("ascii", "replace")  # one "?" for each such character
+    out = []
+    at = raw.find(b"?")
+    while at >= 0:
+        if text[at] != "?":
+            out.append(at)
+        at = raw.find(b"?", at + 1)
+    return out
+
+
+def _word_starts(text: str, skip: frozenset[str], wide: list[int]) -> list[int]:
+    """Where words starting with a capital or a digit start (not inside a word, not after
+    an apostrophe), except the words in ``skip``; ``wide``: see `_non_ascii`."""
+    if wide:
+        mapped = text.encode("ascii", "replace").translate(_CASE_BYTES)
+        changed = bytearray(mapped)
+        for at in wide:
+            ch = text[at]
+            if ch.isalnum() or ch == "’":
+                changed[at] = 97  # "a": part of a word
+        mapped = bytes(changed)
+    else:
+        mapped = text.encode("ascii").translate(_CASE_BYTES)
+    found = [0] if mapped[:1] == b"A" else []
+    at = mapped.find(b" A")
+    while at >= 0:
+        found.append(at + 1)
+        at = mapped.find(b" A", at + 2)
+    starts = []
+    for i in found:
+        end = mapped.find(b" ", i)
+        if (text[i:end] if end >= 0 else text[i:]) not in skip:
+            starts.append(i)
+    return starts
+
+
+class _Ctx:
+    """One post being checked: its text, lowercased copy, concept hits and lazy regexes."""
+
+    __slots__ = ("_cased", "_digits", "_pronoun", "_wide", "hits", "lower", "rules", "text")
+
+    def __init__(self, rules: Rules, text: str) -> None:
+        self.rules = rules
+        self.text = text
+        self.lower = _lowercase(text)
+        self.hits: dict[str, list[Pos]] = {}
+        self._digits: dict[str, list[Pos]] | None = None
+        self._cased: dict[str, list[Pos]] | None = None
+        self._wide: list[int] | None = None
+        self._pronoun: bool | None = None
+        self._scan()
+        self._aliases()
+
+    def _scan(self) -> None:
+        lower = self.lower
+        n = len(lower)
+        hits = self.hits
+        get = hits.get
+        ascii_word = _ASCII_WORD
+        padded = " " + lower + " "  # padded[i] is lower[i - 1]: no bounds to check
+        for end, (length, left, right, exact, prefixed) in self.rules.automaton.iter(lower):
+            start = end - length + 1
+            if left and ((ch := padded[start]) in ascii_word or (ch > "\x7f" and ch.isalnum())):
+                continue
+            stop = end + 1
+            if exact:
+                if right and (
+                    (ch := padded[stop + 1]) in ascii_word or (ch > "\x7f" and ch.isalnum())
+                ):
+                    pass  # runs on into a longer word: only prefix concepts match
+                else:
+                    span = (start, stop)
+                    for concept in exact:
+                        found = get(concept)
+                        if found is None:
+                            hits[concept] = [span]
+                        else:
+                            found.append(span)
+            if prefixed:
+                while stop < n and _is_word(lower[stop]):
+                    stop += 1
+                span = (start, stop)
+                for concept in prefixed:
+                    found = get(concept)
+                    if found is None:
+                        hits[concept] = [span]
+                    else:
+                        found.append(span)
+
+    def _aliases(self) -> None:
+        # combinations that mean the same as a broader concept
+        looked = self.hits.get("monitor_possessive")
+        if looked:
+            self.hits.setdefault("monitor", []).extend(looked)
+            self.hits.setdefault("platform_word", []).extend(looked)
+        group = self.hits.get("su_group")
+        if group:
+            self.hits.setdefault("su_ref", []).extend(group)
+            self.hits.setdefault("person", []).extend(group)
+
+    def wide(self) -> list[int]:
+        """Positions of the characters outside ASCII (computed once)."""
+        if self._wide is None:
+            self._wide = _non_ascii(self.text)
+        return self._wide
+
+    def pronoun(self) -> bool:
+        """Does the post speak of someone as he or she?"""
+        if self._pronoun is None:
+            self._pronoun = self.rules.window["person_pronoun"].search(self.lower) is not None
+        return self._pronoun
+
+    def has(self, *concepts: str) -> bool:
+        hits = self.hits
+        return any(concept in hits for concept in concepts)
+
+    def spans(self, *concepts: str) -> list[Pos]:
+        hits = self.hits
+        if len(concepts) == 1:
+            return list(hits.get(concepts[0], ()))
+        out: list[Pos] = []
+        for concept in concepts:
+            found = hits.get(concept)
+            if found:
+                out.extend(found)
+        return out
+
+    def low(self, name: str) -> list[Pos]:
+        """Spans of a `digit_scan` pattern (one anchored pass, run on first need)."""
+        return (self._digits or self.digit_map()).get(name, [])
+
+    def digit_map(self) -> dict[str, list[Pos]]:
+        """Every `digit_scan` pattern's spans, by name (read-only for callers)."""
+        if self._digits is None:
+            lower = self.lower
+            if not any(lower[at].isdecimal() for at in self.wide()):
+                # every digit is ASCII and was found by the lexicon pass: keep where runs start
+                digits = self.hits.get("t_digit")
+                if not digits:
+                    self._digits = {}  # most posts have no digit at all
+                    return self._digits
+                starts = [s for s, _ in digits if not (s and lower[s - 1] in _DIGIT_CHARS)]
+            else:
+                starts = [m.start() for m in _DIGIT_RUN.finditer(lower)]
+            self._digits = self._anchored(self.rules.digit_scan, self.lower, starts)
+            if "age_person" in self._digits:
+                self._digits.setdefault("age", []).extend(self._digits["age_person"])
+        return self._digits
+
+    def cased(self, name: str) -> list[Pos]:
+        """Spans of a `cased_scan` pattern, on the original text."""
+        return (self._cased or self.cased_map()).get(name, [])
+
+    def cased_map(self) -> dict[str, list[Pos]]:
+        """Every `cased_scan` pattern's spans, by name (read-only for callers)."""
+        if self._cased is None:
+            text = self.text
+            starts = _word_starts(text, self.rules.not_starts, self.wide())
+            places = self._place_words()
+            pattern = self.rules.cased_scan if places else self.rules.cased_scan_people
+            found = self._anchored(pattern, text, starts, towns=True)
+            if not found.keys().isdisjoint(_MERGED_SCANS):
+                if "saint" in found and "t_church" in self.hits:
+                    found.setdefault("church", []).extend(found.pop("saint"))
+                for extra, into in (
+                    ("school_ga", "school"), ("estate_on", "estate"), ("saint", "school")
+                ):
+                    if extra in found:
+                        found.setdefault(into, []).extend(found.pop(extra))
+            self._cased = found
+        return self._cased
+
+    def _place_words(self) -> bool:
+        """Could a place pattern match? Its kind word must be there, capitalised where the
+        pattern needs a capital ("Road", "Academy", "St"), or "estate", "on the X", a
+        care setting."""
+        hits = self.hits
+        if "t_setting" in hits:
+            return True
+        text = self.text
+        for s, e in hits.get("t_estate", _NONE):
+            if text[s] in "Ee" or text[e + 1 : e + 2].isupper():
+                return True
+        for concept in ("t_street", "t_school"):
+            for s, _ in hits.get(concept, _NONE):
+                if text[s].isupper():
+                    return True
+        # "St Anne's": a saint's school or church; "HMP Wetherby": a prison
+        return "St " in text or "St." in text or "HMP" in text or "HM Prison" in text
+
+    def window(self, name: str) -> list[Pos]:
+        """Spans of a `lower_window` pattern over the whole post (gated by a trigger)."""
+        gate = _WINDOW_GATES.get(name)
+        if gate is not None and not (gate in self.hits or (gate == "#[" and "[" in self.text)):
+            return []
+        return [m.span() for m in self.rules.window[name].finditer(self.lower)]
+
+    def _anchored(
+        self, pattern: re.Pattern[str], text: str, starts: list[int], towns: bool = False
+    ) -> dict[str, list[Pos]]:
+        found: dict[str, list[Pos]] = {}
+        rules = self.rules
+        expand = rules.expand_before
+        widths = rules.expand_width
+        town_before = rules.town_before
+        done = 0
+        for start in starts:
+            if start < done:
+                continue
+            m = pattern.match(text, start)
+            if m is None or m.lastgroup is None:
+                if towns and (
+                    text.endswith(town_before, 0, start)
+                    or (start <= 10 and (" " + text[:start]).endswith(town_before))
+                ):
+                    town = rules.cased["town"].match(text, start)
+                    if town is not None:
+                        found.setdefault("town", []).append(town.span())
+                        done = town.end()
+                continue
+            name = m.lastgroup
+            s, e = m.span()
+            widen = expand.get(name)
+            if widen is not None:
+                before = widen.search(self.lower, max(0, s - widths[name]), s)
+                if before is not None:
+                    s = before.start()
+            found.setdefault(name, []).append((s, e))
+            done = e
+        return found
+
+    def sentence_before(self, start: int, width: int = 60) -> str:
+        window = self.lower[max(0, start - width) : start]
+        cut = None
+        for cut_match in _SENTENCE_END.finditer(window):
+            cut = cut_match.end()
+        return window[cut:] if cut is not None else window
+
+    def negated(self, start: int) -> bool:
+        return bool(self.rules.window["negation_before"].search(self.sentence_before(start)))
+
+    def quote(self, start: int, end: int) -> Span:
+        return Span(start, end, self.text[start:end])
+
+
+def _cue(ctx: _Ctx, spans: list[Pos], limit: int = 2) -> str:
+    quotes: list[str] = []
+    for start, end in _dedupe(spans):
+        q = ctx.text[start:end]
+        if q not in quotes:
+            quotes.append(q)
+        if len(quotes) == limit:
+            break
+    return ", ".join(f'"{q}"' for q in quotes)
+
+
+def _dedupe(spans: list[Pos]) -> list[Pos]:
+    """Sorted spans, overlapping ones merged ("Had a nosey" + "a nosey at")."""
+    out: list[Pos] = []
+    for start, end in sorted(set(spans)):  # at one start the shorter first, then widened
+        if out and start < out[-1][1]:
+            if end > out[-1][1]:
+                out[-1] = (out[-1][0], end)
+            continue
+        out.append((start, end))
+    return out
+
+
+_REWRITE_SLOT: Any = Finding.__dict__["rewrite"]  # records.Finding's own slot
+
+
+class _Finding(Finding):
+    """A Finding whose safer version (`rewrite`) is written on first read: it is the
+    slowest part of a check, and callers that only count findings never read it. Reading
+    it gives exactly what an eager rewrite would have given; safe from many threads (two
+    first reads at once both write the same string)."""
+
+    __slots__ = ("_make",)
+    _make: Callable[[], str] | None
+
+    @property
+    def rewrite(self) -> str | None:
+        make = getattr(self, "_make", None)  # absent after unpickling: already written
+        if make is not None:
+            value: str | None = make()
+            _REWRITE_SLOT.__set__(self, value)
+            self._make = None
+            return value
+        found: str | None = _REWRITE_SLOT.__get__(self, Finding)
+        return found
+
+    @rewrite.setter
+    def rewrite(self, value: str | None) -> None:
+        self._make = None
+        _REWRITE_SLOT.__set__(self, value)
+
+
+def _finding(
+    ctx: _Ctx,
+    category: Category,
+    severity: Severity,
+    spans: list[Pos],
+    why: str,
+    lazy: bool = False,
+) -> Finding:
+    text = ctx.text
+    return (_Finding if lazy else Finding)(
+        category=category,
+        severity=severity,
+        spans=[Span(s, e, text[s:e]) for s, e in _dedupe(spans)],
+        why=why,
+        guidance=list(ctx.rules.guidance[category.value]),
+    )
+
+
+# --- names and other direct identifiers -------------------------------------------------
+
+
+def _words_before(ctx: _Ctx, start: int) -> list[str]:
+    """Up to the last few words of the sentence before ``start`` (lowercased)."""
+    window = ctx.lower[max(0, start - 30) : start]
+    for cut in (". ", "! ", "? ", "\n"):
+        at = window.rfind(cut)
+        if at >= 0:
+            window = window[at + len(cut) :]
+    return window.replace(",", " ").split()
+
+
+def _blocked(ctx: _Ctx, start: int) -> bool:
+    """Is the name at ``start`` someone safe to name: family, colleague, author, addressee?"""
+    if start > 0 and ctx.text[start - 1] in "@#":
+        return True
+    if ctx.text[max(0, start - 6) : start].endswith(("St ", "St. ", "Saint ")):
+        return True  # "St Anne's": a school or church, not a person
+    words = _words_before(ctx, start)
+    if words and words[-1] == "the":  # "shout out to the Hendricks family"
+        words = words[:-1]
+    if not words:
+        return False
+    blockers = ctx.rules.name_blockers
+    if len(words) >= 2 and words[-2] in ("her", "his", "their") and words[-1] in blockers:
+        return False  # "her brother Tyler": family of the person, not of the worker
+    if (
+        words[-1] in blockers
+        or " ".join(words[-2:]) in blockers
+        or " ".join(words[-3:]) in blockers
+    ):
+        return True
+    last3 = words[-3:]
+    return "my" in last3 or "our" in last3
+
+
+def _su_cue_before(ctx: _Ctx, start: int) -> bool:
+    words = _words_before(ctx, start)
+    cues = ctx.rules.su_name_cues
+    return bool(words) and (words[-1] in cues or " ".join(words[-2:]) in cues)
+
+
+def _vocative(ctx: _Ctx, start: int, end: int) -> bool:
+    before = ctx.text[:start].rstrip()
+    after = ctx.text[end:].strip()
+    return before.endswith(",") and (not after or (after[0] in ".!?" and len(after) <= 3))
+
+
+def _names(ctx: _Ctx, strong: bool) -> list[Ident]:
+    """Direct identifiers of a person: names, initials, family names (not blocked ones)."""
+    rules = ctx.rules
+    text = ctx.text
+    out: list[Ident] = []
+    cased = ctx.cased_map()
+    for s, e in cased.get("title_name", _NONE):
+        if not _blocked(ctx, s):
+            out.append(("name", s, e))
+    for kind in ("family_name", "family_plural"):
+        for s, e in cased.get(kind, _NONE):
+            surname = text[s:e].split()[-1]
+            if surname in rules.not_places or surname in rules.org_suffixes or _blocked(ctx, s):
+                continue
+            out.append((kind, s, e))
+    for s, e in cased.get("possessive_name", _NONE):
+        if text[s:e] in _KIN_WORDS or _blocked(ctx, s):
+            continue
+        out.append(("name", s, e))
+    for s, e in cased.get("initials_pair", _NONE):
+        out.append(("initials", s, e))
+    for s, e in cased.get("initials", _NONE):
+        token = text[s:e]
+        if _AGE_AFTER.match(text, e):
+            out.append(("initials", s, e))
+            continue
+        if token in rules.acronyms or _blocked(ctx, s):
+            continue
+        nxt = _NEXT_WORD.match(text, e)
+        if nxt and nxt.group(1).lower() in rules.initials_verbs:
+            out.append(("initials", s, e))
+    hits = ctx.hits
+    public = "public_cue" in hits
+    su_names = list(rules.cased["su_name"].finditer(text)) if ctx.has("t_su_name") else []
+    cued = {m.start(1) for m in su_names}
+    for m in su_names:
+        if m.group(1) not in rules.given_names and m.group(1) not in rules.not_places:
+            out.append(("name", m.start(1), m.end(1)))
+    if ctx.has("su_ref"):
+        # "Tallulah Thompson, a young man I supported": a name set beside a service user
+        su_starts = [s for s, _ in ctx.spans("su_ref")]
+        for m in rules.cased["name_apposition"].finditer(text):
+            words = m.group(1).split()
+            first = words[0]
+            if first in rules.not_places or first in rules.not_starts or first in rules.big_places:
+                continue
+            if _blocked(ctx, m.start()):
+                continue
+            opening = m.start() == 0 or text[: m.start()].rstrip()[-1:] in (".", "!", "?", ":")
+            if opening and len(words) == 1 and first not in rules.given_names:
+                continue  # "Gutted, one of my families ...": a sentence opener, not a name
+            if any(m.end() < s <= m.end() + 45 for s in su_starts):
+                out.append(("name", m.start(1), m.end(1)))
+    if strong and (ctx.low("age_comma") or "(" in text):
+        # a capitalised word with an age after it is a person: "Jaylen, 7,"
+        for m in rules.cased["name_age"].finditer(text):
+            word = m.group(1)
+            if (
+                word in rules.not_starts or word in rules.not_places or word in rules.big_places
+                or word in rules.org_suffixes or word in rules.given_names
+                or word in _KIN_WORDS or _blocked(ctx, m.start(1))
+            ):
+                continue
+            out.append(("name", m.start(1), m.end(1)))
+    given = hits.get("given_name")
+    if not given:
+        return out
+    # A first name alone counts only with some sign it is a person worked with.
+    evidence = ctx.has("su_ref", "person", "age_word", "event", "condition", "kin") or (
+        ctx.pronoun()
+    )
+    for start, end in given:
+        if not text[start].isupper():
+            continue
+        if start not in cued and (
+            not strong
+            or not (evidence or _AGE_AFTER.match(text, end))
+            or public
+            or _blocked(ctx, start)
+            or _vocative(ctx, start, end)
+        ):
+            continue
+        if text[end : end + 20].startswith("' (not"):
+            continue  # a pseudonym the writer chose
+        sur = _SURNAME.match(text, end)
+        if sur and sur.group(1) not in rules.not_places and sur.group(1) not in (
+            rules.org_suffixes
+        ):
+            end = sur.end()
+        out.append(("name", start, end))
+    return out
+
+
+# --- indirect identifiers -----------------------------------------------------------------
+
+
+_PLACE_KINDS = (
+    ("street", "street"), ("estate", "estate"), ("setting", "setting"),
+    ("house_address", "address"), ("prison", "prison"),
+)
+
+
+def _places(
+    ctx: _Ctx, cased: dict[str, list[Pos]], digits: dict[str, list[Pos]]
+) -> list[tuple[str, Pos]]:
+    """Places by kind: street, estate, setting, address, number, town, landmark (and a
+    capitalised place after a school cue, "bullied at Kingsmead", as a school)."""
+    rules = ctx.rules
+    found: list[tuple[str, Pos]] = []
+    if not cased:
+        towns = None
+    else:
+        for name, kind in _PLACE_KINDS:
+            if name in cased:
+                found.extend((kind, p) for p in cased[name])
+        towns = cased.get("town")
+    if towns:
+        text = ctx.text
+        refused = rules.not_town_words
+        for s, e in towns:
+            words = text[s:e].split()
+            if words[0] in rules.given_names or not refused.isdisjoint(words):
+                continue
+            before = " " + ctx.lower[max(0, s - 16) : s]
+            kind = "school" if before.endswith(rules.school_before) else "town"
+            found.append((kind, (s, e)))
+    if "loc_desc" in ctx.hits:
+        found.extend(("landmark", p) for p in ctx.hits["loc_desc"])
+    if "house_number" in digits:
+        found.extend(("number", p) for p in digits["house_number"])
+    return found
+
+
+_INDIRECT = frozenset({
+    "age_word", "age_words", "event_pro", "kin", "kin_count", "kin_structure", "kin_possessive",
+    "event", "condition", "origin", "occupation", "unique", "time_word", "time_weak", "loc_desc",
+})
+
+
+def _indirect(ctx: _Ctx) -> tuple[dict[str, list[Pos]], float, dict[Pos, str]]:
+    """Indirect identifiers by kind, their weight (two or more make a jigsaw), and the
+    finer kind of each place ("street", "estate", "town", "church" ...)."""
+    hits = ctx.hits
+    present = hits.keys() & _INDIRECT  # most concepts are absent: look up only these
+    digits = ctx.digit_map()
+    cased = ctx.cased_map()
+    kinds: dict[str, list[Pos]] = {}
+    finer: dict[Pos, str] = {}
+    weight = 0.0
+    age: list[Pos] = []
+    if digits:
+        if "age" in digits:
+            age += digits["age"]
+        if "age_comma" in digits:
+            age += digits["age_comma"]
+    if "age_word" in present:
+        age += hits["age_word"]
+    if "age_words" in present:
+        age += hits["age_words"]
+    if age:
+        kinds["age"] = age
+        weight += 1.0
+    schools = list(cased["school"]) if "school" in cased else []
+    places = [] if "event_pro" in present else _places(ctx, cased, digits)
+    churches = cased.get("church", _NONE)
+    for kind, span in places:
+        finer[span] = kind
+    for span in churches:
+        finer[span] = "church"
+    for span in schools:
+        finer[span] = "school"
+    if places:
+        schools += [p for k, p in places if k == "school"]
+    if schools:
+        kinds["school"] = schools
+        weight += 1.0
+    place = [p for k, p in places if k != "school"] if places else []
+    if churches:
+        place += churches
+    if place:
+        kinds["place"] = place
+        weight += 1.0
+    kin: list[Pos] = []
+    for concept in ("kin", "kin_count", "kin_structure"):
+        if concept in present:
+            kin += hits[concept]
+    if "kin_count" in digits:
+        kin += digits["kin_count"]
+    kin_weight = 1.0 if kin else 0.5
+    if "kin_possessive" in present:
+        kin += hits["kin_possessive"]
+    if kin:
+        kinds["kin"] = kin
+        weight += kin_weight
+    for kind in ("event", "condition", "origin", "occupation", "unique"):
+        if kind in present:
+            kinds[kind] = list(hits[kind])
+            weight += 1.0
+    times = digits.get("time", _NONE)
+    day_time = list(hits["time_word"]) if "time_word" in present else []
+    if times:
+        lower = ctx.lower
+        day_time += [p for p in times if lower[p[0]].isalpha()]  # "tuesday 9am", not "2am"
+    if day_time:
+        kinds["time"] = day_time + list(times)
+        weight += 1.0
+    else:
+        when = list(times)
+        if "time_weak" in present:
+            when += hits["time_weak"]
+        if when:
+            kinds["time"] = when
+            weight += 0.5
+    return kinds, weight, finer
+
+
+# --- categories -------------------------------------------------------------------------
+
+
+def _join_parts(ctx: _Ctx, kinds: list[str], finer: dict[Pos, str], places: list[Pos]) -> str:
+    labels: list[str] = []
+    for kind in kinds:
+        names = [finer.get(p, "place") for p in sorted(places)] if kind == "place" else [kind]
+        for name in names:
+            label = ctx.rules.labels.get(name, name)
+            if label not in labels:
+                labels.append(label)
+    return " + ".join(labels[:6])
+
+
+def _rewrite(ctx: _Ctx, idents: list[Ident]) -> Callable[[], str]:
+    """What writes the post with identifiers generalised ("TJ" -> "a young person")."""
+    young = ctx.has("young_cue") or bool(ctx.low("age_person"))
+    if not young:  # "Kacey, 6,": an age under 18 makes the names young people too
+        for kind, s, e in idents:
+            number = _DIGITS.search(ctx.text, s, e) if kind == "age" else None
+            if number is not None and int(number.group(0)) < 18:
+                young = True
+                break
+    rules = ctx.rules
+    return partial(
+        rewrite, ctx.text, ctx.lower, idents, rules.rewrite, rules.age_word_rewrite,
+        rules.keep_conditions, young,
+    )
+
+
+def _confidentiality(ctx: _Ctx, post: Post, names: list[Ident]) -> Finding | None:
+    strong = ctx.spans("care", "su_ref")
+    care = strong or ctx.spans("care_weak")
+    if not care:
+        return None
+    direct = list(names)
+    for s, e in ctx.low("case_number"):
+        if "/" in ctx.text[s:e] or not ctx.text[s].isdigit():  # a year/number, or "case no. 12"
+            direct.append(("case_number", s, e))
+    if strong or ctx.has("su_ref"):
+        for s, e in ctx.window("face"):
+            direct.append(("face", s, e))
+        if ctx.has("photo_subject") and not ctx.has("document", "photo_object"):
+            # a shared picture of the people themselves identifies them
+            media, shared = _shared_media(ctx, post)
+            if shared and not ctx.has("consent_missing"):
+                direct.extend(("face", s, e) for s, e in media)
+    kinds, weight, finer = _indirect(ctx)
+    if direct and finer:
+        # "Dale Street" is a street, not a person called Dale
+        named_places = [p for p, k in finer.items() if k not in ("town", "landmark", "number")]
+        direct = [
+            d for d in direct if not any(s <= d[1] and d[2] <= e for s, e in named_places)
+        ]
+    if not direct and (weight < 2 or not _subject(ctx)):
+        return None
+    care_span = min(strong) if strong else min(care)
+    care_quote = ctx.text[care_span[0] : care_span[1]]
+    indirect_idents = [
+        (finer.get((s, e), kind) if kind == "place" else kind, s, e)
+        for kind, spans in kinds.items()
+        if kind in _REWRITE_KINDS
+        for s, e in spans
+    ]
+    places = kinds.get("place", [])
+    if direct:
+        parts = _join_parts(ctx, [d[0] for d in direct] + list(kinds), finer, places)
+        why = ctx.rules.why["confidentiality_direct"].format(parts=parts, care=care_quote)
+    else:
+        parts = _join_parts(ctx, list(kinds), finer, places)
+        why = ctx.rules.why["confidentiality_jigsaw"].format(parts=parts, care=care_quote)
+    idents = direct + _repeats(ctx, direct) + indirect_idents
+    spans = [(s, e) for _, s, e in idents]
+    spans += [p for spans_ in kinds.values() for p in spans_]
+    spans.append(care_span)
+    finding = _finding(ctx, Category.CONFIDENTIALITY, Severity.HIGH, spans, why, lazy=True)
+    assert isinstance(finding, _Finding)
+    finding._make = _rewrite(ctx, idents)
+    return finding
+
+
+_REWRITE_KINDS = frozenset({"age", "school", "place", "time", "condition", "origin", "occupation"})
+
+
+def _subject(ctx: _Ctx) -> bool:
+    """Is the post about a particular person (needed for a jigsaw without a name)?"""
+    return (
+        ctx.has("person", "su_ref", "occupation", "unique", "kin_count", "age_words")
+        or bool(ctx.low("age_person"))
+        or any(_AGED_PERSON.search(ctx.lower, s, e) for s, e in ctx.low("age"))
+        or bool(ctx.low("kin_count"))
+        or ctx.pronoun()
+    )
+
+
+def _repeats(ctx: _Ctx, direct: list[Ident]) -> list[Ident]:
+    """Other mentions of a name already found ("Jaylen, 7. Jaylen held my hand")."""
+    text = ctx.text
+    seen = {s for _, s, _ in direct}
+    out: list[Ident] = []
+    for kind, s, e in direct:
+        if kind not in ("name", "initials"):
+            continue
+        word = text[s:e].split()[0]
+        if len(word) < 2 or word in ("Mr", "Mrs", "Ms", "Miss", "Mx"):
+            continue
+        at = text.find(word)
+        while at >= 0 and len(out) < 20:
+            stop = at + len(word)
+            if (
+                at not in seen
+                and (at == 0 or not _is_word(text[at - 1]))
+                and (stop == len(text) or not _is_word(text[stop]))
+            ):
+                seen.add(at)
+                out.append((kind, at, stop))
+            at = text.find(word, stop)
+    return out
+
+
+def _shared_media(ctx: _Ctx, post: Post) -> tuple[list[Pos], bool]:
+    """Images, recordings or screenshots being shared, and whether that lacks consent."""
+    tags = ctx.window("media_tag")
+    # shared by the writer, not by someone they write about ("mum posting party pics")
+    sharing = tags or any(
+        _first_person(ctx, s) or _I_WE.search(ctx.lower, s, e) is not None  # "see what I"
+        for s, e in ctx.hits.get("share_cue", _NONE)
+    )
+    media = ctx.spans("media") if sharing else []
+    media = [p for p in media + tags if not ctx.negated(p[0])]
+    shared = bool(media or post.media_count > 0) and not ctx.has("consent_ok")
+    return media, shared
+
+
+def _consent(ctx: _Ctx, post: Post) -> Finding | None:
+    if post.media_count <= 0 and "[" not in ctx.text and not ctx.has(*_CONSENT_CUES):
+        return None
+    strong = ctx.has("care", "su_ref")
+    monitor = [p for p in ctx.spans("monitor") if not ctx.negated(p[0])]
+    searched = [p for p in ctx.spans("monitor_self") if not ctx.negated(p[0])]
+    looked = (monitor and ctx.has("platform_word")) or searched
+    if looked and (strong or ctx.has("care_weak", "person", "kin")):
+        monitor += searched
+        why = ctx.rules.why["consent_monitor"].format(cue=_cue(ctx, monitor))
+        return _finding(ctx, Category.CONSENT_PRIVACY, Severity.HIGH, monitor, why)
+    covert = [p for p in ctx.spans("covert") if not ctx.negated(p[0])]
+    if covert and (strong or ctx.has("care_weak", "person", "kin")):
+        why = ctx.rules.why["consent_media"].format(cue=_cue(ctx, covert))
+        return _finding(ctx, Category.CONSENT_PRIVACY, Severity.HIGH, covert, why)
+    media, shared = _shared_media(ctx, post)
+    if shared and (strong or ctx.has("document") or ctx.low("age_person")):
+        spans = media + ctx.spans("consent_missing")
+        if not spans:  # media attached in the metadata only
+            spans = ctx.spans("care", "su_ref")[:1]
+        cue = _cue(ctx, media) if media else "attached media"
+        why = ctx.rules.why["consent_media"].format(cue=cue)
+        return _finding(ctx, Category.CONSENT_PRIVACY, Severity.HIGH, spans, why)
+    return None
+
+
+def _boundaries(
+    ctx: _Ctx, post: Post, names: list[Ident], confidential: bool
+) -> Finding | None:
+    if "boundary" not in ctx.hits:
+        return None
+    after = ctx.rules.window["negation_after"]
+    cues = [
+        p
+        for p in ctx.spans("boundary")
+        if not ctx.negated(p[0]) and not after.match(ctx.lower, p[1], p[1] + 60)
+    ]
+    if not cues or not (ctx.has("su_ref") or confidential):
+        return None
+    su = ctx.spans("su_ref")
+    greeting = _GREETING.match(ctx.text)
+    named = bool(names) or confidential or post.audience is Audience.DIRECT or bool(greeting)
+    key = "boundaries_named" if named else "boundaries"
+    why = ctx.rules.why[key].format(cue=_cue(ctx, cues))
+    severity = Severity.HIGH if named else Severity.MEDIUM
+    return _finding(ctx, Category.BOUNDARIES, severity, cues + su[:1], why)
+
+
+def _first_person(ctx: _Ctx, start: int) -> bool:
+    return not ctx.rules.window["third_person_before"].search(ctx.sentence_before(start, 80))
+
+
+def _self_disclosure(ctx: _Ctx) -> Finding | None:
+    if not ctx.has(*_SELF_CUES):
+        return None
+    why = ctx.rules.why
+    parts: list[tuple[Severity, list[Pos], str]] = []
+    drugs = [p for p in ctx.spans("drugs") if not ctx.negated(p[0]) and _first_person(ctx, p[0])]
+    gifts = [e for _, e in ctx.hits.get("gift_cue", _NONE)]  # "brought me a bottle of ..."
+    alcohol = [
+        p
+        for p in ctx.spans("alcohol")
+        if not ctx.negated(p[0])
+        and _first_person(ctx, p[0])
+        and not any(e <= p[0] <= e + 20 for e in gifts)
+    ]
+    if drugs:
+        parts.append((Severity.MEDIUM, drugs, why["self_drugs"].format(cue=_cue(ctx, drugs))))
+    if alcohol:
+        heavy = any(p in ctx.hits.get("alcohol_heavy", ()) for p in alcohol) or ctx.has(
+            "alcohol_heavy"
+        )
+        habit = ctx.has("alcohol_habit")
+        # drunk or hungover with work ahead, or any drinking straight into a shift
+        tied = (heavy and ctx.has("work_tie", "care")) or ctx.has("work_now")
+        if tied or habit:
+            spans = alcohol + (ctx.spans("work_now", "work_tie", "care")[:1] if tied else [])
+            parts.append(
+                (Severity.MEDIUM, spans, why["self_alcohol_work"].format(cue=_cue(ctx, alcohol)))
+            )
+        else:
+            text = why["self_alcohol"].format(cue=_cue(ctx, alcohol))
+            parts.append((Severity.LOW, alcohol, text))
+    live = [p for p in ctx.spans("live_location") if _first_person(ctx, p[0])]
+    if live and not ctx.has("event_pro"):
+        parts.append((Severity.MEDIUM, live, why["self_location"].format(cue=_cue(ctx, live))))
+    home = [p for p in ctx.spans("home_address") if _first_person(ctx, p[0])]
+    if "t_street" in ctx.hits and (
+        "t_digit" in ctx.hits or (not ctx.text.isascii() and _ANY_DIGIT.search(ctx.text))
+    ):
+        home += ctx.cased("house_address")
+    if home:
+        if ctx.has("home_address"):
+            home += ctx.cased("street")
+        parts.append((Severity.MEDIUM, home, why["self_home"].format(cue=_cue(ctx, home))))
+    own_child = ctx.spans("own_child")
+    if "our " in ctx.lower:
+        for m in ctx.rules.cased["own_child_name"].finditer(ctx.text):
+            word = m.group(1)
+            if word not in ctx.rules.not_places and word not in ctx.rules.org_suffixes:
+                own_child.append(m.span())
+    if own_child:
+        where = ctx.spans("child_route")
+        if ctx.has("t_school"):
+            where += ctx.cased("school")
+        if where:
+            spans = own_child + where
+            parts.append((Severity.MEDIUM, spans, why["self_child"].format(cue=_cue(ctx, where))))
+    intimate = ctx.spans("intimate")
+    if intimate:
+        parts.append((Severity.LOW, intimate, why["self_intimate"].format(cue=_cue(ctx, intimate))))
+    if not parts:
+        return None
+    severity = Severity.highest([p[0] for p in parts])
+    if len(parts) >= 2 and severity is Severity.LOW:
+        severity = Severity.MEDIUM  # several small disclosures add up
+    spans = [s for p in parts for s in p[1]]
+    text = " ".join(p[2] for p in sorted(parts, key=lambda p: -p[0].rank))
+    return _finding(ctx, Category.SELF_DISCLOSURE, severity, spans, text)
+
+
+def _employer(ctx: _Ctx) -> Finding | None:
+    if not ctx.has("emp_ref", "emp_internal", "workload"):
+        return None
+    why = ctx.rules.why
+    internal = [p for p in ctx.spans("emp_internal") if not ctx.negated(p[0])]
+    neg = [p for p in ctx.spans("emp_neg") if not ctx.negated(p[0])]
+    refs = ctx.spans("emp_ref")
+    if ctx.has("colleague_ref"):
+        neg += _derogatory_words(ctx)  # demeaning words about colleagues are criticism too
+    if refs and neg:
+        spans = refs + neg
+        text = why["employer"].format(cue=_cue(ctx, neg))
+        return _finding(ctx, Category.EMPLOYER_CRITICISM, Severity.MEDIUM, spans, text)
+    if internal:
+        text = why["employer_internal"].format(cue=_cue(ctx, internal))
+        return _finding(ctx, Category.EMPLOYER_CRITICISM, Severity.MEDIUM, internal, text)
+    workload = ctx.spans("workload")
+    if workload:
+        text = why["workload"].format(cue=_cue(ctx, workload))
+        return _finding(ctx, Category.EMPLOYER_CRITICISM, Severity.LOW, workload, text)
+    return None
+
+
+def _in_quotes(ctx: _Ctx, start: int, end: int) -> bool:
+    quotes = ctx.rules.window["meta_quote"].finditer(ctx.lower)
+    return any(m.start() <= start and end <= m.end() for m in quotes)
+
+
+def _derogatory_words(ctx: _Ctx) -> list[Pos]:
+    if not ctx.has("derogatory", "t_why", "t_group"):
+        return []
+    meta = ctx.has("meta_language")
+    self_insult = ctx.rules.window["self_insult"]
+    words = [
+        p
+        for p in ctx.spans("derogatory")
+        if not ctx.negated(p[0])
+        and not (meta and _in_quotes(ctx, *p))
+        and not self_insult.search(ctx.sentence_before(p[0], 30))
+    ]
+    return (
+        words
+        + ctx.window("stereotype")
+        + ctx.window("group_stereotype")
+        + ctx.window("group_generalisation")
+    )
+
+
+def _derogatory(ctx: _Ctx) -> Finding | None:
+    words = _derogatory_words(ctx)
+    if not words:
+        return None
+    why = ctx.rules.why["derogatory"].format(cue=_cue(ctx, words))
+    return _finding(ctx, Category.DEROGATORY, Severity.HIGH, words, why)
+
+
+def _amplifiers(ctx: _Ctx, post: Post) -> list[str]:
+    texts = ctx.rules.amplifiers
+    out: list[str] = []
+    if post.audience is Audience.PUBLIC:
+        out.append(texts["public"])
+    if post.hashtags or "#" in ctx.text:
+        out.append(texts["hashtags"])
+    if post.mentions or "@" in ctx.text:
+        out.append(texts["mentions"])
+    if post.location:
+        out.append(texts["location"])
+    if post.media_count > 0:
+        out.append(texts["media"])
+    return out
+
+
+# --- public API -------------------------------------------------------------------------
+
+
+def check_post(post: Post) -> Result:
+    """Check one post; reposts are not the user's words and get no findings."""
+    text = post.text
+    if post.kind is PostKind.REPOST or not text or text.isspace():
+        return Result(post=post, findings=[])
+    ctx = _Ctx(load_rules(), text)
+    found = ctx.hits.keys()
+    findings: list[Finding] = []
+    names: list[Ident] = []
+    if "care" in found or "su_ref" in found or "care_weak" in found:
+        names = _names(ctx, "care" in found or "su_ref" in found)
+        conf = _confidentiality(ctx, post, names)
+        if conf is not None:
+            findings.append(conf)
+    # each category is tried only when what it needs is in the post
+    if "boundary" in found and ("su_ref" in found or findings):
+        finding = _boundaries(ctx, post, names, bool(findings))
+        if finding is not None:
+            findings.append(finding)
+    candidates = []
+    if (
+        not found.isdisjoint(_SELF_WORDS)
+        or ("t_street" in found and ("t_digit" in found or not text.isascii()))
+        or "our " in ctx.lower
+    ):
+        candidates.append(_self_disclosure(ctx))
+    if (
+        "emp_internal" in found
+        or "workload" in found
+        or (
+            "emp_ref" in found
+            and (
+                "emp_neg" in found
+                or ("colleague_ref" in found and not found.isdisjoint(_DEROGATORY_CUES))
+            )
+        )
+    ):
+        candidates.append(_employer(ctx))
+    if not found.isdisjoint(_DEROGATORY_CUES):
+        candidates.append(_derogatory(ctx))
+    if post.media_count > 0 or "[" in text or not found.isdisjoint(_CONSENT_CUES):
+        candidates.append(_consent(ctx, post))
+    findings.extend(f for f in candidates if f is not None)
+    amplifiers = _amplifiers(ctx, post) if findings else []
+    return Result(post=post, findings=findings, amplifiers=amplifiers)
+
+
+def parse_platform(value: str | None) -> Platform | None:
+    """A platform name as typed by a user; ValueError names the allowed values."""
+    if value is None or value == "":
+        return None
+    try:
+        return Platform(value.strip().lower())
+    except ValueError:
+        allowed = ", ".join(p.value for p in Platform)
+        raise ValueError(f"unknown platform {value!r} (use one of: {allowed})") from None
+
+
+def parse_audience(value: str | None) -> Audience | None:
+    """An audience name as typed by a user; ValueError names the allowed values."""
+    if value is None or value == "":
+        return None
+    try:
+        return Audience(value.strip().lower().replace("-", "_"))
+    except ValueError:
+        allowed = ", ".join(a.value for a in Audience)
+        raise ValueError(f"unknown audience {value!r} (use one of: {allowed})") from None
+
+
+def check_text(text: str, platform: str | None = None, audience: str | None = None) -> Result:
+    """Check a draft. Raises ValueError for an unknown platform or audience name."""
+    post = Post(
+        id="draft",
+        text=text,
+        platform=parse_platform(platform),
+        audience=parse_audience(audience),
+    )
+    return check_post(post)

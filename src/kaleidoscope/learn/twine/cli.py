@@ -1,0 +1,209 @@
+"""``kaleidoscope scenarios import`` and ``kaleidoscope scenarios export``.
+
+Import reads Twee 3 or Twine 2 HTML, writes scenario YAML (a draft if the story is
+incomplete) and prints the import's problems and then the validator's report on the
+result. Exit status: 0 clean (warnings allowed), 1 errors found, 2 unusable input.
+"""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+from typing import TYPE_CHECKING, Annotated
+
+import typer
+from rich.console import Console
+
+from kaleidoscope.diagnostics import Diagnostic, count_errors
+
+if TYPE_CHECKING:
+    from kaleidoscope.learn.twine.story import TwineStory
+
+out = Console(highlight=False)
+err = Console(stderr=True, highlight=False)
+
+FORMATS = ("twee", "twine-html")
+
+
+def _fail(message: str, code: int = 2) -> typer.Exit:
+    err.print(f"[red]error:[/red] {message}", soft_wrap=True)
+    return typer.Exit(code)
+
+
+def _show(diagnostics: list[Diagnostic]) -> None:
+    for diagnostic in diagnostics:
+        out.print(str(diagnostic), markup=False, soft_wrap=True)
+
+
+def _scenario_id(story: TwineStory, display: str) -> str:
+    """The file name a story gets in a folder: its scenario id, as import will read it."""
+    from kaleidoscope.learn.twine.convert import story_to_scenario
+
+    return story_to_scenario(story, display).scenario_id
+
+
+def scenarios_import(
+    file: Annotated[
+        Path, typer.Argument(metavar="FILE", help="Twee 3 (.twee, .tw) or Twine 2 HTML file")
+    ],
+    output: Annotated[
+        Path,
+        typer.Option(
+            "-o",
+            "--output",
+            help="OUT.yaml, or a folder: every story goes in as ID.yaml",
+        ),
+    ],
+    story: Annotated[
+        str | None, typer.Option("--story", help="The story to import from an archive (name)")
+    ] = None,
+) -> None:
+    """Import a Twine story as a scenario, then validate it."""
+    from kaleidoscope.learn.twine.convert import draft, read_stories
+    from kaleidoscope.learn.twine.story import TwineInputError
+    from kaleidoscope.learn.validate import read_shared_cast
+
+    display = str(file)
+    try:
+        stories, diagnostics = read_stories(file, display)
+    except TwineInputError as exc:
+        _show([exc.diagnostic])
+        raise _fail(f"cannot import {display}") from None
+    names = ", ".join(f"'{s.name}'" for s in stories)
+    into_folder = output.is_dir() or output.suffix.lower() not in (".yaml", ".yml")
+    if story is not None:
+        stories = [s for s in stories if s.name == story]
+        if not stories:
+            raise _fail(f"{display} has no story named '{story}' (it has: {names})")
+        if len(stories) > 1 and not into_folder:
+            raise _fail(f"{len(stories)} stories are named '{story}'; give a folder as -o")
+    elif len(stories) > 1 and not into_folder:
+        raise _fail(
+            f"{display} holds {len(stories)} stories ({names}); choose one with "
+            "--story NAME, or give a folder as -o to import them all"
+        )
+    total = list(diagnostics)
+    pending = list(diagnostics) if len(stories) == 1 else []
+    if not pending:
+        _show(diagnostics)
+    try:
+        if into_folder:
+            output.mkdir(parents=True, exist_ok=True)
+        else:
+            output.parent.mkdir(parents=True, exist_ok=True)
+    except OSError as exc:
+        raise _fail(f"cannot create {output}: {exc.strerror}") from None
+    folder = output if into_folder else output.parent
+    members, cast_problems = read_shared_cast(folder)
+    _show(cast_problems)
+    shared = frozenset(m.id for m in members)
+    written: set[Path] = set()
+    for chosen in stories:
+        destination = output
+        if into_folder:
+            base = _scenario_id(chosen, display)
+            destination = output / f"{base}.yaml"
+            n = 2
+            while destination in written:
+                destination = output / f"{base}-{n}.yaml"
+                n += 1
+        written.add(destination)
+        comment = (
+            f"Imported from Twine story '{chosen.name}' ({file.name}) "
+            "by 'kaleidoscope scenarios import'."
+        )
+        result = draft(chosen, display, str(destination), shared, comment=comment)
+        found = result.imported.diagnostics
+        _show(sorted(pending + found, key=lambda d: (d.line, d.column)))
+        pending = []
+        _show(result.report)
+        total.extend(result.diagnostics)
+        try:
+            destination.write_text(result.yaml_text, encoding="utf-8")
+        except OSError as exc:
+            raise _fail(f"cannot write {destination}: {exc.strerror}") from None
+        errors = count_errors(result.diagnostics)
+        warnings = len(result.diagnostics) - errors
+        state = "draft with errors" if errors else "valid scenario"
+        err.print(
+            f"'{chosen.name}' -> {destination}: {state} ({errors} error(s), {warnings} warning(s))",
+            markup=False,
+            soft_wrap=True,
+        )
+    raise typer.Exit(1 if count_errors(total) else 0)
+
+
+def scenarios_export(
+    source: Annotated[
+        str, typer.Argument(metavar="ID|FILE.yaml", help="A bundled scenario id or a file")
+    ],
+    fmt: Annotated[
+        str | None,
+        typer.Option("--format", help="twee or twine-html (default: from -o, else twee)"),
+    ] = None,
+    output: Annotated[
+        Path | None, typer.Option("-o", "--output", help="File to write (default: stdout)")
+    ] = None,
+) -> None:
+    """Export a scenario to Twine: Twee 3, or an archive HTML for Library > Import."""
+    from kaleidoscope.learn.model import CastMember, Scenario
+    from kaleidoscope.learn.twine.convert import scenario_to_story
+    from kaleidoscope.learn.twine.html import write_html
+    from kaleidoscope.learn.twine.layout import Layout, read_layout
+    from kaleidoscope.learn.twine.twee import write_twee
+    from kaleidoscope.learn.validate import check_file, read_shared_cast
+
+    if fmt is None:
+        suffix = output.suffix.lower() if output else ""
+        fmt = "twine-html" if suffix in (".html", ".htm") else "twee"
+    if fmt not in FORMATS:
+        raise _fail(f"unknown --format '{fmt}' (use twee or twine-html)")
+    path = Path(source)
+    layout: Layout | None = None
+    continuing: list[CastMember]
+    scenario: Scenario | None
+    if path.suffix.lower() in (".yaml", ".yml") or path.is_file():
+        checked = check_file(path)
+        _show(checked.diagnostics)
+        scenario = checked.scenario
+        if scenario is None:
+            raise _fail(f"{source} has errors; fix them, then export")
+        try:
+            text = path.read_text(encoding="utf-8")
+        except (OSError, UnicodeDecodeError):  # pragma: no cover - check_file read it
+            text = ""
+        layout, problems = read_layout(text, source)
+        _show(problems)
+        continuing = read_shared_cast(path.parent)[0]
+    else:
+        from kaleidoscope.learn.library import LibraryError, bundled_library
+
+        try:
+            library = bundled_library()
+        except LibraryError as exc:
+            _show(exc.diagnostics)
+            raise _fail("the scenario library has errors", 1) from None
+        scenario = library.get(source)
+        if scenario is None:
+            raise _fail(
+                f"no scenario '{source}' in the library, and no such file "
+                "('kaleidoscope scenarios list' shows the ids)"
+            )
+        continuing = list(library.cast(scenario).values())
+    story = scenario_to_story(scenario, layout, continuing)
+    result = write_twee(story) if fmt == "twee" else write_html([story])
+    if output is None:
+        sys.stdout.write(result)
+        return
+    try:
+        output.write_text(result, encoding="utf-8")
+    except OSError as exc:
+        raise _fail(f"cannot write {output}: {exc.strerror}") from None
+    err.print(f"'{scenario.title}' -> {output} ({fmt})", markup=False, soft_wrap=True)
+
+
+def register(app: typer.Typer, scenarios_app: typer.Typer) -> None:
+    """Add ``scenarios import`` and ``scenarios export`` to the command line."""
+    del app
+    scenarios_app.command("import")(scenarios_import)
+    scenarios_app.command("export")(scenarios_export)

@@ -1,0 +1,377 @@
+"""Check scenario files and report every problem at once, with YAML line numbers.
+
+Codes (also documented in docs/scenario-format.md):
+
+E101 file unreadable or not UTF-8     E102 empty file        E103 file too large
+E104 malformed YAML                   E105 duplicate key     E106 no scenarios found
+E201 schema: missing field, wrong type or constraint         E202 unknown key
+E203 effect out of range (-2..+2)
+E301 duplicate id                     E302 unknown target    E303 unreachable node
+E304 dead end or closed loop: no ending can be reached       E305 ending without debrief
+E306 unknown cast member              E307 unknown guidance key
+W401 choice cites no guidance         W402 markup outside the safe Markdown subset
+"""
+
+from __future__ import annotations
+
+import re
+from collections import deque
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import ValidationError
+
+from kaleidoscope.diagnostics import Diagnostic, Severity
+from kaleidoscope.guidance import load_registry
+from kaleidoscope.learn.model import (
+    EFFECT_MAX,
+    EFFECT_MIN,
+    CastMember,
+    Scenario,
+    SharedCast,
+)
+from kaleidoscope.learn.source import Document, PathKey, SourceError, load_yaml
+
+SHARED_CAST_FILE = "_cast.yaml"
+NODE_TYPES = frozenset({"passage", "decision", "ending"})
+_UNSAFE = re.compile(r"<\s*/?\s*[A-Za-z!]|!\[")
+_TEXT_FIELDS = ("text", "consequence", "debrief", "discussion")
+
+
+@dataclass
+class Checked:
+    """The outcome of checking one file."""
+
+    path: str
+    scenario: Scenario | None
+    diagnostics: list[Diagnostic] = field(default_factory=list)
+
+
+class _Report:
+    def __init__(self, doc: Document) -> None:
+        self.doc = doc
+        self.items: list[Diagnostic] = []
+
+    def add(
+        self,
+        loc: PathKey,
+        code: str,
+        message: str,
+        *,
+        key: bool = False,
+        severity: Severity = Severity.ERROR,
+    ) -> None:
+        line, column = self.doc.positions.locate(loc, key=key)
+        self.items.append(Diagnostic(self.doc.path, line, column, code, message, severity))
+
+
+def _clean_loc(loc: tuple[str | int, ...]) -> tuple[tuple[str | int, ...], bool]:
+    """Pydantic's error location as a data path; True if it points at a mapping key."""
+    parts = list(loc)
+    # Discriminated unions insert the tag after the node id: nodes.<id>.<tag>.field
+    if len(parts) >= 3 and parts[0] == "nodes" and parts[2] in NODE_TYPES:
+        del parts[2]
+    is_key = bool(parts) and parts[-1] == "[key]"
+    if is_key:
+        parts.pop()
+    return tuple(parts), is_key
+
+
+def _schema_errors(report: _Report, exc: ValidationError) -> None:
+    for err in exc.errors(include_url=False):
+        loc, is_key = _clean_loc(tuple(err["loc"]))
+        where = ".".join(str(p) for p in loc) or "(top level)"
+        kind = err["type"]
+        if kind == "extra_forbidden":
+            report.add(loc, "E202", f"unknown key '{loc[-1]}' at {where}", key=True)
+        elif kind in ("greater_than_equal", "less_than_equal") and "effects" in loc:
+            report.add(
+                loc,
+                "E203",
+                f"effect {err.get('input')!r} at {where} is out of range "
+                f"({EFFECT_MIN}..{EFFECT_MAX})",
+            )
+        elif kind == "missing":
+            report.add(loc[:-1], "E201", f"missing required field '{loc[-1]}' at {where}")
+        elif kind == "union_tag_invalid":
+            report.add(
+                (*loc, "type"),
+                "E201",
+                f"{where}: type must be one of passage, decision, ending",
+            )
+        else:
+            report.add(loc, "E201", f"{where}: {err['msg']}", key=is_key)
+
+
+def _as_dict(value: Any) -> dict[Any, Any]:
+    return value if isinstance(value, dict) else {}
+
+
+def _as_list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _edges(nodes: dict[Any, Any]) -> Iterator[tuple[str, PathKey, Any]]:
+    """(source node id, location of the reference, target id) for every link."""
+    for node_id, node in nodes.items():
+        node = _as_dict(node)
+        if node.get("type") == "passage" and "next" in node:
+            yield node_id, ("nodes", node_id, "next"), node["next"]
+        elif node.get("type") == "decision":
+            for i, choice in enumerate(_as_list(node.get("choices"))):
+                if isinstance(choice, dict) and "target" in choice:
+                    yield node_id, ("nodes", node_id, "choices", i, "target"), choice["target"]
+
+
+def _graph_checks(report: _Report, data: dict[Any, Any]) -> None:
+    nodes = _as_dict(data.get("nodes"))
+    if not nodes:
+        return
+    start = data.get("start")
+    successors: dict[Any, list[Any]] = {node_id: [] for node_id in nodes}
+    for source, loc, target in _edges(nodes):
+        if not isinstance(target, str) or target not in nodes:
+            report.add(loc, "E302", f"unknown target '{target}' from node '{source}'")
+        else:
+            successors[source].append(target)
+    if isinstance(start, str) and start not in nodes:
+        report.add(("start",), "E302", f"start node '{start}' does not exist")
+        return
+    if not isinstance(start, str):
+        return
+
+    reachable = {start}
+    queue = deque([start])
+    while queue:
+        for nxt in successors[queue.popleft()]:
+            if nxt not in reachable:
+                reachable.add(nxt)
+                queue.append(nxt)
+    for node_id in nodes:
+        if node_id not in reachable:
+            report.add(
+                ("nodes", node_id),
+                "E303",
+                f"node '{node_id}' cannot be reached from the start",
+                key=True,
+            )
+
+    predecessors: dict[Any, list[Any]] = {node_id: [] for node_id in nodes}
+    for source, targets in successors.items():
+        for target in targets:
+            predecessors[target].append(source)
+    finishes = {k for k, n in nodes.items() if _as_dict(n).get("type") == "ending"}
+    queue = deque(finishes)
+    while queue:
+        for prev in predecessors[queue.popleft()]:
+            if prev not in finishes:
+                finishes.add(prev)
+                queue.append(prev)
+    for node_id in nodes:
+        if node_id in reachable and node_id not in finishes:
+            kind = _as_dict(nodes[node_id]).get("type", "node")
+            looped = _on_cycle(node_id, successors)
+            what = "closed loop" if looped else "dead end"
+            report.add(
+                ("nodes", node_id),
+                "E304",
+                f"{what}: no ending can be reached from {kind} '{node_id}'",
+                key=True,
+            )
+
+
+def _on_cycle(node_id: Any, successors: dict[Any, list[Any]]) -> bool:
+    seen: set[Any] = set()
+    stack = list(successors[node_id])
+    while stack:
+        current = stack.pop()
+        if current == node_id:
+            return True
+        if current not in seen:
+            seen.add(current)
+            stack.extend(successors[current])
+    return False
+
+
+def _reference_checks(report: _Report, data: dict[Any, Any], shared_cast: frozenset[str]) -> None:
+    registry = load_registry()
+    cast_ids: set[str] = set(shared_cast)
+    for i, member in enumerate(_as_list(data.get("cast"))):
+        member_id = _as_dict(member).get("id")
+        if isinstance(member_id, str):
+            if member_id in cast_ids and member_id not in shared_cast:
+                report.add(("cast", i, "id"), "E301", f"duplicate cast id '{member_id}'")
+            cast_ids.add(member_id)
+    for node_id, node in _as_dict(data.get("nodes")).items():
+        node = _as_dict(node)
+        here: PathKey = ("nodes", node_id)
+        speaker = node.get("speaker")
+        if isinstance(speaker, str) and speaker not in cast_ids:
+            report.add(
+                (*here, "speaker"),
+                "E306",
+                f"speaker '{speaker}' of node '{node_id}' is not in the cast",
+            )
+        for name in _TEXT_FIELDS:
+            _markup_check(report, (*here, name), node.get(name))
+        if node.get("type") == "ending" and not str(node.get("debrief") or "").strip():
+            report.add(here, "E305", f"ending '{node_id}' has no debrief", key=True)
+        if node.get("type") != "decision":
+            continue
+        seen_choices: set[Any] = set()
+        for i, choice in enumerate(_as_list(node.get("choices"))):
+            choice = _as_dict(choice)
+            at: PathKey = (*here, "choices", i)
+            choice_id = choice.get("id")
+            if choice_id is not None:
+                if choice_id in seen_choices:
+                    report.add(
+                        (*at, "id"),
+                        "E301",
+                        f"duplicate choice id '{choice_id}' in decision '{node_id}'",
+                    )
+                seen_choices.add(choice_id)
+            for name in _TEXT_FIELDS:
+                _markup_check(report, (*at, name), choice.get(name))
+            keys = choice.get("guidance")
+            for j, key in enumerate(_as_list(keys)):
+                if isinstance(key, str) and key not in registry:
+                    report.add((*at, "guidance", j), "E307", f"unknown guidance key '{key}'")
+            if not _as_list(keys):
+                report.add(
+                    at,
+                    "W401",
+                    f"choice '{choice_id}' in decision '{node_id}' cites no guidance",
+                    severity=Severity.WARNING,
+                )
+
+
+def _markup_check(report: _Report, loc: PathKey, text: Any) -> None:
+    if isinstance(text, str) and _UNSAFE.search(text):
+        report.add(
+            loc,
+            "W402",
+            "raw HTML or images are not part of the safe Markdown "
+            "subset and will be shown as plain text",
+            severity=Severity.WARNING,
+        )
+
+
+def check_document(doc: Document, shared_cast: frozenset[str] = frozenset()) -> Checked:
+    """Every problem in one parsed scenario document."""
+    report = _Report(doc)
+    for loc, name, first, (line, column) in doc.duplicates:
+        code, what = (
+            ("E301", "duplicate node id")
+            if loc[:1] == ("nodes",) and len(loc) == 2
+            else ("E105", "duplicate key")
+        )
+        report.items.append(
+            Diagnostic(doc.path, line, column, code, f"{what} '{name}' (first at line {first[0]})")
+        )
+    scenario: Scenario | None = None
+    if not isinstance(doc.data, dict):
+        report.add((), "E201", "a scenario file must be a mapping of keys to values")
+    else:
+        try:
+            scenario = Scenario.model_validate(doc.data)
+        except ValidationError as exc:
+            _schema_errors(report, exc)
+        _graph_checks(report, doc.data)
+        _reference_checks(report, doc.data, shared_cast)
+    report.items.sort(key=lambda d: (d.line, d.column, d.code))
+    if any(d.is_error for d in report.items):
+        scenario = None
+    return Checked(doc.path, scenario, report.items)
+
+
+def check_file(
+    path: Path, display: str | None = None, shared_cast: frozenset[str] | None = None
+) -> Checked:
+    shown = display if display is not None else str(path)
+    try:
+        doc = load_yaml(path, shown)
+    except SourceError as exc:
+        return Checked(shown, None, [exc.diagnostic])
+    if shared_cast is None:
+        shared_cast = _shared_ids(path.parent)[0]
+    return check_document(doc, shared_cast)
+
+
+def read_shared_cast(folder: Path) -> tuple[list[CastMember], list[Diagnostic]]:
+    """The continuing cast in ``folder/_cast.yaml`` (none if absent), and its problems."""
+    cast_path = folder / SHARED_CAST_FILE
+    if not cast_path.is_file():
+        return [], []
+    try:
+        doc = load_yaml(cast_path)
+    except SourceError as exc:
+        return [], [exc.diagnostic]
+    try:
+        shared = SharedCast.model_validate(doc.data)
+    except ValidationError as exc:
+        report = _Report(doc)
+        _schema_errors(report, exc)
+        return [], report.items
+    return list(shared.cast), []
+
+
+def _shared_ids(folder: Path) -> tuple[frozenset[str], list[Diagnostic]]:
+    members, problems = read_shared_cast(folder)
+    return frozenset(m.id for m in members), problems
+
+
+def scenario_files(paths: Iterable[Path]) -> tuple[list[Path], list[Diagnostic]]:
+    """Expand files and folders into scenario files; folders with none are an error."""
+    files: list[Path] = []
+    problems: list[Diagnostic] = []
+    for path in paths:
+        if path.is_dir():
+            found = sorted(
+                p
+                for p in path.rglob("*")
+                if p.suffix in (".yaml", ".yml") and p.name != SHARED_CAST_FILE and p.is_file()
+            )
+            if not found:
+                problems.append(
+                    Diagnostic(str(path), 0, 0, "E106", "no scenario files (*.yaml) in this folder")
+                )
+            files.extend(found)
+        elif path.exists():
+            files.append(path)
+        else:
+            problems.append(Diagnostic(str(path), 0, 0, "E101", "no such file or folder"))
+    return files, problems
+
+
+def check_paths(paths: Iterable[Path]) -> list[Checked]:
+    """Check files and folders together, including duplicate scenario ids across files."""
+    files, problems = scenario_files(paths)
+    results = [Checked(d.path, None, [d]) for d in problems]
+    casts: dict[Path, frozenset[str]] = {}
+    owners: dict[str, str] = {}
+    for path in files:
+        folder = path.parent
+        if folder not in casts:
+            casts[folder], cast_problems = _shared_ids(folder)
+            results.extend(Checked(d.path, None, [d]) for d in cast_problems)
+        checked = check_file(path, shared_cast=casts[folder])
+        if checked.scenario is not None:
+            sid = checked.scenario.id
+            if sid in owners:
+                checked.diagnostics.append(
+                    Diagnostic(
+                        checked.path,
+                        1,
+                        1,
+                        "E301",
+                        f"duplicate scenario id '{sid}' (also in {owners[sid]})",
+                    )
+                )
+                checked.scenario = None
+            else:
+                owners[sid] = checked.path
+        results.append(checked)
+    return results

@@ -1,1 +1,0 @@
-"""Staff authoring tools: import a Twine story as a draft scenario with its report."""

@@ -1,0 +1,21 @@
+"""Learn: the scenario library, plays, the learning record, staff pages."""
+
+from django.urls import path
+
+from . import authoring, views
+
+urlpatterns = [
+    path("scenarios/", views.scenario_list, name="scenarios"),
+    path("scenarios/<str:scenario_id>/", views.scenario_detail, name="scenario"),
+    path("scenarios/<str:scenario_id>/start/", views.start, name="start"),
+    path("plays/<uuid:play_id>/", views.play_view, name="play"),
+    path("plays/<uuid:play_id>/step/", views.step, name="step"),
+    path("plays/<uuid:play_id>/debrief/", views.debrief, name="debrief"),
+    path("plays/<uuid:play_id>/reflection/", views.reflection, name="reflection"),
+    path("record/", views.record, name="record"),
+    path("record/learning-record.md", views.record_markdown, name="record_md"),
+    path("record/learning-record.pdf", views.record_pdf, name="record_pdf"),
+    path("record/delete/", views.delete_record, name="delete_record"),
+    path("staff/", views.staff_stats, name="staff"),
+    path("staff/twine/", authoring.twine_import, name="twine_import"),
+]
