@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import json
 import re
+from pathlib import Path
 from typing import Any
 
-from .conftest import AXE
+AXE = Path(__file__).with_name("vendor") / "axe.min.js"
 
 AXE_SOURCE = AXE.read_text(encoding="utf-8")
 _RUN = (

@@ -18,7 +18,7 @@ from kaleidoscope.learn.library import bundled_library, bundled_path
 from kaleidoscope.learn.model import Decision, EndingKind, Passage, Scenario
 from kaleidoscope.learn.validate import check_paths
 
-COVERAGE_DOC = Path(__file__).resolve().parents[1] / "docs" / "coverage.md"
+COVERAGE_DOC = Path(__file__).resolve().parents[2] / "docs" / "coverage.md"
 
 CASES: dict[str, str] = {
     "1": "friend-request",

@@ -20,7 +20,7 @@ from kaleidoscope.learn.twine.story import TwineStory
 from kaleidoscope.learn.twine.twee import parse_twee, write_twee
 from kaleidoscope.learn.validate import check_document
 
-FIXTURES = Path(__file__).parent / "fixtures" / "twine"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "twine"
 
 
 def _through(story: TwineStory, form: str) -> TwineStory:

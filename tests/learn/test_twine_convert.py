@@ -21,7 +21,7 @@ from kaleidoscope.learn.twine.html import parse_html
 from kaleidoscope.learn.twine.story import TwineInputError, TwinePassage, TwineStory
 from kaleidoscope.learn.twine.twee import parse_twee, write_twee
 
-FIXTURES = Path(__file__).parent / "fixtures" / "twine"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "twine"
 
 
 def _import(name: str, shared: tuple[str, ...] = ()) -> tuple[Imported, list[str]]:

@@ -15,9 +15,8 @@ from typing import Any
 
 import archive_factory as af
 import pytest
-
-from .axe import assert_axe_clean
-from .live import LiveServer
+from web.axe import assert_axe_clean
+from web.live import LiveServer
 
 pytestmark = pytest.mark.browser
 RISKY = "Home visit today: 13yo at Hillcrest Academy, mum's partner in prison. Hungover again"

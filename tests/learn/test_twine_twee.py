@@ -10,7 +10,7 @@ from hypothesis import strategies as st
 from kaleidoscope.learn.twine.story import TwinePassage, TwineStory, find_links, parse_link_inner
 from kaleidoscope.learn.twine.twee import parse_twee, write_twee
 
-FIXTURES = Path(__file__).parent / "fixtures" / "twine"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "twine"
 
 
 def _read(name: str) -> tuple[TwineStory, list[str]]:

@@ -13,7 +13,7 @@ from kaleidoscope.learn.library import bundled_path
 from kaleidoscope.learn.source import parse_yaml
 from kaleidoscope.learn.validate import check_document, check_file, check_paths
 
-BROKEN = Path(__file__).parent / "fixtures" / "broken"
+BROKEN = Path(__file__).parents[1] / "fixtures" / "broken"
 EXPECT = re.compile(rb"# expect: (\w+) line (\d+)")
 
 

@@ -7,7 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from test_exposure_child import CAREFUL, HIGH_RISK
+from test_child import CAREFUL, HIGH_RISK
 
 
 def _cli(*args: str, stdin: str | None = None) -> subprocess.CompletedProcess[str]:

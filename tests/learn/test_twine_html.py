@@ -7,7 +7,7 @@ from pathlib import Path
 from kaleidoscope.learn.twine.html import parse_html, write_html
 from kaleidoscope.learn.twine.story import TwinePassage, TwineStory
 
-FIXTURES = Path(__file__).parent / "fixtures" / "twine"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "twine"
 
 
 def _read(name: str) -> tuple[list[TwineStory], list[str]]:

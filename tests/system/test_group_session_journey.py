@@ -14,9 +14,8 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-
-from .axe import assert_axe_clean
-from .live import LiveServer
+from web.axe import assert_axe_clean
+from web.live import LiveServer
 
 pytestmark = pytest.mark.browser
 PARTICIPANTS = 30
@@ -179,7 +178,7 @@ def run_session(browser: Any, server: LiveServer, contexts: list[Any]) -> None:
 def test_without_javascript_a_participant_follows_with_refresh(
     chromium: Any, live_server_proc: LiveServer
 ) -> None:
-    from .test_groups_live import Facilitator
+    from web.test_groups_live import Facilitator
 
     fac = Facilitator(live_server_proc.port, "room-no-js")
     context = chromium.new_context(

@@ -13,11 +13,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from web.axe import assert_axe_clean
+from web.live import KALEIDOSCOPE, LiveServer
 
 from kaleidoscope.learn.library import bundled_library
-
-from .axe import assert_axe_clean
-from .live import KALEIDOSCOPE, LiveServer
 
 pytestmark = pytest.mark.browser
 SCENARIO = "friend-request"

@@ -11,7 +11,7 @@ from kaleidoscope.learn.twine.html import parse_html
 from kaleidoscope.learn.twine.twee import parse_twee
 from kaleidoscope.learn.validate import check_paths
 
-FIXTURES = Path(__file__).parent / "fixtures" / "twine"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "twine"
 
 
 def _cli(*args: str | Path, cwd: Path | None = None) -> subprocess.CompletedProcess[str]:

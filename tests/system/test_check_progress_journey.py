@@ -11,8 +11,7 @@ from typing import Any
 
 import archive_factory as af
 import pytest
-
-from .test_check_progress import STAGES, words
+from web.test_check_progress import STAGES, words
 
 # --- in Chromium --------------------------------------------------------------------------------
 RECORD = """

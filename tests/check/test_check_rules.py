@@ -24,7 +24,7 @@ from kaleidoscope.check.records import (
 )
 from kaleidoscope.guidance.registry import load_registry
 
-FIXTURES = Path(__file__).parent / "fixtures" / "check"
+FIXTURES = Path(__file__).parents[1] / "fixtures" / "check"
 
 
 def labels(text: str, **kw: str) -> set[str]:
@@ -382,7 +382,7 @@ def test_own_labelled_sets_stay_accurate(name: str) -> None:
 def test_lexicon_phrases_are_concepts_not_sentences() -> None:
     """Guard against memorising posts: no lexicon phrase is longer than seven words."""
     lexicon = (
-        Path(__file__).parents[1] / "src" / "kaleidoscope" / "check" / "rules" / "lexicon.yaml"
+        Path(__file__).parents[2] / "src" / "kaleidoscope" / "check" / "rules" / "lexicon.yaml"
     ).read_text(encoding="utf-8")
     for line in lexicon.splitlines():
         m = re.match(r"\s+- (.*)$", line)

@@ -6,9 +6,8 @@ from __future__ import annotations
 from typing import Any
 
 import pytest
-
-from .axe import assert_axe_clean
-from .live import Learner, LiveServer
+from web.axe import assert_axe_clean
+from web.live import Learner, LiveServer
 
 
 @pytest.mark.browser
