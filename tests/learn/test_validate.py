@@ -141,3 +141,92 @@ def test_bad_input_is_reported_not_raised(tmp_path: Path, content: str, code: st
     assert result.returncode == 1
     assert f" {code} " in result.stdout, result.stdout
     assert "Traceback" not in result.stderr
+
+
+# --- citations that know time and place (issue 15) ---------------------------------------
+_REGISTRY = """\
+- key: NEW-CODE
+  title: The current code
+  publisher: A regulator
+  year: 2024
+  summary: The code registrants follow today.
+  url: https://regulator.example/standards/code-2024
+  jurisdiction: scotland
+  status: current
+  last_checked: 2026-12-01
+- key: OLD-CODE
+  title: The old code
+  publisher: A regulator
+  year: 2016
+  summary: The code registrants followed before.
+  url: https://regulator.example/standards/code-2016
+  jurisdiction: scotland
+  status: {superseded_by: NEW-CODE}
+  last_checked: 2026-12-01
+- key: HOME-ONLY
+  title: A document with no address of its own
+  publisher: A publisher
+  year: 2020
+  summary: Something said somewhere on a website.
+  url: https://publisher.example/
+  jurisdiction: uk
+  status: current
+  last_checked: 2026-12-01
+"""
+
+
+def _cite(first: str, second: str) -> list[str]:
+    from kaleidoscope.guidance.registry import parse_registry
+
+    registry = parse_registry(_REGISTRY, "test-guidance.yaml")
+    text = (BROKEN / "E302-unknown-target.yaml").read_text().replace("target: nowhere",
+                                                                      "target: poor_end")
+    text = text.replace("guidance: [HCPC-2017-advice]", f"guidance: [{first}]", 1)
+    text = text.replace("guidance: [HCPC-2017-advice]", f"guidance: [{second}]", 1)
+    found = check_document(parse_yaml(text, "x.yaml"), registry=registry).diagnostics
+    return [str(d) for d in found]
+
+
+def test_superseded_key_without_its_successor_is_refused() -> None:
+    assert _cite("OLD-CODE", "NEW-CODE") == [
+        "x.yaml:28:20: E308 guidance 'OLD-CODE' is superseded by 'NEW-CODE': cite "
+        "'NEW-CODE' in this choice too, or instead"
+    ]
+
+
+def test_superseded_key_with_its_successor_in_the_same_choice_passes() -> None:
+    assert _cite("OLD-CODE, NEW-CODE", "NEW-CODE") == []
+
+
+def test_key_whose_url_is_only_a_homepage_is_refused() -> None:
+    [error] = _cite("NEW-CODE", "HOME-ONLY")
+    assert error.startswith("x.yaml:34:20: E309 guidance 'HOME-ONLY' links only to a site's "
+                            "home page (https://publisher.example/)")
+
+
+def test_guidance_entry_without_jurisdiction_is_refused_with_its_line() -> None:
+    from kaleidoscope.guidance.registry import GuidanceError, parse_registry
+
+    text = _REGISTRY.replace("  jurisdiction: uk\n", "")
+    with pytest.raises(GuidanceError) as caught:
+        parse_registry(text, "test-guidance.yaml")
+    assert [str(d) for d in caught.value.diagnostics] == [
+        "test-guidance.yaml:19:1: G201 missing required field 'jurisdiction'"
+    ]
+
+
+def test_bundled_library_cites_only_current_guidance() -> None:
+    """HCPC citations were replaced by the current regulator (no scenario's point is historical)."""
+    from kaleidoscope.guidance.registry import load_registry
+    from kaleidoscope.learn.library import bundled_library
+
+    registry = load_registry()
+    stale = sorted({
+        (scenario.id, key)
+        for scenario in bundled_library()
+        for decision in scenario.decisions().values()
+        for choice in decision.choices
+        for key in choice.guidance
+        if not registry[key].is_current
+    })
+    assert stale == []

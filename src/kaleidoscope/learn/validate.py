@@ -9,6 +9,8 @@ E203 effect out of range (-2..+2)
 E301 duplicate id                     E302 unknown target    E303 unreachable node
 E304 dead end or closed loop: no ending can be reached       E305 ending without debrief
 E306 unknown cast member              E307 unknown guidance key
+E308 superseded guidance cited without its successor
+E309 guidance key whose URL is only a site's home page
 W401 choice cites no guidance         W402 markup outside the safe Markdown subset
 """
 
@@ -24,7 +26,8 @@ from typing import Any
 from pydantic import ValidationError
 
 from kaleidoscope.diagnostics import Diagnostic, Severity
-from kaleidoscope.guidance import load_registry
+from kaleidoscope.guidance import GuidanceRegistry, load_registry
+from kaleidoscope.guidance.registry import is_homepage
 from kaleidoscope.learn.model import (
     EFFECT_MAX,
     EFFECT_MIN,
@@ -195,8 +198,13 @@ def _on_cycle(node_id: Any, successors: dict[Any, list[Any]]) -> bool:
     return False
 
 
-def _reference_checks(report: _Report, data: dict[Any, Any], shared_cast: frozenset[str]) -> None:
-    registry = load_registry()
+def _reference_checks(
+    report: _Report,
+    data: dict[Any, Any],
+    shared_cast: frozenset[str],
+    registry: GuidanceRegistry | None = None,
+) -> None:
+    registry = registry if registry is not None else load_registry()
     cast_ids: set[str] = set(shared_cast)
     for i, member in enumerate(_as_list(data.get("cast"))):
         member_id = _as_dict(member).get("id")
@@ -239,6 +247,8 @@ def _reference_checks(report: _Report, data: dict[Any, Any], shared_cast: frozen
             for j, key in enumerate(_as_list(keys)):
                 if isinstance(key, str) and key not in registry:
                     report.add((*at, "guidance", j), "E307", f"unknown guidance key '{key}'")
+                elif isinstance(key, str):
+                    _citation_checks(report, (*at, "guidance", j), key, _as_list(keys), registry)
             if not _as_list(keys):
                 report.add(
                     at,
@@ -246,6 +256,27 @@ def _reference_checks(report: _Report, data: dict[Any, Any], shared_cast: frozen
                     f"choice '{choice_id}' in decision '{node_id}' cites no guidance",
                     severity=Severity.WARNING,
                 )
+
+
+def _citation_checks(
+    report: _Report, loc: PathKey, key: str, cited: list[Any], registry: GuidanceRegistry
+) -> None:
+    entry = registry[key]
+    successor = entry.superseded_by
+    if successor is not None and successor not in cited:
+        report.add(
+            loc,
+            "E308",
+            f"guidance '{key}' is superseded by '{successor}': cite '{successor}' "
+            "in this choice too, or instead",
+        )
+    if entry.url is not None and is_homepage(entry.url):
+        report.add(
+            loc,
+            "E309",
+            f"guidance '{key}' links only to a site's home page ({entry.url}); "
+            "give the document's own address in guidance.yaml",
+        )
 
 
 def _markup_check(report: _Report, loc: PathKey, text: Any) -> None:
@@ -259,8 +290,12 @@ def _markup_check(report: _Report, loc: PathKey, text: Any) -> None:
         )
 
 
-def check_document(doc: Document, shared_cast: frozenset[str] = frozenset()) -> Checked:
-    """Every problem in one parsed scenario document."""
+def check_document(
+    doc: Document,
+    shared_cast: frozenset[str] = frozenset(),
+    registry: GuidanceRegistry | None = None,
+) -> Checked:
+    """Every problem in one parsed scenario document (citations against ``registry``)."""
     report = _Report(doc)
     for loc, name, first, (line, column) in doc.duplicates:
         code, what = (
@@ -280,7 +315,7 @@ def check_document(doc: Document, shared_cast: frozenset[str] = frozenset()) -> 
         except ValidationError as exc:
             _schema_errors(report, exc)
         _graph_checks(report, doc.data)
-        _reference_checks(report, doc.data, shared_cast)
+        _reference_checks(report, doc.data, shared_cast, registry)
     report.items.sort(key=lambda d: (d.line, d.column, d.code))
     if any(d.is_error for d in report.items):
         scenario = None
