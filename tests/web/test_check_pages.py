@@ -429,10 +429,14 @@ def test_other_users_are_served_while_archives_are_read(
 
 
 def test_an_upload_cut_off_halfway_leaves_no_files(live_server_proc: LiveServer) -> None:
+    """Django spools a large request body to the private temp area while it arrives; a
+    client that goes away halfway leaves nothing there, nor in uploads/."""
     learner = Learner(live_server_proc.port)
     learner.get("/check/archive/")
-    head, tail = _multipart(learner.cookies["csrftoken"], "half.zip", os.urandom(2_000_000))
+    head, tail = _multipart(learner.cookies["csrftoken"], "half.zip", os.urandom(8_000_000))
+    private_tmp = live_server_proc.data_dir / "tmp"
     uploads = live_server_proc.data_dir / "uploads"
+    before = set(private_tmp.iterdir())
     sock = socket.create_connection(("127.0.0.1", live_server_proc.port))
     sock.sendall(
         (f"POST /check/archive/ HTTP/1.1\r\nHost: 127.0.0.1\r\n"
@@ -441,14 +445,15 @@ def test_an_upload_cut_off_halfway_leaves_no_files(live_server_proc: LiveServer)
          "Content-Type: multipart/form-data; boundary=k4l31d0\r\n"
          f"Content-Length: {len(head) + len(tail)}\r\n\r\n").encode() + head
     )
-    sock.sendall(tail[:1_000_000])  # half the file, then the browser goes away
+    sock.sendall(tail[:4_000_000])  # half the file (past the in-memory limit), then gone
     deadline = time.monotonic() + 10
-    while not any(uploads.iterdir()) and time.monotonic() < deadline:
+    while set(private_tmp.iterdir()) == before and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert any(uploads.iterdir()), "the upload never started"
+    assert set(private_tmp.iterdir()) != before, "the body never reached the private area"
     sock.close()
     deadline = time.monotonic() + 10
-    while any(uploads.iterdir()) and time.monotonic() < deadline:
+    while set(private_tmp.iterdir()) != before and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert set(private_tmp.iterdir()) == before
     assert list(uploads.iterdir()) == []
     assert Learner(live_server_proc.port).request("GET", "/healthz")[0] == 200

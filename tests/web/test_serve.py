@@ -80,15 +80,3 @@ def test_port_in_use_is_a_clear_error(tmp_path) -> None:  # type: ignore[no-unty
         assert f"cannot listen on 127.0.0.1:{server.port}" in result.stderr
     finally:
         server.close()
-
-
-def test_async_views_are_routed_to_django_asgi_and_sync_views_to_the_thread_pool() -> None:
-    from django.test import override_settings
-
-    from kaleidoscope.web.asgi import wants_asgi
-
-    assert not wants_asgi("/healthz") and not wants_asgi("/scenarios/")
-    assert wants_asgi("/live/anything") and not wants_asgi("/no/such/page/")
-    with override_settings(ROOT_URLCONF=f"{__package__}.asyncurls"):
-        assert wants_asgi("/events/")
-        assert not wants_asgi("/page/")

@@ -29,6 +29,13 @@ if "pytest" in sys.modules and "KALEIDOSCOPE_DATA_DIR" not in os.environ:
 WEB_DIR = Path(__file__).resolve().parent
 DATA_DIR = data_dir()
 SECRET_KEY = secret_key(DATA_DIR)
+# Every temporary file of this process (request bodies Django spools to disk, uploads,
+# extracted archives) goes to a private folder inside the data folder, never /tmp.
+PRIVATE_TMP = DATA_DIR / "tmp"
+PRIVATE_TMP.mkdir(mode=0o700, exist_ok=True)
+PRIVATE_TMP.chmod(0o700)
+tempfile.tempdir = str(PRIVATE_TMP)
+FILE_UPLOAD_TEMP_DIR = str(PRIVATE_TMP)
 DEBUG = os.environ.get("KALEIDOSCOPE_DEBUG") == "1"
 
 ALLOWED_HOSTS = ["localhost", "127.0.0.1", "[::1]", "testserver"]
@@ -47,6 +54,7 @@ INSTALLED_APPS = [
     "kaleidoscope.web.check",
     "kaleidoscope.web.see",
     "kaleidoscope.web.groups",
+    "kaleidoscope.web.connect",
 ]
 
 MIDDLEWARE = [
@@ -70,10 +78,7 @@ TEMPLATES = [
         "BACKEND": "django.template.backends.jinja2.Jinja2",
         "DIRS": [],
         "APP_DIRS": True,  # each app's templates are in its jinja2/ folder
-        "OPTIONS": {
-            "environment": "kaleidoscope.web.core.jinja.environment",
-            "context_processors": ["kaleidoscope.web.learn.context.csrf"],
-        },
+        "OPTIONS": {"environment": "kaleidoscope.web.core.jinja.environment"},
     },
 ]
 
@@ -97,8 +102,7 @@ else:
                 "transaction_mode": "IMMEDIATE",
                 "timeout": 10,
             },
-            # Pages run on a fixed pool of threads (see asgi.py): each keeps its connection.
-            "CONN_MAX_AGE": 600,
+            "CONN_MAX_AGE": 0,
         }
     }
 
@@ -115,7 +119,7 @@ AUTH_PASSWORD_VALIDATORS = [
 LOGIN_URL = "/accounts/sign-in/"
 
 SESSION_COOKIE_AGE = 60 * 60 * 24 * 180  # an anonymous learner keeps their record 6 months
-SESSION_ENGINE = "kaleidoscope.web.learn.sessions"  # database sessions, read with plain SQL
+SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
 SESSION_COOKIE_SECURE = os.environ.get("KALEIDOSCOPE_SECURE_COOKIES") == "1"
@@ -134,12 +138,27 @@ USE_TZ = True
 # Archive uploads (/check/archive/): largest file accepted (bytes, or e.g. "500M", "2G").
 CHECK_UPLOAD_MAX_BYTES = os.environ.get("KALEIDOSCOPE_UPLOAD_MAX_BYTES") or 2 * 1024**3
 
-# Group sessions (/groups/): with REDIS_URL set, several server processes share live
-# notifications and rate limits through Redis; otherwise one process, in memory.
+# State shared between server processes (sign-in throttle, rate limits, group state,
+# scan-job status and finished reports) goes through Django's cache: local memory for
+# one process, Redis when REDIS_URL is set (required for `serve --workers N`, N > 1).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": os.environ.get("KALEIDOSCOPE_CACHE_PREFIX", "kaleidoscope"),
+        }
+    }
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
 # Days a group session (votes, reasons, names) is kept after its last activity
 # (kaleidoscope.web.core.housekeeping deletes it then).
 GROUP_KEEP_DAYS = int(os.environ.get("KALEIDOSCOPE_GROUP_KEEP_DAYS", "90"))
+
+# Connect (/connect/): the Fernet key(s) that encrypt check-in notes, comma separated
+# (the first encrypts). Unset: a key file made in the data directory (mode 0600).
+KALEIDOSCOPE_FIELD_KEY = os.environ.get("KALEIDOSCOPE_FIELD_KEY", "").strip()
 
 STATIC_URL = "/static/"
 WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic step

@@ -1,4 +1,5 @@
-"""``kaleidoscope serve`` and ``kaleidoscope staff``: the web app's commands."""
+"""The web app's commands: ``serve``, ``migrate``, ``createuser``, ``staff``,
+``housekeeping``."""
 
 from __future__ import annotations
 
@@ -23,8 +24,14 @@ def setup_django() -> None:
         raise typer.Exit(2) from None
 
 
-def prepare() -> str:
-    """Migrate the database and load the scenario library; return a description of the DB."""
+def _embedded_sqlite() -> bool:
+    return not os.environ.get("DATABASE_URL", "").strip()
+
+
+def prepare(migrate: bool = True) -> str:
+    """Load the scenario library and (unless told not to) migrate the database; return a
+    description of the database. ``serve`` migrates only the embedded SQLite: a shared
+    PostgreSQL is migrated once, by ``kaleidoscope migrate``, before workers start."""
     setup_django()
     from django.core.management import call_command
     from django.db import connection
@@ -37,7 +44,12 @@ def prepare() -> str:
         typer.echo(f"error: {exc}", err=True)
         raise typer.Exit(1) from None
     try:
-        call_command("migrate", interactive=False, verbosity=0)
+        if migrate:
+            call_command("migrate", interactive=False, verbosity=0)
+        else:
+            _refuse_unmigrated()
+    except typer.Exit:
+        raise
     except Exception as exc:
         typer.echo(f"error: cannot prepare the database: {exc}", err=True)
         raise typer.Exit(2) from None
@@ -48,6 +60,18 @@ def prepare() -> str:
         else f"PostgreSQL database {settings['NAME']!r} on {settings.get('HOST') or 'localhost'}"
     )
     return f"{len(library)} scenarios; {where}"
+
+
+def _refuse_unmigrated() -> None:
+    from django.db import connection
+    from django.db.migrations.executor import MigrationExecutor
+
+    executor = MigrationExecutor(connection)
+    if executor.migration_plan(executor.loader.graph.leaf_nodes()):
+        typer.echo(
+            "error: the database needs migrating: run `kaleidoscope migrate` first", err=True
+        )
+        raise typer.Exit(2)
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -68,15 +92,25 @@ def register(app: typer.Typer, scenarios_app: typer.Typer) -> None:
     def serve(
         host: Annotated[str, typer.Option(help="Interface to listen on")] = "127.0.0.1",
         port: Annotated[int, typer.Option(help="Port to listen on", min=0, max=65535)] = 8000,
+        workers: Annotated[
+            int, typer.Option(help="Server processes (more than 1 needs REDIS_URL)", min=1)
+        ] = 1,
     ) -> None:
-        """Run the web app (migrates the database on first run)."""
+        """Run the web app under uvicorn (migrates an embedded SQLite on first run)."""
+        if workers > 1 and not os.environ.get("REDIS_URL", "").strip():
+            typer.echo(
+                "error: --workers above 1 needs REDIS_URL: the processes share sign-in "
+                "limits, group sessions and scan progress through it",
+                err=True,
+            )
+            raise typer.Exit(2)
         if host not in ("127.0.0.1", "localhost", "::1"):
             extra = os.environ.get("KALEIDOSCOPE_ALLOWED_HOSTS", "")
             os.environ["KALEIDOSCOPE_ALLOWED_HOSTS"] = ",".join(
                 filter(None, [extra, "*" if host in ("0.0.0.0", "::") else host])
             )
         _check_port_free(host, port)
-        summary = prepare()
+        summary = prepare(migrate=_embedded_sqlite())
         import uvicorn
 
         from kaleidoscope.web.core import housekeeping
@@ -90,11 +124,45 @@ def register(app: typer.Typer, scenarios_app: typer.Typer) -> None:
             "kaleidoscope.web.asgi:application",
             host=host,
             port=port,
+            workers=workers,
             access_log=False,
             log_level="warning",
             lifespan="off",
             server_header=False,
         )
+
+    @app.command("migrate")
+    def migrate_command() -> None:
+        """Create or update the database tables (run once per release, before `serve`)."""
+        typer.echo(f"migrated: {prepare(migrate=True)}")
+
+    @app.command("createuser")
+    def createuser(
+        username: Annotated[str, typer.Argument(help="The new account's username")],
+        staff: Annotated[bool, typer.Option("--staff", help="Also give staff access")] = False,
+    ) -> None:
+        """Create an account; asks for its password twice (or reads
+        KALEIDOSCOPE_NEW_PASSWORD), and says which database it used."""
+        where = prepare()
+        from django.contrib.auth import get_user_model
+        from django.contrib.auth.password_validation import validate_password
+        from django.core.exceptions import ValidationError
+
+        password = os.environ.get("KALEIDOSCOPE_NEW_PASSWORD") or typer.prompt(
+            "Password", hide_input=True, confirmation_prompt=True
+        )
+        users = get_user_model()
+        if users.objects.filter(username=username).exists():
+            typer.echo(f"error: an account named {username!r} already exists", err=True)
+            raise typer.Exit(2)
+        candidate = users(username=username)
+        try:
+            validate_password(password, candidate)
+        except ValidationError as exc:
+            typer.echo("error: " + " ".join(exc.messages), err=True)
+            raise typer.Exit(2) from None
+        users.objects.create_user(username=username, password=password, is_staff=staff)
+        typer.echo(f"created {username!r}{' (staff)' if staff else ''} in {where.split('; ')[-1]}")
 
     @app.command("housekeeping")
     def housekeeping_command() -> None:

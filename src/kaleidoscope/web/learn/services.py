@@ -18,7 +18,6 @@ from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
 from django.db.models import Count
-from django.db.models.constants import OnConflict
 from django.http import Http404, HttpRequest
 from django.template.loader import get_template
 from markupsafe import Markup
@@ -87,27 +86,15 @@ def owned_plays(request: HttpRequest) -> Any:
 
 
 def owned_play(request: HttpRequest, play_id: Any, for_update: bool = False) -> Play:
-    """The learner's play with this id (locked for update when asked), or 404.
-
-    One plain ``SELECT`` (see ``_PlaySQL``): this runs on every step, where compiling
-    the same ORM query each time cost more than the query itself."""
-    sql = _play_sql()
-    if request.user.is_authenticated:
-        query, owner = sql.by_user, request.user.pk
-    else:
-        query, owner = sql.by_anon, anon_key(request)
-        if not owner:
-            raise Http404("no such play")
+    """The learner's play with this id (locked for update when asked), or 404."""
+    plays = owned_plays(request)
+    if for_update:
+        plays = plays.select_for_update()
     try:
-        pk = sql.pk_field.get_db_prep_value(play_id, connection)
-    except ValidationError:
+        play: Play = plays.get(pk=play_id)
+    except (Play.DoesNotExist, ValidationError):
         raise Http404("no such play") from None
-    with connection.cursor() as cursor:
-        cursor.execute(query + (sql.lock if for_update else ""), [pk, owner])
-        row = cursor.fetchone()
-    if row is None:
-        raise Http404("no such play")
-    return sql.to_play(row)
+    return play
 
 
 MOVE_FIELDS = (
@@ -122,78 +109,8 @@ MOVE_FIELDS = (
 
 
 def save_move(play: Play) -> None:
-    """Store what a move changes (``MOVE_FIELDS``) with one plain ``UPDATE``; the values
-    are prepared by the model's own fields, exactly as ``play.save()`` would."""
-    sql = _play_sql()
-    values = [f.get_db_prep_save(f.pre_save(play, False), connection) for f in sql.move_fields]
-    values.append(sql.pk_field.get_db_prep_value(play.pk, connection))
-    with connection.cursor() as cursor:
-        cursor.execute(sql.update, values)
-
-
-@dataclass(frozen=True)
-class _PlaySQL:
-    """The statements behind ``owned_play`` and ``save_move`` for one database backend,
-    built once from the model's metadata, with the converters the ORM would apply."""
-
-    by_user: str
-    by_anon: str
-    lock: str
-    update: str
-    pk_field: Any
-    move_fields: list[Any]
-    columns: list[tuple[str, Any, list[Any]]]  # (attname, column expression, converters)
-
-    def to_play(self, row: tuple[Any, ...]) -> Play:
-        values = []
-        for value, (_name, col, converters) in zip(row, self.columns, strict=True):
-            for convert in converters:
-                value = convert(value, col, connection)
-            values.append(value)
-        return Play.from_db(connection.alias, [c[0] for c in self.columns], values)
-
-
-_PLAY_SQL: dict[str, _PlaySQL] = {}
-
-
-def _play_sql() -> _PlaySQL:
-    built = _PLAY_SQL.get(connection.vendor)
-    if built is not None:
-        return built
-    meta = Play._meta
-    quote = connection.ops.quote_name
-    table = quote(meta.db_table)
-    fields = list(meta.concrete_fields)
-    column = {f.name: quote(f.column) for f in fields}
-    select = (
-        f"SELECT {', '.join(quote(f.column) for f in fields)} FROM {table} "
-        f"WHERE {column[meta.pk.name]} = %s AND "
-    )
-    move_fields = [meta.get_field(name) for name in MOVE_FIELDS]
-    columns = []
-    for f in fields:
-        col = f.get_col(meta.db_table)
-        columns.append(
-            (
-                f.attname,
-                col,
-                connection.ops.get_db_converters(col) + col.get_db_converters(connection),
-            )
-        )
-    built = _PlaySQL(
-        by_user=select + f"{column['user']} = %s",
-        by_anon=select + f"{column['user']} IS NULL AND {column['anon_key']} = %s",
-        lock=" FOR UPDATE" if connection.features.has_select_for_update else "",
-        update=(
-            f"UPDATE {table} SET {', '.join(column[f.name] + ' = %s' for f in move_fields)} "
-            f"WHERE {column[meta.pk.name]} = %s"
-        ),
-        pk_field=meta.pk,
-        move_fields=move_fields,
-        columns=columns,
-    )
-    _PLAY_SQL[connection.vendor] = built
-    return built
+    """Store what a move changes (``MOVE_FIELDS``): one ``UPDATE`` of those columns."""
+    play.save(update_fields=MOVE_FIELDS)
 
 
 def claim_anonymous_plays(request: HttpRequest, user: Any, key: str) -> None:
@@ -261,29 +178,18 @@ def play_token(play: Play) -> str:
 
 def record_first_choice(play: Play, node_id: str, choice_id: str) -> None:
     """Count this play's first choice at a decision; later ones (after "Back" or "Start
-    again") are ignored by the unique (play token, node) constraint. One plain INSERT in
-    the backend's own "ignore conflicts" form, as ``bulk_create(ignore_conflicts=True)``
-    would write it, without building a query each time."""
-    sql = _FIRST_CHOICE_SQL.get(connection.vendor)
-    if sql is None:
-        meta = FirstChoice._meta
-        fields = [meta.get_field(n) for n in ("scenario_id", "node_id", "choice_id", "play_token")]
-        quote = connection.ops.quote_name
-        sql = _FIRST_CHOICE_SQL[connection.vendor] = " ".join(
-            part
-            for part in (
-                connection.ops.insert_statement(on_conflict=OnConflict.IGNORE),
-                f"{quote(meta.db_table)} ({', '.join(quote(f.column) for f in fields)})",
-                "VALUES (%s, %s, %s, %s)",
-                connection.ops.on_conflict_suffix_sql(fields, OnConflict.IGNORE, None, None),
+    again") are ignored by the unique (play token, node) constraint."""
+    FirstChoice.objects.bulk_create(
+        [
+            FirstChoice(
+                scenario_id=play.scenario_id,
+                node_id=node_id,
+                choice_id=choice_id,
+                play_token=play_token(play),
             )
-            if part
-        )
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [play.scenario_id, node_id, choice_id, play_token(play)])
-
-
-_FIRST_CHOICE_SQL: dict[str, str] = {}
+        ],
+        ignore_conflicts=True,
+    )
 
 
 # --- debrief ---------------------------------------------------------------------------
