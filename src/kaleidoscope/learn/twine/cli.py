@@ -134,12 +134,17 @@ def scenarios_import(
 
 
 def scenarios_export(
-    source: Annotated[
-        str, typer.Argument(metavar="ID|FILE.yaml", help="A bundled scenario id or a file")
+    sources: Annotated[
+        list[str],
+        typer.Argument(
+            metavar="ID|FILE.yaml...", help="Scenario ids or files (several: scorm12, cmi5)"
+        ),
     ],
     fmt: Annotated[
         str | None,
-        typer.Option("--format", help="twee or twine-html (default: from -o, else twee)"),
+        typer.Option(
+            "--format", help="twee, twine-html, scorm12 or cmi5 (default: from -o, else twee)"
+        ),
     ] = None,
     output: Annotated[
         Path | None, typer.Option("-o", "--output", help="File to write (default: stdout)")
@@ -153,11 +158,19 @@ def scenarios_export(
     from kaleidoscope.learn.twine.twee import write_twee
     from kaleidoscope.learn.validate import check_file, read_shared_cast
 
+    if fmt in ("scorm12", "cmi5"):
+        from kaleidoscope.learn.packages.cli import export_package
+
+        export_package(sources, fmt, output)
+        return
+    if len(sources) != 1:
+        raise _fail("Twine export takes one scenario; several go in a scorm12 or cmi5 package")
+    source = sources[0]
     if fmt is None:
         suffix = output.suffix.lower() if output else ""
         fmt = "twine-html" if suffix in (".html", ".htm") else "twee"
     if fmt not in FORMATS:
-        raise _fail(f"unknown --format '{fmt}' (use twee or twine-html)")
+        raise _fail(f"unknown --format '{fmt}' (use twee, twine-html, scorm12 or cmi5)")
     path = Path(source)
     layout: Layout | None = None
     continuing: list[CastMember]
