@@ -156,6 +156,7 @@ def _register_optional() -> None:
         "kaleidoscope.web.core.cli",
         "kaleidoscope.learn.twine.cli",
         "kaleidoscope.see.cli",
+        "kaleidoscope.organise.cli",
     ):
         try:
             mod = importlib.import_module(module)
