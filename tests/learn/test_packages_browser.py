@@ -59,7 +59,7 @@ class LmsServer:
             def log_message(self, *args: Any) -> None:
                 pass
 
-            def do_GET(self) -> None:  # noqa: N802
+            def do_GET(self) -> None:
                 path = self.path.split("?")[0]
                 if path.startswith("/lms/"):
                     body, kind = (LMS_PAGE % path[5:]).encode(), "text/html"
@@ -71,7 +71,7 @@ class LmsServer:
                     return
                 self._send(200, body, kind)
 
-            def do_POST(self) -> None:  # noqa: N802
+            def do_POST(self) -> None:
                 length = int(self.headers.get("Content-Length") or 0)
                 raw = self.rfile.read(length)
                 if self.path.startswith("/commit"):
