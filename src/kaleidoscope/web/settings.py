@@ -47,6 +47,8 @@ INSTALLED_APPS = [
     "django.contrib.auth",
     "django.contrib.contenttypes",
     "django.contrib.sessions",
+    "django_tasks",  # the backport of Django 6's tasks framework (archive scans)
+    "django_tasks_db",
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "kaleidoscope.web.core",
@@ -174,3 +176,26 @@ LOGGING = {
         "django.security": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }
+# Background tasks (archive scans) through the django-tasks backport of Django 6's tasks
+# framework, stored by its database backend. An uploaded archive is only on the machine
+# that received it, so each machine has its own queue, named after the host
+# (KALEIDOSCOPE_TASK_QUEUE overrides it), and runs its own `kaleidoscope worker`.
+def _host_queue() -> str:
+    import hashlib
+    import re
+    import socket
+
+    host = re.sub(r"[^A-Za-z0-9.-]", "-", socket.gethostname()) or "localhost"
+    if len(host) > 27:  # the queue name column holds 32 characters
+        host = host[:18] + "-" + hashlib.sha256(host.encode()).hexdigest()[:8]
+    return "host-" + host
+
+
+TASK_QUEUE = os.environ.get("KALEIDOSCOPE_TASK_QUEUE", "").strip()[:32] or _host_queue()
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": [TASK_QUEUE, "default"],
+    }
+}
+
