@@ -154,28 +154,6 @@ if REDIS_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
-# Days a group session (votes, reasons, names) is kept after its last activity
-# (kaleidoscope.web.core.housekeeping deletes it then).
-GROUP_KEEP_DAYS = int(os.environ.get("KALEIDOSCOPE_GROUP_KEEP_DAYS", "90"))
-
-# Connect (/connect/): the Fernet key(s) that encrypt check-in notes, comma separated
-# (the first encrypts). Unset: a key file made in the data directory (mode 0600).
-KALEIDOSCOPE_FIELD_KEY = os.environ.get("KALEIDOSCOPE_FIELD_KEY", "").strip()
-
-STATIC_URL = "/static/"
-WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic step
-
-# Nothing personal in logs: no request paths at warning level, no access log (see cli.py).
-LOGGING = {
-    "version": 1,
-    "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
-    "loggers": {
-        "django": {"handlers": ["console"], "level": "WARNING"},
-        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "django.security": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-    },
-}
 # Background tasks (archive scans) through the django-tasks backport of Django 6's tasks
 # framework, stored by its database backend. An uploaded archive is only on the machine
 # that received it, so each machine has its own queue, named after the host
@@ -199,3 +177,25 @@ TASKS = {
     }
 }
 
+# Days a group session (votes, reasons, names) is kept after its last activity
+# (kaleidoscope.web.core.housekeeping deletes it then).
+GROUP_KEEP_DAYS = int(os.environ.get("KALEIDOSCOPE_GROUP_KEEP_DAYS", "90"))
+
+# Connect (/connect/): the Fernet key(s) that encrypt check-in notes, comma separated
+# (the first encrypts). Unset: a key file made in the data directory (mode 0600).
+KALEIDOSCOPE_FIELD_KEY = os.environ.get("KALEIDOSCOPE_FIELD_KEY", "").strip()
+
+STATIC_URL = "/static/"
+WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic step
+
+# Nothing personal in logs: no request paths at warning level, no access log (see cli.py).
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "loggers": {
+        "django": {"handlers": ["console"], "level": "WARNING"},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+    },
+}
