@@ -1,0 +1,1 @@
+"""Organise: readiness assessments, staff surveys, results, plan and policy."""
