@@ -11,4 +11,5 @@ urlpatterns = [
     path("check/", include("kaleidoscope.web.check.urls")),
     path("see/", include("kaleidoscope.web.see.urls")),
     path("", include("kaleidoscope.web.groups.urls")),
+    path("connect/", include("kaleidoscope.web.connect.urls")),
 ]
