@@ -71,6 +71,11 @@ def test_repeated_failed_sign_ins_pause_the_account() -> None:
     for _ in range(5):
         client.post("/accounts/sign-in/", {"username": "kim", "password": "wrong-guess"})
     page = client.post("/accounts/sign-in/", {"username": "kim", "password": PASSWORD})
-    assert page.status_code == 200 and "Too many attempts" in page.content.decode()
+    assert page.status_code == 429 and "Too many attempts" in page.content.decode()
     assert Client().get("/record/").status_code == 200
     assert "_auth_user_id" not in client.session
+    # the pause is for this account from this address: kim, signing in from elsewhere,
+    # is not locked out by whoever guessed
+    elsewhere = Client(REMOTE_ADDR="10.9.8.7")
+    page = elsewhere.post("/accounts/sign-in/", {"username": "kim", "password": PASSWORD})
+    assert page.status_code == 303 and "_auth_user_id" in elsewhere.session

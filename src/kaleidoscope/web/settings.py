@@ -51,22 +51,26 @@ INSTALLED_APPS = [
     "django_tasks_db",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "csp",
     "kaleidoscope.web.core",
     "kaleidoscope.web.learn",
     "kaleidoscope.web.check",
     "kaleidoscope.web.see",
     "kaleidoscope.web.groups",
     "kaleidoscope.web.connect",
+    "kaleidoscope.web.organise",
 ]
 
 MIDDLEWARE = [
-    "kaleidoscope.web.core.timing.ServerTimingMiddleware",
+    *(["kaleidoscope.web.core.timing.ServerTimingMiddleware"] if DEBUG else []),
     "django.middleware.security.SecurityMiddleware",
+    "csp.middleware.CSPMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "kaleidoscope.web.core.middleware.SignedInSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
 ]
@@ -120,11 +124,41 @@ AUTH_PASSWORD_VALIDATORS = [
 ]
 LOGIN_URL = "/accounts/sign-in/"
 
-SESSION_COOKIE_AGE = 60 * 60 * 24 * 180  # an anonymous learner keeps their record 6 months
+# An anonymous learner's browser keeps its record for 6 months; a signed-in session lasts
+# 2 weeks from the last visit (shared council computers), renewed at most once a day
+# (kaleidoscope.web.core.middleware.SignedInSessionMiddleware).
+SESSION_COOKIE_AGE = 60 * 60 * 24 * 180
+SIGNED_IN_SESSION_AGE = 60 * 60 * 24 * 14
 SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_SAMESITE = "Lax"
-SESSION_COOKIE_SECURE = os.environ.get("KALEIDOSCOPE_SECURE_COOKIES") == "1"
+# Behind TLS (KALEIDOSCOPE_HTTPS=1): secure cookies, HSTS, the proxy's scheme header
+# trusted, and plain-HTTP requests redirected. KALEIDOSCOPE_SECURE_COOKIES=1 (older name)
+# still turns on secure cookies alone.
+HTTPS = os.environ.get("KALEIDOSCOPE_HTTPS") == "1"
+SESSION_COOKIE_SECURE = HTTPS or os.environ.get("KALEIDOSCOPE_SECURE_COOKIES") == "1"
+if HTTPS:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+    SECURE_HSTS_SECONDS = 60 * 60 * 24 * 365
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = False  # the council's other sites are not ours to bind
+# A strict Content-Security-Policy (django-csp): scripts, styles and everything else only
+# from this site; no inline script or style, no eval, no framing.
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": ["'self'"],
+        "script-src": ["'self'"],
+        "style-src": ["'self'"],
+        "img-src": ["'self'", "data:"],
+        "font-src": ["'self'"],
+        "connect-src": ["'self'"],
+        "object-src": ["'none'"],
+        "base-uri": ["'none'"],
+        "form-action": ["'self'"],
+        "frame-ancestors": ["'none'"],
+    }
+}
 CSRF_COOKIE_SECURE = SESSION_COOKIE_SECURE
 CSRF_FAILURE_VIEW = "kaleidoscope.web.core.views.csrf_failure"
 MESSAGE_STORAGE = "django.contrib.messages.storage.cookie.CookieStorage"  # no DB write

@@ -9,17 +9,13 @@ import yaml
 from django.contrib import messages
 from django.contrib.auth import login, logout
 from django.contrib.auth.forms import AuthenticationForm, UserCreationForm
-from django.core.cache import cache
 from django.http import HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
+from kaleidoscope.web.core import ratelimit
 from kaleidoscope.web.learn import services as learn
-
-SIGN_IN_ATTEMPTS = 5  # failed sign-ins per username before a pause
-SIGN_IN_LOCKOUT_S = 15 * 60
-
 
 @functools.cache
 def text() -> dict[str, str]:
@@ -72,22 +68,25 @@ def sign_up(request: HttpRequest) -> HttpResponse:
 def sign_in(request: HttpRequest) -> HttpResponse:
     form = AuthenticationForm(request, data=request.POST or None)
     if request.method == "POST":
-        throttle = "sign-in:" + request.POST.get("username", "")[:150].casefold()
-        failures = cache.get(throttle, 0)
-        if failures >= SIGN_IN_ATTEMPTS:
+        username = request.POST.get("username", "")[:150].casefold()
+        address = ratelimit.client_address(request)
+        # Every attempt counts before the password is checked (atomically), per account
+        # and address: a guesser elsewhere cannot lock the account holder out.
+        allowed = ratelimit.hit(ratelimit.SIGN_IN_ACCOUNT, username, address)
+        allowed = ratelimit.hit(ratelimit.SIGN_IN_ADDRESS, address) and allowed
+        if not allowed:
             form.is_valid()  # bind the form so it can carry the error
             form.errors.clear()
             form.add_error(None, text()["sign_in_throttled"])
-        elif form.is_valid():
-            cache.delete(throttle)
+            return render(request, "accounts/sign_in.html", {"form": form}, status=429)
+        if form.is_valid():
+            ratelimit.reset(ratelimit.SIGN_IN_ACCOUNT, username, address)
             key = learn.anon_key(request)
             user = form.get_user()
             login(request, user)
             learn.claim_anonymous_plays(request, user, key)
             messages.success(request, text()["signed_in"])
             return see_other(reverse("record"))
-        else:
-            cache.set(throttle, failures + 1, SIGN_IN_LOCKOUT_S)
     return render(request, "accounts/sign_in.html", {"form": form})
 
 

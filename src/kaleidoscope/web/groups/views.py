@@ -20,7 +20,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaleidoscope.learn.engine import PlayError
-from kaleidoscope.web.core import housekeeping
+from kaleidoscope.web.core import housekeeping, ratelimit
 from kaleidoscope.web.learn.services import library, write_transaction
 
 from . import exports, services
@@ -221,6 +221,8 @@ def _join_page(
 def join(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _join_page(request, request.GET.get("code", "")[:20], "", {})
+    if not ratelimit.hit(ratelimit.JOIN_CODE, ratelimit.client_address(request)):
+        return _join_page(request, "", "", {"code": msg("join_rate_limited")}, status=429)
     raw_code = request.POST.get("code", "")[:MAX_FIELD]
     name = services.clean_name(request.POST.get("name", "")[: MAX_FIELD + 1])
     errors: dict[str, str] = {}

@@ -17,3 +17,9 @@ document.addEventListener("htmx:afterSettle", function (event) {
 document.addEventListener("htmx:responseError", function () {
   window.location.reload();
 });
+
+// A "Print" button (shown only with JavaScript) prints the page.
+document.addEventListener("click", function (event) {
+  var button = event.target.closest && event.target.closest("[data-print-page]");
+  if (button) { window.print(); }
+});
