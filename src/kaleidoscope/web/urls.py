@@ -12,4 +12,5 @@ urlpatterns = [
     path("see/", include("kaleidoscope.web.see.urls")),
     path("", include("kaleidoscope.web.groups.urls")),
     path("connect/", include("kaleidoscope.web.connect.urls")),
+    path("organise/", include("kaleidoscope.web.organise.urls")),
 ]
