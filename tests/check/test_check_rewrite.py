@@ -1,16 +1,24 @@
 """Safer rewrites read as plain English: identifiers gone, generalised by their kind.
 
+A safer version is re-checked before it is offered; where the checker still finds a
+confidentiality risk, whole sentences go, and where that is not enough the finding says
+there is no safe version. Tests here use `check_text` end to end, and `safer_version`
+with identifiers written out by hand where the wording alone is under test.
+
 Every post here is written for these tests (none is copied from the shared data).
 """
 
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 import pytest
 
 from kaleidoscope.check.checker import check_text
 from kaleidoscope.check.records import Category, Finding
+from kaleidoscope.check.rewrite import NO_SAFE_VERSION, Safer, safer_version
+from kaleidoscope.check.rules import load_rules
 
 PREPOSITIONS = "on|at|in|from|to|by|near|of|with|for|about|during|since|until"
 BAD = {
@@ -143,8 +151,22 @@ def test_rewrite_is_fluent_and_removes_identifiers(
     assert_fluent(rewrite)
     for identifier in gone:
         assert identifier not in rewrite, (identifier, rewrite)
+    if refused(rewrite):
+        return  # the re-check found the rest still identifying (counted below)
     for phrase in kept:
         assert phrase in rewrite, (phrase, rewrite)
+    again = check_text(rewrite).findings
+    assert not [f for f in again if f.category is Category.CONFIDENTIALITY], rewrite
+
+
+def refused(rewrite: str) -> bool:
+    return rewrite in NO_SAFE_VERSION.values()
+
+
+def test_most_cases_get_a_safer_version() -> None:
+    """ "No safe version" is for what cannot be made safe, not the easy way out."""
+    answers = [conf(text).rewrite or "" for text, _, _ in CASES]
+    assert sum(refused(a) for a in answers) <= len(CASES) // 4, answers
 
 
 def test_the_issue_example_reads_naturally() -> None:
@@ -225,3 +247,163 @@ def test_rewrite_written_on_first_read_is_the_same_everywhere() -> None:
     assert pickle.loads(pickle.dumps(fresh)).rewrite == expected
     assert copy.deepcopy(conf(text)).rewrite == expected
     assert conf(text) == finding
+
+
+# --- safer_version: the wording alone, with identifiers written out by hand ---------------
+
+
+def safer(
+    text: str,
+    marks: tuple[tuple[str, str], ...] = (),
+    flagged: Callable[[str], bool] | None = None,
+    young: bool = False,
+) -> Safer:
+    """`safer_version` as the checker calls it, given (kind, quote) identifiers."""
+    rules = load_rules()
+    idents = []
+    for kind, quote in marks:
+        at = text.index(quote)
+        idents.append((kind, at, at + len(quote)))
+    return safer_version(
+        text, text.lower(), idents, rules.rewrite, rules.age_word_rewrite,
+        rules.keep_conditions, young, flagged=flagged,
+    )
+
+
+# (post, what must be gone, what the rewrite must read) with no identifier from the checker:
+# the rewrite's own net finds them.
+NET_CASES = [
+    ("Jayden's mum turned up to contact drunk again. #fostering", ["Jayden"],
+     ["Someone's mum turned up"]),
+    ("Contact went well, thanks @kayleigh_x for the lift. @fosterteam #fostering",
+     ["@kayleigh_x", "@fosterteam"], ["thanks someone for the lift.", "#fostering"]),
+    ("K (14) told me I dress like her nan at the placement", ["K ("], ["told me I dress"]),
+    ("Our lad T cooked tea for the whole home tonight", [" T "], ["Our lad cooked tea"]),
+    ("Goodbye visit with J & K before their adoption. Heartbroken.", ["J & K"],
+     ["with two young people before"]),
+    ("omg mr P finally got his care pkg after 6 wks on the ward", ["mr P"],
+     ["Omg a man finally got"]),
+    ("Court for the Mahmood kids again, mum didn't show.", ["Mahmood"],
+     ["Court for the kids again"]),
+    ("I want to tell you about a girl I'll call Roisin. She was 13 when I met her.",
+     ["Roisin", "13"], ["about a girl. She was a young person when I met her."]),
+    ("Removed a newborn at Singleton Hospital today. Worst day.", ["Singleton"],
+     ["at the hospital today"]),
+    ("Dad got sentenced today in Glasgow Sheriff Court. Wee man doesn't know.", ["Glasgow"],
+     ["sentenced today in court."]),
+    ("Visiting dad at HMP Parc next month with the kids from my caseload", ["Parc"],
+     ["Visiting dad at a prison"]),
+    ("Mrs Lafferty on my caseload lives alone in the flats on Dalry Rd. 88.",
+     ["Lafferty", "Dalry", "88"], ["A woman on my caseload", "on a nearby street."]),
+    ("My 15yo on probation got picked up on Highway 6 again", ["Highway 6"],
+     ["picked up on a nearby street again"]),
+    ("A boy on my caseload, at Ysgol Bro Dyfi, disclosed being hit.", ["Ysgol", "Dyfi"],
+     ["at school, disclosed"]),
+    ("She graduated from Northbridge University, first in her family. So proud of my care leaver",
+     ["Northbridge"], ["from a university"]),
+    ("Girl I'm working with told me she's 15 and pregnant. Referral done.", ["15"],
+     ["she's a young person and pregnant"]),
+    ("Funeral of a little boy I worked with for years. He was 3. Half the estate came.", ["3."],
+     ["He was a young person."]),
+    ("Removal hearing today. Mum's 24. The kids are 2 & 5 and I cried.", ["24", "2 & 5"],
+     ["Mum's a young adult.", "The kids are young and I cried"]),
+    ("A mum on my caseload with two little boys aged two and four, living in one room.",
+     ["aged two"], ["two little boys, living"]),
+    ("Young fella I work with got locked up again. 15, Aboriginal, nine placements.", ["15"],
+     ["again. Aboriginal, nine placements."]),
+    ("I visit Mr Abara on my caseload every Tuesday at 2pm, he's lonely", ["Tuesday", "2pm",
+     "Abara"], ["I visit a man on my caseload, he's lonely"]),
+    ("Client's contact with dad moved to Saturdays in March, she's not coping.",
+     ["Saturdays", "March"], ["contact with dad moved, she's not coping"]),
+    ("A 15 year old boy on my caseload, the only Somali family in the village, disclosed "
+     "being hit.", ["only Somali"], ["on my caseload, disclosed being hit"]),
+]
+
+
+@pytest.mark.parametrize("text,gone,kept", NET_CASES, ids=[c[0][:30] for c in NET_CASES])
+def test_the_net_finds_what_the_checker_did_not_point_at(
+    text: str, gone: list[str], kept: list[str]
+) -> None:
+    result = safer(text)
+    assert result.text is not None and result.reason is None
+    assert_fluent(result.text)
+    for identifier in gone:
+        assert identifier not in result.text, (identifier, result.text)
+    for phrase in kept:
+        assert phrase in result.text, (phrase, result.text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Sat with him all afternoon, then we had Sunday dinner plans to sort.",
+        "Plan B is to ask the GP and A&E about a B&B for the night.",
+        "Visiting is 2 till 8 at the unit, the staff are lovely.",
+        "Thanks to the Year 9 team and the ICPC chair for today.",
+    ],
+)
+def test_the_net_leaves_ordinary_words_alone(text: str) -> None:
+    assert safer(text).text == text
+
+
+def test_the_issue_grammar_faults_are_mended() -> None:
+    text = "So proud of my 17 y/o care leaver at Jefferson High, first in her family at uni."
+    result = safer(text, (("age", "17 y/o"), ("school", "Jefferson High")))
+    assert result.text is not None
+    assert "17" not in result.text and "young care leaver" in result.text
+    assert_fluent(result.text)
+    first = safer("We took our first teenager, a girl from the estate.", (("age", "teenager"),))
+    assert first.text == "We took our first young person, a girl from the estate."
+
+
+# --- no safe version ----------------------------------------------------------------------
+
+
+def test_a_photo_of_the_people_has_no_safe_version() -> None:
+    text = "Beach day for contact, look at those smiles [pic] Jayden & Mia loving it #fostering"
+    result = safer(text, (("face", "[pic]"), ("name", "Jayden & Mia")))
+    assert result.text is None and result.reason == "photo"
+    assert result.message == NO_SAFE_VERSION["photo"]
+    assert result.message.startswith("No safe version")
+
+
+def test_a_story_people_already_know_has_no_safe_version() -> None:
+    text = (
+        "Placement blog. Some of you will remember the fire at the community centre last "
+        "summer; the boy who was charged is on my caseload now."
+    )
+    result = safer(text, (("time", "last summer"),))
+    assert result.text is None and result.reason == "known"
+
+
+def test_sentences_go_until_the_recheck_passes_but_the_first_stays() -> None:
+    text = (
+        "Gutted today. The baby I placed is coming back into care. She has a cleft palate. "
+        "Adopters couldn't cope. Cried in the car."
+    )
+    result = safer(text, flagged=lambda t: "cleft palate" in t)
+    assert result.pruned and result.text is not None
+    assert result.text.startswith("Gutted today.")
+    assert "cleft palate" not in result.text and "Adopters couldn't cope." in result.text
+
+
+def test_no_safe_version_when_the_recheck_never_passes() -> None:
+    text = "Visit to the twins today. Both well. Mum cried. Long day."
+    result = safer(text, flagged=lambda t: True)
+    assert result.text is None and result.reason == "details"
+    assert result.message == NO_SAFE_VERSION["details"]
+
+
+def test_never_more_than_half_of_the_post_goes() -> None:
+    text = "Twins again. The twins ran off. The twins cried. Long day."
+    result = safer(text, flagged=lambda t: "twins" in t.lower())
+    assert result.text is None and result.reason == "details"
+
+
+def test_through_the_checker_a_photo_finding_says_there_is_no_safe_version() -> None:
+    text = (
+        "Took the kids to the beach for contact today, look at those smiles ☀️ [pic] "
+        "Jayden & Mia absolutely loving it #fostering #socialwork"
+    )
+    rewrite = conf(text).rewrite
+    assert rewrite == NO_SAFE_VERSION["photo"]

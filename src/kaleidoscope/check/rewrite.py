@@ -6,14 +6,30 @@ around it: "at St Anne's" -> "at school", "on the Eastfield estate" -> "on a loc
 estate", "in Ashby" -> "in the area", "this morning" -> (dropped, with no dangling
 preposition). A second mention of the same person reads "the young person", a different
 one "another young person". A final pass tidies spaces and punctuation.
+
+A safer version must be safe, not just shorter (issue 13), so `safer_version`:
+
+1. refuses at once when no wording can help: a photo of the people, or a story people
+   already know ("some of you will remember", "in the papers");
+2. adds its own net of identifiers to the checker's, so a name, initials, an @handle, a
+   named street, school, hospital, court or town, an exact age, the day and time of a
+   visit, or an "only one ... in the village" clause goes even when the checker's rules
+   did not point at it;
+3. re-checks what it wrote; while a confidentiality finding remains it leaves out whole
+   sentences (never more than half the post), and when that is not enough it says there
+   is no safe version, with the reason, rather than offer an unsafe one.
+
+`rewrite` is the older interface, kept for the checker: the same text, or the "no safe
+version" sentence in its place.
 """
 
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass
 
-__all__ = ["rewrite"]
+__all__ = ["NO_SAFE_VERSION", "Safer", "rewrite", "safer_version"]
 
 Ident = tuple[str, int, int]  # (kind, start, end)
 
@@ -29,10 +45,15 @@ _WORD_NUMBERS = {
         )
     )
 }
+_TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
+         "eighty": 80, "ninety": 90}
 _WORD = re.compile(r"[a-z]+")
 _ARTICLE_START = re.compile(r"(?:a|an|the|my|this|our)\s", re.I)
 _AGED = re.compile(r"\d\s?(?:yo|y/o|y\.o|yrs?\sold|years?[\s-]old|-year-old|-yr-old)|\bold\b|yo\b")
-_AGE_VERB = re.compile(r"(is|turned|turns|he's|she's|be)\s", re.I)
+_AGE_VERB = re.compile(
+    r"(is|was|were|are|turned|turns|\w+['’]s|they['’]re|shes|hes|be|now)\s(?:only\s|just\s)?",
+    re.I,
+)
 # The noun an age describes ("15yo girl"): replaced together with the age.
 _AGE_NOUN = re.compile(
     r"\s(?:(?P<young>girl|boy|lad|lass|kid|child|teen|teenager|baby|young\sperson)"
@@ -43,18 +64,29 @@ _FUNCTION_WORDS = frozenset(
     {
         "with", "from", "who", "in", "at", "on", "and", "is", "was", "has", "had", "but", "so",
         "now", "that", "which", "whose", "to", "for", "by", "of", "living", "lives", "staying",
-        "being", "currently", "just",
+        "being", "currently", "just", "i", "we", "you", "he", "she", "they", "it", "me", "my",
+        "our", "his", "her", "their", "whom", "when", "where", "because", "as", "after",
+        "before", "since", "then", "or", "are", "were", "will", "would", "can", "could",
     }
 )
-_NAME_ADJECTIVE = re.compile(r"\b(little|baby|wee|young|lovely|old)\s+$", re.IGNORECASE)
-_TAIL_WORD = re.compile(r"\b(the|a|an|her|his|their|my|our|your|its)\s+$", re.IGNORECASE)
+_NAME_ADJECTIVE = re.compile(r"\b(little|baby|wee|young|lovely|old|auld)\s+$", re.IGNORECASE)
+_TAIL_WORD = re.compile(
+    r"\b(the|a|an|her|his|their|my|our|your|its|first|second|third|new|same|every|each"
+    r"|last|next)\s+$",
+    re.IGNORECASE,
+)
 # A role noun just before a name: "my client Maggie" -> "my client" (the name just goes).
 _ROLE_BEFORE = re.compile(
     r"\b(?:client|service\suser|care\sleaver|foster\schild|foster\syouth|young\sperson|yp|resident"
     r"|baby|patient|tenant|brother|sister|son|daughter|mum|mam|dad|nan|gran|stepdad|stepmum"
-    r"|boyfriend|girlfriend|partner|cousin|twin)\s+$",
+    r"|boyfriend|girlfriend|partner|cousin|twin|lad|lass|girl|boy|kid|child|foster\s+daughter"
+    r"|foster\s+son|grandson|granddaughter|nephew|niece|fella|bloke|woman|man|gent|lady"
+    r"|colleague|manager|supervisor|friend|husband|wife|hubby|student|mentor|worker)\s+$",
     re.IGNORECASE,
 )
+_PLACE_PREP = re.compile(r"\b(in|from|to|near|outside|off|on|at|round|around)\s+$")
+_VOCATIVE_AFTER = re.compile(r",?\s+you\b")
+_INITIAL_END = re.compile(r" [A-Z]\.(?=,)")
 _HYPHEN_NAME = re.compile(r"-[A-Z][a-z]+")
 _LIST_ITEM_BEFORE = re.compile(r"(?:^|[(,;:.!?])\s*$")
 _LIST_ITEM_AFTER = re.compile(r"\s*(?:,\s*|[);.!?]|$)")
@@ -62,13 +94,18 @@ _DETERMINER_BEFORE = re.compile(r"(?:^|[(,;:.!?])\s*$")
 _A_AN = re.compile(r"\b([Aa]n?)\s+$")
 _LAST_WORD = re.compile(r"([A-Za-z]+)\s*$")
 _PREP_BEFORE = re.compile(
-    r"\b(in|at|from|to|near|of|on|off|down|round)\s+(?:(the)\s+)?$", re.IGNORECASE
+    r"\b(in|at|from|to|near|of|on|off|down|round|outside)\s+(?:(the)\s+)?$", re.IGNORECASE
+)
+_CONTAINER_BEFORE = re.compile(r"\b(?:bottle|glass|pint|can|box|bag|packet|cup|tin|dram|shot)\s*$")
+_REGION_BEFORE = re.compile(
+    r"\b(?:rural|eastern|western|northern|southern|north|south|east|west|central|inner[- ]city"
+    r"|outer|greater|upstate|downtown)\s+$"
 )
 _ISLE_BEFORE = re.compile(r"\b(?:the\s+)?(?:isle|island)\s+of\s+$", re.IGNORECASE)
 # A place used as an adjective: "the Bexford area", "the Harbour Road flats".
 _PLACE_NOUN = re.compile(
     r"\s+(?:area|flats|estate|site|end|shops|park|surgery|parade|precinct|district|side"
-    r"|community|tower|towers|block|houses|road|village)\b"
+    r"|community|tower|towers|block|houses|road|village|town|city|county|coast|bridge)\b"
 )
 # A landmark phrase ("above the", "beside the") takes the words after it as its object.
 _LANDMARK_OBJECT = re.compile(r"\s+(?:[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,2}|[a-z][\w'’&-]*)")
@@ -78,9 +115,19 @@ _LANDMARK_STARTS = (
 )
 _CONDITION_SLOT = re.compile(r"(?:\b(?:her|his|their|a|an|with|has|have|had)|['’]s)\s$")
 _TIME_NOUN = re.compile(r"\s(?:visit|visits|session|contact)$")
+# Words after "X, 9," that end the list: the commas go with the age.
+_LIST_ENDS = frozenset(
+    {
+        "are", "is", "was", "were", "has", "have", "had", "and", "who", "goes", "lives", "got",
+        "came", "told", "said", "will", "can", "did", "does", "went", "both", "all",
+    }
+)
+_RANGE_AFTER = re.compile(r"\s*(?:till|til|until|to|-|–|and|or)\s*\d")
+_REFLEXIVE_AFTER = re.compile(r"\s+(?:herself|himself|themselves|themself)\b")
+_COPULA_BEFORE = re.compile(r"\b(?:is|was|are|were|be|['’]s|as|than|another|any)\s+$")
 _DROP_PREPS = frozenset(
     {
-        "on", "at", "in", "from", "by", "since", "until", "till", "during", "for", "every",
+        "on", "at", "in", "from", "by", "since", "until", "till", "during", "for", "every", "to",
         "this", "last", "next", "aged", "age",
     }
 )
@@ -155,6 +202,8 @@ def _age_years(quote: str) -> int | None:
     if digits:
         return int(digits.group(0))
     for word in _WORD.findall(quote):
+        if word in _TENS:
+            return _TENS[word]
         if word in _WORD_NUMBERS:
             return _WORD_NUMBERS[word]
     return None
@@ -208,8 +257,27 @@ class _Rewriter:
             end = hyphen.end()
         if _ROLE_BEFORE.search(self.lower, max(0, start - 16), start):
             return start - 1, end, ""  # "my old client Maggie" -> "my old client"
+        if self._adjectival(end):
+            return start, end, self.words["local"]  # "a small Kerry town"
+        if self.lower.endswith(" the ", 0, start):  # "along the Shannon": a place
+            return start, end, self.words["area"].split(" ", 1)[-1]
+        place = _PLACE_PREP.search(self.lower, max(0, start - 10), start)
+        if place is not None and (" " not in self.text[start:end].strip() or place.group(1) in (
+            "in", "from", "near", "outside", "on"
+        )):
+            return self._town(start, end)  # "in Devon", "outside Dungannon": a place
+        if _VOCATIVE_AFTER.match(self.lower, end) and _DETERMINER_BEFORE.search(
+            self.text, max(0, start - 4), start
+        ):
+            return start, end + (self.lower[end] == ","), ""  # "Ms Harrington you are"
+        if _INITIAL_END.match(self.text, end - 2):
+            end += 1  # "Jasmine R., whom" -> "someone, whom"
         quote = self.text[start:end]
-        first = quote.split()[0].rstrip(".")
+        possessive = quote.endswith(("'s", "’s")) and " " in quote.strip()
+        if possessive:  # "Mrs Nguyen's daughter" -> "a woman's daughter"
+            found = self._name(start, end - 2)
+            return found[0], end, found[2] + quote[-2:]
+        first = quote.split()[0].rstrip(".").capitalize()  # "mr P" is "Mr P"
         key = quote.split()[-1].lower() if first in ("Mr", "Mrs", "Ms", "Miss", "Mx") else (
             quote.split()[0].lower()
         )
@@ -228,6 +296,10 @@ class _Rewriter:
         return start, end, self._person(new, key)
 
     def _initials(self, start: int, end: int) -> tuple[int, int, str]:
+        if _ROLE_BEFORE.search(self.lower, max(0, start - 20), start):
+            return start - 1, end, ""  # "our lad T" -> "our lad"
+        if end - start >= 2 and re.search(r"\b(?:in|from|near|outside)\s+$", self.lower[:start]):
+            return self._town(start, end)  # "youth justice in NI": a place
         key = self.text[start:end].lower()
         if "&" in key or " and " in key:  # "R & K"
             return start, end, self.words["initials_pair"]
@@ -250,7 +322,14 @@ class _Rewriter:
         return start, end, new
 
     def _age(self, start: int, end: int) -> tuple[int, int, str] | None:
+        if _RANGE_AFTER.match(self.lower, end):
+            return None  # "visiting is 2 till 8": hours, not an age
         quote = self.lower[start:end]
+        reflexive = _REFLEXIVE_AFTER.match(self.lower, end)
+        if reflexive and quote.strip().isdigit():  # "17 herself" -> "young herself"
+            if int(quote.strip()) < 25:
+                return start, end, self.words["age_young_adjective"] or "young"
+            return self._list_item(start, reflexive.end())
         mapped = self.age_words.get(quote)
         if mapped is not None:  # "teenager", "elderly", "the eldest"
             if mapped == quote:
@@ -302,6 +381,69 @@ class _Rewriter:
             new = new.split(" ", 1)[1]  # "the same 15 year old": keep the writer's article
         return start, end, self._person(new, quote) if article else new
 
+    def _handle(self, start: int, end: int) -> tuple[int, int, str]:
+        """An @handle: gone from a run of tags or a reply's opening, else "someone"."""
+        text = self.text
+        alone = _TAGS_ONLY.fullmatch(text, end) is not None or (
+            _HANDLES_ONLY.fullmatch(text, 0, start) is not None
+        )
+        return start, end, "" if alone else self._person(self.words["name"], text[start:end])
+
+    def _family_plural(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "the Hendersons" -> "a family"; "the Hendersons' oldest" -> "the family's oldest"."""
+        new = self.words["family_plural"]
+        if self.text[end : end + 1] in ("'", "’"):
+            end += 1
+            new = "the " + new.split(" ", 1)[-1] + "'s"
+        return start, end, new
+
+    def _surname(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "the Mahmood kids" -> "the kids": the family name just goes."""
+        return start, end, ""
+
+    def _pseudonym(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "a girl I'll call Roisin" -> "a girl": the chosen name goes with its clause; a
+        sentence that only gives the name ("I'll call her Mrs M.") goes whole."""
+        text = self.text
+        before = text[:start].rstrip()
+        if text[end : end + 1] in (".", "!") and (not before or before[-1] in _SENTENCE_END):
+            end += 1
+            while text[end : end + 1] in (" ", "\n"):
+                end += 1
+        return start, end, ""
+
+    def _unique(self, start: int, end: int) -> tuple[int, int, str] | None:
+        """ "the only Somali family in the village", standing apart between commas or in
+        brackets, just goes; inside a sentence it stays for the re-check to judge."""
+        text = self.text
+        if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
+            return start - 1, end + 1, ""
+        return self._list_item(start, end)
+
+    def _institution(self, start: int, end: int, word: str) -> tuple[int, int, str]:
+        """A named hospital or court: "at Singleton Hospital" -> "at the hospital"."""
+        before = self.lower[max(0, start - 4) : start]
+        new = self.words.get(word, _DEFAULT_WORDS[word])
+        if before.endswith(("the ", "a ", "an ")):
+            return start, end, new.split(" ", 1)[-1]
+        return start, end, new
+
+    def _hospital(self, start: int, end: int) -> tuple[int, int, str]:
+        return self._institution(start, end, "hospital")
+
+    def _court(self, start: int, end: int) -> tuple[int, int, str]:
+        return self._institution(start, end, "court")
+
+    def _university(self, start: int, end: int) -> tuple[int, int, str]:
+        return self._institution(start, end, "university")
+
+    def _prison(self, start: int, end: int) -> tuple[int, int, str]:
+        return self._institution(start, end, "prison")
+
+    def _ages(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "the kids are 2 & 5" -> "the kids are young"."""
+        return start, end, " " + (self.words["age_young_adjective"] or "young")
+
     def _school(self, start: int, end: int) -> tuple[int, int, str]:
         return start, end, self.words["school"]
 
@@ -348,16 +490,25 @@ class _Rewriter:
             return isle.start(), end, self.words["island"]
         if self._adjectival(end):
             return start, end, self.words["local"]
+        region = _REGION_BEFORE.search(self.lower, window_start, start)
+        if region is not None:  # "in rural Georgia" -> "in the area"
+            start = region.start()
+        suffix = text[end - 2 : end] if text[end - 2 : end] in ("'s", "’s") else ""
         prep = _PREP_BEFORE.search(text, window_start, start)
         if prep is None:
-            return start, end, self.words["area"]
+            return start, end, self.words["area"] + suffix
         word = prep.group(1).lower()
-        if word == "near" or (self.area_used and word in ("in", "from", "at")):
-            return prep.start(), end, self.words["nearby"]
+        at = prep.start()
+        if word == "of" and _CONTAINER_BEFORE.search(self.lower, max(0, at - 12), at):
+            return start, end, self.text[start:end]  # "a bottle of Glenmorangie": a drink
+        if word in ("near", "outside", "on", "off") or (
+            self.area_used and word in ("in", "from", "at")
+        ):
+            return prep.start(), end, self.words["nearby"] + suffix
         if word == "at":
-            return prep.start(), end, self.words["locally"]
+            return prep.start(), end, self.words["locally"] + suffix
         self.area_used = True
-        return prep.start(2) if prep.group(2) else start, end, self.words["area"]
+        return prep.start(2) if prep.group(2) else start, end, self.words["area"] + suffix
 
     def _landmark(self, start: int, end: int) -> tuple[int, int, str] | None:
         quote = self.lower[start:end]
@@ -369,7 +520,9 @@ class _Rewriter:
                 end = obj.end()
         return start, end, self.words["nearby"]
 
-    def _time(self, start: int, end: int) -> tuple[int, int, str]:
+    def _time(self, start: int, end: int) -> tuple[int, int, str] | None:
+        if _COPULA_BEFORE.search(self.lower, max(0, start - 10), start):
+            return None  # "his birthday is next week", "another Monday": no visit's time
         noun = _TIME_NOUN.search(self.lower, start, end)
         if noun is not None:  # "Sunday visit" -> "visit"
             return start, noun.start() + 1, ""
@@ -490,7 +643,7 @@ class _Rewriter:
         if new.startswith(("a ", "an ")):
             adjective = _NAME_ADJECTIVE.search(before, max(0, len(before) - 10))
             if adjective:  # "little Kacey" -> "a young person", "old Mr Reid" -> "an older man"
-                old = adjective.group(1).lower() == "old"
+                old = adjective.group(1).lower() in ("old", "auld")
                 before = before[: adjective.start()]
                 if old and new in ("a man", "a woman", "someone", "a young person"):
                     new = "an older " + new.split(" ", 1)[-1].replace("young ", "")
@@ -525,8 +678,12 @@ class _Rewriter:
         before = before.rstrip(" ")
         nxt = text[end : end + 1]
         if nxt == "," and before.endswith(","):
-            end += 1  # "TJ, 9, are" -> "TJ are"
-            before = before[:-1]
+            word_after = _WORD.match(self.lower, end + 2)
+            if word_after is None or word_after.group(0) in _LIST_ENDS:
+                end += 1  # "TJ, 9, are" -> "TJ are"
+                before = before[:-1]
+            else:
+                end += 1  # "Mr Jenkins, 91, veteran" -> "a man, veteran"
         elif nxt in (",", ".", ";", ":", "!", "?", ")") and before.endswith((",", "(")):
             before = before[:-1]
         elif before and before[-1] not in "([" and nxt not in _NO_SPACE_BEFORE:
@@ -541,6 +698,530 @@ class _Rewriter:
         return before, end
 
 
+# --- the net: identifiers the checker's rules may not have pointed at -----------------------
+
+_NAME_CHARS = r"[A-Z][a-zà-ÿ'’]*(?:-[A-Z][a-zà-ÿ]+)?"
+_HANDLE = re.compile(r"(?<![\w@])@\w{1,30}")
+_HANDLES_ONLY = re.compile(r"(?:\s*@\w+)*\s*")
+_TAGS_ONLY = re.compile(r"(?:\s*[@#]\w+)*\s*[\W_]*")
+_GIVEN = re.compile(r"(?<![\w@#'’-])([A-Z][a-zà-ÿ]+(?:-[A-Z]?[a-zà-ÿ]+)?)(?![\w-])")
+_SURNAME_AFTER = re.compile(r" ([A-Z][a-z'’]+(?:-[A-Z][a-z]+)?)(?![\w'’-])")
+_TITLE = re.compile(
+    r"(?<![\w-])(?:[Mm]r|[Mm]rs|[Mm]s|[Mm]iss|M[Xx])\.?\s+(?:[A-Z][\w'’-]*)(?![\w'’-])"
+)
+_INITIAL_PAIR = re.compile(
+    r"(?<![\w&'’.-])(?!A&E|B&B|B&Q|M&S|P&O|R&D|H&M|A&P)[A-Z]\.?\s*(?:&|and)\s*[A-Z]\.?(?![\w&'’-])"
+)
+_INITIALS = re.compile(
+    r"(?<![\w&'’.@#/+-])(?:[A-Z]\.){2,3}(?![\w&])|(?<![\w&'’.@#/+-])([A-Z]{1,3})\.?(?![\w&'’+/-])"
+)
+# Words before a single capital that make it a label, not a person: "Plan B", "Year 9".
+_LABEL_BEFORE = re.compile(
+    r"(?:plan|vitamin|type|year|section|ward|block|flat|room|grade|class|category|tier|level"
+    r"|hep|hepatitis|unit|part|stage|bay|wing|floor|gate|platform|bed|group|team|band|zone"
+    r"|appendix|form|schedule|option|step|point|route|row|size|number|no\.?|letter|exhibit"
+    r"|question|q|vs|v|b&b|mr|mrs|ms|miss|dr)\s+$",
+    re.IGNORECASE,
+)
+_NOT_INITIALS = frozenset({"A", "I", "X", "O", "OK", "TV", "US", "UK", "AM", "PM", "ID", "OR"})
+_FAMILY_SURNAME = re.compile(
+    r"\bthe\s+([A-Z][a-z'’]+(?:-[A-Z][a-z]+)?(?:['’]s)?\s)(?=(?:kids|children|family|families"
+    r"|twins|boys|girls|lads|brothers|sisters|household|lot|clan|case|siblings|sibs)\b)"
+)
+_PSEUDONYM = re.compile(
+    r",?\s*(?i:who\s+|whom\s+)?(?i:i['’]ll|i\s+will|we['’]ll|let['’]s)\s+call\s+(?i:him|her|them)?\s*"
+    r"['‘\"]?(?:(?:Mrs|Mr|Ms|Miss)\.?\s+)?[A-Z][\w'’-]*['’\"]?",
+)
+_STREET = re.compile(
+    r"(?<![\w'’-])(?:[A-Z][a-z'’-]+\s+){1,2}(?:Rd|St|Ave|Av|Cres|Ln|Dr|Pl|Sq|Gdns|Tce|Road"
+    r"|Street|Lane|Avenue|Way|Drive|Terrace|Crescent|Grove|Place|Row|Walk|Gardens|Close|Mews"
+    r"|Rise|Parade|Square|Brae|Wynd|Vennel|Boulevard|Blvd)\b(?!\.?\s+[A-Z][a-z])"
+    r"|\b(?:Highway|Route|Interstate|Hwy)\s?\d+\b|\bI-\d+\b"
+)
+_HOSPITAL = re.compile(
+    r"(?<![\w'’-])(?:[A-Z][\w'’.-]*\s+){1,3}(?:Hospital|Infirmary|Medical\s+Centre"
+    r"|Medical\s+Center|Health\s+Centre)\b"
+    r"|(?<![\w'’-])(?:the\s+)?Royal\s+[A-Z][\w'’-]+(?:\s+(?:Hospital|Infirmary))?"
+)
+_COURT = re.compile(
+    r"(?<![\w'’-])(?:[A-Z][\w'’-]*\s+){0,2}(?:Sheriff|Crown|Magistrates['’]?|County|Family"
+    r"|Youth|District|Juvenile|High|Circuit|Superior|Children['’]s|Supreme)\s+Court\b"
+)
+_PRISON = re.compile(
+    r"(?<![\w'’-])(?:HMP|HMYOI|HM\s+Prison)\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?"
+    r"|(?<![\w'’-])[A-Z][\w'’-]+\s+(?:(?i:prison|jail|gaol)|YOI|Penitentiary|Correctional)\b"
+)
+_SCHOOL = re.compile(
+    r"(?<![\w'’-])(?:Ysgol|Scoil|Gaelscoil|Coláiste|Colaiste)(?:\s+[A-Z][\w'’-]*){1,3}"
+    r"|(?<![\w'’-])(?:[A-Z][\w'’.-]*\s+){1,3}(?:Academy|Primary|High|School|College|Grammar"
+    r"|Infants|Juniors|Comprehensive|Elementary|Middle)\b(?:\s+School)?"
+)
+_UNIVERSITY = re.compile(
+    r"(?<![\w'’-])(?:[A-Z][\w'’.-]*\s+){1,2}University\b|\bUniversity\s+of\s+[A-Z][\w'’-]+"
+)
+_SETTING = re.compile(r"(?<![\w'’-])(?:[A-Z][a-z'’-]+\s+){1,2}(?:Lodge|Manor|Grange)\b")
+_PLACE_BEFORE = re.compile(
+    r"(?:\b(?:in|from|near|outside|off|to|at|around|round|nr|of|towards|past|lives|moved"
+    r"|moving)\s+(?:(?:rural|eastern|western|northern|southern|north|south|east|west|central"
+    r"|inner[- ]city|outer|greater|upstate|downtown|small[- ]town|the\s+(?:north|south|east"
+    r"|west)\s+of)\s+)?)$",
+    re.IGNORECASE,
+)
+_LIST_PLACE = re.compile(r"(?<=[a-z0-9],\s)([A-Z][a-z]+)(?=,\s[a-z])")
+_PLACE_WORD = re.compile(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?")
+_AGE_EXACT = re.compile(
+    r"\b(?:he|she|they|who|which|and|shes|hes)"
+    r"(?:['’]s|['’]re|\s+is|(?<=shes)|(?<=hes)|\s+was|\s+were|\s+are|\s+turned"
+    r"|\s+turns|\s+had\s+just\s+turned|\s+has\s+just\s+turned)\s+(?:only\s+|just\s+|now\s+)?"
+    r"(?P<age>(?:\d{1,2}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ]\w+)?"
+    r"|one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen"
+    r"|fifteen|sixteen|seventeen|eighteen|nineteen))(?![\w:%]|[.:]\d|\s*(?:am|pm|weeks?|months?"
+    r"|days?|minutes?|mins?|hours?|hrs?|times?|x|kids|children|miles|quid|pounds|k|percent"
+    r"|of|o['’]clock|in|out|other|too|more|people|till|til|until|to|-|–|(?:and|or|&)\s*\d"
+    r"|years?\s+(?:ago|since|in|into|on|qualified)))",
+    re.IGNORECASE,
+)
+# "Mum's 24.": a parent's age, only where the clause ends after it ("Mum's 3 bed flat").
+_AGE_KIN = re.compile(
+    r"\b(?:mum|dad|mam|ma|da|mother|father|nan|gran)(?:['’]s|\s+is|\s+was)\s+(?:only\s+|just\s+)?"
+    r"(?P<age>\d{1,2})(?=\s*(?:[.,;!?)]|$|\s+(?:and|but|so|now|with|herself|himself"
+    r"|years?\s+old)\b))",
+    re.IGNORECASE,
+)
+# "3 kids, 9, 7 and 4", "brother and sister 7 and 5", "kids 2 & 5": the ages of a family.
+_KIN_AGES = re.compile(
+    r"\b(?:kids|children|boys|girls|twins|sister|brother|sons|daughters|siblings|ones|grandkids"
+    r"|weans|bairns)(?:\s+(?P<are>are|were))?"
+    r"(?P<ages>,?\s+(?:aged\s+)?\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})+)"
+    r"(?!\s*(?:am|pm|weeks|months|years|hours|days|miles|times))\b"
+)
+_AGED_PHRASE = re.compile(
+    r"\baged\s+(?:between\s+)?\d{1,2}(?:\s*(?:and|&|-|to)\s*\d{1,2})?\b"
+    r"|\baged\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
+    r"|fourteen|fifteen|sixteen|seventeen)(?:\s*(?:and|&|-|to)\s*(?:one|two|three|four|five"
+    r"|six|seven|eight|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen))?\b",
+    re.IGNORECASE,
+)
+# "15, Aboriginal, been in 9 placements": an age opening a sentence, with its comma.
+_AGE_OPENING = re.compile(
+    r"(?:^|[.!?]\s+|[^\w\s,;:'’\"(]\s+)(\d{1,2},\s)(?=[A-Za-z])"
+    r"|(?<=[.!?]\s)(\d{1,2}[.!](?:\s(?=[A-Z])|$))"
+)
+_DAYS = (
+    r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
+    r"|(?:Mon|Tue|Tues|Wed|Weds|Thu|Thur|Thurs|Fri|Sat|Sun)\b"
+)
+_DAY_TIME = re.compile(
+    r"(?:\b(?:on|every|last|next|this|by|till|until|from|since|each)\s+)?(?i:" + _DAYS + ")"
+    r"(?:\s+(?:morning|afternoon|evening|night|lunchtime)s?)?"
+    r"(?:\s+(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?)?(?!\w)"
+    r"(?!\s+(?:dinner|lunch|roast|best|school|paper|papers|league|service|times|club))"
+)
+_SHORT_DAY = re.compile(r"(?:Mon|Tue|Tues|Wed|Weds|Thu|Thur|Thurs|Fri|Sat|Sun)\b")
+_MONTH = re.compile(
+    r"\b(?:(?:in|since|from|until|till|by|last|next|this|early|late|mid|end\s+of|during|over)"
+    r"\s+)(?:the\s+)?(?:January|February|March|April|May|June|July|August|September|October"
+    r"|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b\.?"
+    r"(?:\s+half[- ]term)?",
+    re.IGNORECASE,
+)
+_CLOCK = re.compile(
+    r"\b(?:(?:at|by|till|til|until|from|around|about|before|after)\s+)?(?:\d{1,2}(?:[:.]\d{2})?"
+    r"\s*(?:am|pm)\b|(?<=at\s)\d{1,2}(?:[:.]\d{2})?(?![\w:.%/])|midnight|midday|noon)",
+    re.IGNORECASE,
+)
+_SEASON = re.compile(
+    r"\b(?:in|during|over|at)\s+the\s+(?:\w+\s+)?half[- ]term\b"
+    r"|\b(?:last|next|this)\s+(?:summer|autumn|winter|spring|month|christmas|easter)\b",
+    re.IGNORECASE,
+)
+_UNIQUE = re.compile(
+    r"\b(?:the\s+)?only\s+(?:one\s+)?(?:[\w'’-]+\s+){0,3}?(?:in|on|at|of)\s+(?:the\s+|his\s+"
+    r"|her\s+|their\s+|our\s+|that\s+)?(?:whole\s+(?:of\s+)?)?(?:\w[\w'’-]*)"
+    r"(?:\s+[A-Z][\w'’-]*)*",
+    re.IGNORECASE,
+)
+# A story already public, or known to everyone around the person: no wording hides it.
+_KNOWN_STORY = re.compile(
+    r"\b(?:some of you (?:will|may|might) (?:remember|have seen|know)|you(?:['’]ll| will| may"
+    r"| might) have (?:seen|read|heard)|(?:was|were|been|is|are) in the (?:local )?(?:papers?"
+    r"|news)|made the (?:news|papers)|on the (?:local )?news|in the local paper|local paper"
+    r"|everyone (?:knows|round here knows)|everybody knows|the whole (?:village|town|estate)"
+    r" knows|well known in the|local celebrity|famous in)\b",
+    re.IGNORECASE,
+)
+_DIGIT_AFTER = re.compile(r"\s*\d")
+_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+[\"'’”)]*|\n|$)")
+
+# Placeholders for kinds the rule data (categories.yaml, `rewrite`) may not name yet.
+_DEFAULT_WORDS = {
+    "hospital": "the hospital", "court": "court", "prison": "a prison",
+    "university": "a university",
+}
+
+# Why there is no safe version, by reason; categories.yaml `rewrite` may override each
+# with a key "no_safe_<reason>".
+NO_SAFE_VERSION = {
+    "photo": (
+        "No safe version: the post shares a photo or video of the people it is about, and "
+        "no change to the words makes that safe. Leave the picture out."
+    ),
+    "known": (
+        "No safe version: the post tells a story that people already know (from the news, "
+        "or from living near them), so any wording of it points to them."
+    ),
+    "details": (
+        "No safe version: even with names, places, ages and times taken out, what the post "
+        "is about would still let someone who knows them recognise them. Keep it for "
+        "supervision rather than social media."
+    ),
+}
+
+
+def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
+    return any(s < end and start < e for s, e in spans)
+
+
+class _Net:
+    """Finds identifiers in a post with patterns of its own: the checker's list is a start,
+    never the whole of what a safer version must take out."""
+
+    def __init__(self, text: str, lower: str) -> None:
+        from kaleidoscope.check.rules import load_rules  # the shared, cached rule data
+
+        self.rules = load_rules()
+        self.text = text
+        self.lower = lower
+        self.found: list[Ident] = []
+        self.taken: list[tuple[int, int]] = []
+
+    def add(self, kind: str, start: int, end: int) -> None:
+        if end > start and not _overlaps(self.taken, start, end):
+            self.found.append((kind, start, end))
+            self.taken.append((start, end))
+
+    def sentence_start(self, start: int) -> bool:
+        before = self.text[max(0, start - 4) : start].rstrip(" \"'‘“(")
+        return not before or before[-1] in ".!?:\n" or not before[-1].isascii()
+
+    def run(self, idents: list[Ident]) -> list[Ident]:
+        """The checker's identifiers, less those a wider one of ours holds, plus ours."""
+        text = self.text
+        self.taken = []
+        for pattern, kind in _WIDE:
+            for m in pattern.finditer(text):
+                self.add(kind, *m.span())
+        wide = list(self.taken)
+        kept = [i for i in idents if not any(s <= i[1] and i[2] <= e for s, e in wide)]
+        self.taken += [(s, e) for _, s, e in kept]
+        self._more()
+        return kept + self.found
+
+    def _more(self) -> None:
+        text = self.text
+        for m in _HANDLE.finditer(text):
+            self.add("handle", *m.span())
+        for pattern, kind in (
+            (_HOSPITAL, "hospital"), (_COURT, "court"), (_PRISON, "prison"),
+            (_UNIVERSITY, "university"), (_SCHOOL, "school"), (_SETTING, "setting"),
+            (_STREET, "street"),
+        ):
+            for m in pattern.finditer(text):
+                s, e = m.span()
+                if text.startswith("the ", s) or text.startswith("The ", s):
+                    s += 4
+                first = text[s:e].split()[0]
+                if kind != "street" and first in self.rules.not_starts and kind != "hospital":
+                    s = text.find(" ", s) + 1  # "Visited Ridgeway Academy": the verb stays
+                    if not text[s:e].strip() or text[s:e].split()[0] in ("Academy", "School"):
+                        continue
+                self.add(kind, s, e)
+        self._times()
+        self._people()
+        self._places()
+        self._ages()
+        for m in _UNIQUE.finditer(text):
+            self.add("unique", *m.span())
+
+    def _people(self) -> None:
+        text = self.text
+        rules = self.rules
+        for m in _TITLE.finditer(text):
+            self.add("name", *m.span())
+        for m in _FAMILY_SURNAME.finditer(text):
+            word = m.group(1).strip().rstrip("s").rstrip("'’")
+            if word not in rules.not_places and word not in rules.org_suffixes and (
+                word not in rules.big_places and word.lower() not in _ORIGINS
+            ):
+                self.add("surname", *m.span(1))
+        for m in _GIVEN.finditer(text):
+            word = m.group(1)
+            if word not in rules.given_names and word.split("-")[0].capitalize() not in (
+                rules.given_names
+            ):
+                continue
+            before = self.lower[max(0, m.start() - 24) : m.start()]
+            if _OWN_NAME_BEFORE.search(before):
+                continue  # "call me Auntie Beth", "I'm Jo": the writer's own name
+            if word in rules.big_places or _PLACE_BEFORE.search(before):
+                self.add("town", m.start(), m.end())  # "in Devon", "from Jordan"
+                continue
+            end = m.end()
+            sur = _SURNAME_AFTER.match(text, end)
+            if sur and sur.group(1) not in rules.not_places and (
+                sur.group(1) not in rules.org_suffixes and sur.group(1) not in rules.not_starts
+            ):
+                end = sur.end()
+            self.add("name", m.start(), end)
+        for m in _INITIAL_PAIR.finditer(text):
+            self.add("initials", *m.span())
+        for m in _INITIALS.finditer(text):
+            token = m.group(1)
+            if token is not None and self._not_initials(token, m.start(), m.end()):
+                continue
+            self.add("initials", m.start(), m.end() if token is None else m.start(1) + len(token))
+
+    def _not_initials(self, token: str, start: int, end: int) -> bool:
+        """ "GP", "Plan B", "Year 9 C": capitals that are not a person's initials."""
+        if token in _NOT_INITIALS or token in self.rules.acronyms:
+            return True
+        if len(token) > 1 and not self._person_like(end):
+            return True
+        label = _LABEL_BEFORE.search(self.lower, max(0, start - 12), start)
+        title = self.lower[max(0, start - 5) : start].rstrip().endswith(("mr", "mrs", "ms", "miss"))
+        return label is not None and not title
+
+    def _person_like(self, end: int) -> bool:
+        """Is a run of capitals ("TJ") a person: an age or a verb after it?"""
+        after = self.text[end : end + 16]
+        if re.match(r"\s*(?:\(\d|,\s?\d|['’]s\b)", after):
+            return True
+        word = re.match(r"\s+([a-z']+)", after)
+        return word is not None and word.group(1) in self.rules.initials_verbs
+
+    def _places(self) -> None:
+        text = self.text
+        rules = self.rules
+        refused = rules.not_places | rules.org_suffixes | rules.acronyms | rules.not_starts
+        for m in _PLACE_WORD.finditer(text):
+            s = m.start()
+            if s and (text[s - 1].isalnum() or text[s - 1] in "'’@#&-"):
+                continue
+            if not _PLACE_BEFORE.search(self.lower, max(0, s - 40), s):
+                continue
+            words = m.group(0).split()
+            while words and (words[-1] in refused or words[-1].lower() in _ORIGINS):
+                words.pop()
+            if not words or words[0] in refused or words[0] in self.rules.given_names:
+                continue
+            if words[0].lower() in _ORIGINS or words[0].upper() == words[0]:
+                continue  # "in English", "at YOT"
+            word = words[0]
+            if word.rstrip("'’s") in refused or _SHORT_DAY.fullmatch(word):
+                continue
+            end = s + len(" ".join(words))
+            if text[end : end + 2] in ("'s", "’s"):
+                continue  # "to Tesco's", a shop
+            self.add("town", s, end)
+        for m in _LIST_PLACE.finditer(text):
+            word = m.group(1)
+            if word in refused or word in rules.given_names or word.lower() in _ORIGINS:
+                continue
+            self.add("town", *m.span(1))  # "one of my lads, 20, Easterhouse, on a CPO"
+
+    def _ages(self) -> None:
+        for m in [*_AGE_EXACT.finditer(self.lower), *_AGE_KIN.finditer(self.lower)]:
+            verb_start = m.start(0)
+            words = self.lower[verb_start : m.start("age")].split()
+            # keep the pronoun: the age quote starts at the verb ("she's" counts as one)
+            if len(words) >= 2 and words[0] in ("he", "she", "they", "who", "which", "and"):
+                verb_start = self.lower.index(words[1], verb_start)
+            self.add("age", verb_start, m.end("age"))
+        for m in _AGED_PHRASE.finditer(self.lower):
+            self.add("age", *m.span())
+        for m in _KIN_AGES.finditer(self.lower):
+            self.add("ages" if m.group("are") else "age", *m.span("ages"))
+        for m in _AGE_OPENING.finditer(self.text):
+            group = 1 if m.group(1) else 2
+            self.add("age", *m.span(group))
+
+    def _times(self) -> None:
+        text = self.text
+        for m in _DAY_TIME.finditer(text):
+            s, e = m.span()
+            core = m.group(0)
+            day = re.search(r"(?i:mon|tue|wed|thu|fri|sat|sun)\w*", core)
+            full = day is not None and day.group(0).lower().rstrip("s").endswith("day")
+            if not full and not core.lower().startswith(
+                ("on ", "every ", "by ", "till ", "until ", "from ", "since ", "next ", "last ")
+            ):
+                continue  # "sat with her", "Sun out": a verb or the weather
+            self.add("time", s, e)
+        for pattern in (_MONTH, _SEASON, _CLOCK):
+            for m in pattern.finditer(text):
+                s, e = m.span()
+                word = text[s:e].split()[-1]
+                if pattern is _MONTH and word.lower() == "may" and not _DIGIT_AFTER.match(text, e):
+                    continue  # "by May", "in may": a modal verb or a name as often as the month
+                self.add("time", s, e)
+
+
+# Found first, and taking the place of any narrower identifier the checker saw inside.
+_WIDE = ((_PSEUDONYM, "pseudonym"), (_UNIVERSITY, "university"), (_HOSPITAL, "hospital"),
+         (_COURT, "court"), (_PRISON, "prison"))
+
+_OWN_NAME_BEFORE = re.compile(
+    r"(?:call(?:ed|s)?\s+me|i['’]m|\bim|my\s+name\s+is|me,)\s+['‘\"]?(?:auntie\s+|aunty\s+"
+    r"|uncle\s+|miss\s+|nanny\s+)?$"
+)
+
+_ORIGINS = frozenset(
+    {
+        "black", "white", "asian", "irish", "polish", "somali", "roma", "traveller", "muslim",
+        "jewish", "sikh", "hindu", "english", "welsh", "scottish", "british", "african",
+        "caribbean", "aboriginal", "indigenous", "pakistani", "indian", "bangladeshi",
+        "romanian", "syrian", "afghan", "eritrean", "sudanese", "albanian", "ukrainian",
+        "chinese", "kurdish", "arabic", "urdu", "punjabi", "gaelic", "latino", "hispanic",
+        "first", "native",
+    }
+)
+
+
+# --- the safer version ------------------------------------------------------------------
+
+
+def _has_confidentiality(text: str) -> bool:
+    """The default re-check: does the checker still find a confidentiality risk?"""
+    from kaleidoscope.check.checker import check_text  # imported late: checker imports us
+    from kaleidoscope.check.records import Category
+
+    return any(
+        f.category is Category.CONFIDENTIALITY for f in check_text(text).findings
+    )
+
+
+def _sentences(text: str) -> list[str]:
+    return [m.group(0) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+
+
+def _join_sentences(parts: list[str]) -> str:
+    out = " ".join(p.strip() for p in parts if p.strip())
+    out = _LEADING_JUNK.sub("", out).strip()
+    return out[:1].upper() + out[1:]
+
+
+def _prune(text: str, flagged: Callable[[str], bool]) -> str | None:
+    """Leave out whole sentences, fewest and shortest first, until the re-check passes;
+    None when that would take more than half of the post or its only sentence."""
+    parts = _sentences(text)
+    total = sum(len(p) for p in parts)
+    if len(parts) < 2 or len(parts) > _MAX_SENTENCES:
+        return None
+    kept = list(range(len(parts)))
+    while True:
+        options = []
+        for i in kept[1:]:  # the first sentence says what the post is: it stays
+            rest = [j for j in kept if j != i]
+            size = sum(len(parts[j]) for j in rest)
+            if not rest or size * 2 < total:
+                continue
+            options.append((len(parts[i]), i, rest))
+        if not options:
+            return None
+        options.sort()
+        for _, _, rest in options:
+            candidate = _join_sentences([parts[j] for j in rest])
+            if not flagged(candidate):
+                return candidate
+        # no single sentence is enough: drop the one whose loss helps most, the longest
+        # carrying an identifier cue (the shortest as a tie-break), and try again
+        kept = max(options, key=lambda o: (_cue_count(parts[o[1]]), -o[0]))[2]
+
+
+def _cue_count(sentence: str) -> int:
+    lower = sentence.lower()
+    patterns = (_AGED_PHRASE, _CLOCK, _MONTH, _UNIQUE, _SEASON)
+    return sum(1 for p in patterns if p.search(lower)) + sum(1 for w in _DETAIL_WORDS if w in lower)
+
+
+_DETAIL_WORDS = (
+    "eldest", "youngest", "twins", "brother", "sister", "only", "first", "diagnos", "died",
+    "prison", "charged", "sentenced", "pregnant", "village", "street", "estate", "school",
+    "hospital", "court", "area", "nearby", "locally",
+)
+_MAX_SENTENCES = 40
+
+# Seams a whole-text pass may still need to mend: an article before another determiner.
+_ARTICLE_CLASH = re.compile(
+    r"\b(?P<det>[Tt]he|[Aa]n?|[Oo]ur|[Mm]y|[Hh]is|[Hh]er|[Tt]heir|first)\s+(?P<art>an?)\s"
+    r"(?=(?:young|local|nearby|care|health|baby|man|woman|couple|case|family|prison|older"
+    r"|adult)\b)"
+)
+_NUMBER_BEFORE = re.compile(r"\b\d+\s+(?=(?:a\s+|an\s+)?(?:young|older)\s)")
+
+
+def _fix_clash(m: re.Match[str]) -> str:
+    det, art = m.group("det"), m.group("art")
+    if det.lower() in ("the", "a", "an"):  # "the a young person" -> "a young person"
+        return (art.capitalize() if det[:1].isupper() else art) + " "
+    return det + " "  # "our first a young person" -> "our first young person"
+
+
+def _mend(text: str) -> str:
+    """Whole-text mending of seams the word-by-word pass cannot see: "our first a young
+    person" -> "our first young person", "17 young" -> "young"."""
+    text = _ARTICLE_CLASH.sub(_fix_clash, text)
+    return _NUMBER_BEFORE.sub("", text)
+
+
+@dataclass(frozen=True, slots=True)
+class Safer:
+    """A safer version of a post, or why there is none.
+
+    ``text`` is the post rewritten, re-checked and free of confidentiality findings; when
+    it is None, ``reason`` is one of `NO_SAFE_VERSION`'s keys and ``message`` the
+    sentence to show instead.
+    """
+
+    text: str | None
+    reason: str | None = None
+    message: str | None = None
+    pruned: bool = False  # whole sentences were left out to make it safe
+
+
+def _no_safe(reason: str, words: Mapping[str, str]) -> Safer:
+    message = words.get(f"no_safe_{reason}") or NO_SAFE_VERSION[reason]
+    return Safer(text=None, reason=reason, message=message)
+
+
+def safer_version(
+    text: str,
+    lower: str,
+    idents: list[Ident],
+    words: Mapping[str, str],
+    age_words: Mapping[str, str],
+    keep_conditions: frozenset[str],
+    young: bool,
+    flagged: Callable[[str], bool] | None = _has_confidentiality,
+) -> Safer:
+    """The post with every identifier generalised and re-checked (see the module
+    docstring). ``flagged`` re-checks a candidate (True: a confidentiality risk remains);
+    None skips the re-check (for tests of the wording alone)."""
+    if any(kind == "face" for kind, _, _ in idents):
+        return _no_safe("photo", words)
+    if _KNOWN_STORY.search(lower):
+        return _no_safe("known", words)
+    every = _Net(text, lower).run(idents)
+    out = _Rewriter(text, lower, words, age_words, keep_conditions, young).run(every)
+    out = _mend(out)
+    if flagged is None or not flagged(out):
+        return Safer(text=out)
+    pruned = _prune(out, flagged)
+    if pruned is None:
+        return _no_safe("details", words)
+    return Safer(text=pruned, pruned=True)
+
+
 def rewrite(
     text: str,
     lower: str,
@@ -550,5 +1231,9 @@ def rewrite(
     keep_conditions: frozenset[str],
     young: bool,
 ) -> str:
-    """The post with every identifier generalised (see the module docstring)."""
-    return _Rewriter(text, lower, words, age_words, keep_conditions, young).run(idents)
+    """The safer version's text, or the sentence saying why there is none (the interface
+    the checker's `Finding.rewrite` uses; `safer_version` gives the two apart)."""
+    safer = safer_version(text, lower, idents, words, age_words, keep_conditions, young)
+    if safer.text is not None:
+        return safer.text
+    return safer.message or NO_SAFE_VERSION["details"]

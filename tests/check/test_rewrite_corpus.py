@@ -1,0 +1,259 @@
+"""Every safer version in the corpus is safe and reads as plain English (issue 13, item 5).
+
+The checker runs on every labelled post we may read (data/posts/train, the shared dev set,
+tests/fixtures/check); each confidentiality finding's safer version is then:
+
+- re-checked with `check_text`: no confidentiality finding may remain;
+- searched for what identified the person: no name, initials or @handle, and none of the
+  proper nouns, exact ages, days and times or "only ..." details its label's evidence
+  quotes;
+- compared with the post for faults the rewrite brought in (a fault already in the post,
+  "hun , x", is the writer's own): doubled words and articles, a dangling preposition,
+  "a" before a vowel, a number before "young", a lower-case start.
+
+Where no safe version can be made, the finding says so ("No safe version: ...") and the
+count of those is kept under a ceiling, so "no safe version" cannot become the easy way out.
+data/posts/heldout is sealed and never read here.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+
+import pytest
+
+from kaleidoscope.check.checker import check_text
+from kaleidoscope.check.records import Category
+from kaleidoscope.check.rewrite import NO_SAFE_VERSION
+from kaleidoscope.check.rules import load_rules
+
+ROOT = Path(__file__).resolve().parents[2]
+SOURCES = [
+    *sorted((ROOT / "data" / "posts" / "train").glob("*.jsonl")),
+    ROOT.parent / "shared" / "data" / "posts_dev.jsonl",
+    *sorted((ROOT / "tests" / "fixtures" / "check").glob("*.jsonl")),
+]
+# At most this share of findings may end in "no safe version" (measured: about 0.2).
+NO_SAFE_CEILING = 0.30
+
+
+@dataclass(frozen=True)
+class Case:
+    id: str
+    text: str
+    rewrite: str | None  # None: "no safe version"
+    evidence: tuple[str, ...]
+
+
+@cache
+def cases() -> tuple[Case, ...]:
+    out: list[Case] = []
+    messages = set(NO_SAFE_VERSION.values())
+    for path in SOURCES:
+        if not path.exists():
+            continue
+        for line in path.read_text("utf-8").splitlines():
+            if not line.strip():
+                continue
+            record = json.loads(line)
+            for finding in check_text(record["text"]).findings:
+                if finding.category is not Category.CONFIDENTIALITY:
+                    continue
+                rewrite = finding.rewrite
+                assert rewrite, f"{record['id']}: a confidentiality finding without a rewrite"
+                safe = rewrite not in messages and not rewrite.startswith("No safe version")
+                evidence = (record.get("evidence") or {}).get("confidentiality") or []
+                out.append(
+                    Case(record["id"], record["text"], rewrite if safe else None, tuple(evidence))
+                )
+    return tuple(out)
+
+
+def safe_cases() -> list[Case]:
+    return [c for c in cases() if c.rewrite is not None]
+
+
+def test_the_corpus_is_there_and_gives_findings() -> None:
+    assert (ROOT / "data" / "posts" / "train").is_dir()
+    assert len(cases()) >= 150, len(cases())
+    assert len(safe_cases()) >= 100
+
+
+def test_no_rewrite_keeps_a_confidentiality_finding() -> None:
+    failures = []
+    for case in safe_cases():
+        assert case.rewrite is not None
+        again = check_text(case.rewrite).findings
+        if any(f.category is Category.CONFIDENTIALITY for f in again):
+            failures.append((case.id, case.rewrite))
+    assert not failures, failures
+
+
+def test_no_safe_version_stays_the_exception() -> None:
+    total = len(cases())
+    refused = total - len(safe_cases())
+    assert refused <= NO_SAFE_CEILING * total, (refused, total)
+
+
+# --- identifiers -------------------------------------------------------------------------
+
+
+@cache
+def common_words() -> frozenset[str]:
+    """Words the corpus also writes in lower case: "Court", "Academy" are words, not names."""
+    words: set[str] = set()
+    for path in SOURCES:
+        if path.exists():
+            words.update(re.findall(r"(?<![\w'’])[a-z][a-z'’-]+", path.read_text("utf-8")))
+    return frozenset(words)
+
+
+_TOKEN = re.compile(r"@\w+|(?<![\w'’])[A-Z][\w'’-]*")
+_AGE = re.compile(
+    r"\d{1,2}\s?(?:yo|y/o|y\.o|yrs?\b|years?[\s-]old|-year-old)|\(\d{1,2}\)|\baged\s+\d+"
+    r"|\b(?:is|was|turned|he's|she's)\s+\d{1,2}\b",
+    re.IGNORECASE,
+)
+_DAY = re.compile(
+    r"\b(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?\b|\b\d{1,2}\s?(?:am|pm)\b",
+    re.IGNORECASE,
+)
+_PLAIN = frozenset({"I", "A", "Mum", "Dad", "Mam", "Nan", "Gran", "Mr", "Mrs", "Ms", "Miss"})
+# Capitalised words in evidence that identify no one once the place is gone: chains,
+# exams, a group someone belongs to, a word opening a sentence.
+_NOT_IDENTIFYING = frozenset(
+    {
+        "Lidl", "Greggs", "Tesco", "Asda", "Aldi", "Morrisons", "Waffle", "Spoons", "Cert",
+        "GCSEs", "Aboriginal", "Indigenous", "Black", "Somali", "Lassie", "Unannounced",
+    }
+)
+
+
+def identifiers(case: Case) -> set[str]:
+    """What identified the person in the post: @handles, given names, initials and the
+    proper nouns, ages, days and times, "only ..." details its evidence quotes."""
+    rules = load_rules()
+    found: set[str] = set(re.findall(r"(?<![\w@])@\w+", case.text))
+    for m in re.finditer(r"(?<![\w'’-])([A-Z][a-z]+)(?![\w-])", case.text):
+        before = case.text[max(0, m.start() - 20) : m.start()].lower()
+        if m.group(1) in rules.given_names and not re.search(
+            r"(?:call(?:ed)? me|i['’]m|my name is)\s+['‘]?(?:auntie\s+)?$", before
+        ):
+            found.add(m.group(1))
+    for quote in case.evidence:
+        for m in _TOKEN.finditer(quote):
+            token = re.sub(r"['’]s$", "", m.group(0))
+            if token in _PLAIN or token in _NOT_IDENTIFYING or token.startswith(("I'", "I’")):
+                continue
+            if token in rules.acronyms or (len(token) >= 3 and token.isupper()):
+                continue  # "LAC", "CPO": services and orders, not initials
+            if token.startswith("@") or token.lower() not in common_words():
+                found.add(token)
+        found.update(m.group(0) for m in _AGE.finditer(quote))
+        found.update(m.group(0) for m in _DAY.finditer(quote))
+        if re.search(r"\bonly\b", quote, re.IGNORECASE):
+            found.add(quote)
+    return found
+
+
+def leaks(case: Case) -> list[str]:
+    assert case.rewrite is not None
+    left = []
+    for token in identifiers(case):
+        pattern = r"(?<![\w@])" + re.escape(token) + r"(?![\w])"
+        if re.search(pattern, case.rewrite, 0 if token[:1].isupper() else re.IGNORECASE):
+            left.append(token)
+    return left
+
+
+def test_no_rewrite_keeps_a_name_handle_initial_or_unique_detail() -> None:
+    failures = [(c.id, leaks(c), c.rewrite) for c in safe_cases() if leaks(c)]
+    assert not failures, failures
+
+
+# --- grammar -----------------------------------------------------------------------------
+
+PLACEHOLDER = (
+    r"(?:a young person|the young person|another young person|two young people|someone|"
+    r"someone else|a young adult|a young man|a young woman|an older (?:man|woman|person)|"
+    r"a woman|a man|a couple|a baby|a family|the area|a nearby street|a local estate|"
+    r"a care setting|a prison|the hospital|a local address|a health condition)"
+)
+FAULTS = {
+    "doubled word": re.compile(r"\b(\w+)\s+\1\b", re.IGNORECASE),
+    "doubled article": re.compile(
+        r"\b(?:a|an|the|my|our|his|her|their|first)\s+(?:a|an|another)\s", re.IGNORECASE
+    ),
+    "dangling preposition": re.compile(
+        r"\b(?:on|at|in|from|to|by|near|of|with|for|about|during|since|until|till)\s*"
+        r"(?:[,.;:!?)]|$)",
+        re.IGNORECASE,
+    ),
+    "a before a vowel": re.compile(r"\ba\s+(?:older|adult|area|island|elderly)\b", re.I),
+    "an before a consonant": re.compile(
+        r"\ban\s+(?:young|local|nearby|school|care|health|baby|man|woman|couple|family)\b", re.I
+    ),
+    "number before a placeholder": re.compile(
+        r"\b\d+\s+(?:a\s+|an\s+)?(?:young|older|adult|baby|someone|person)\b", re.IGNORECASE
+    ),
+    "placeholder inside a noun phrase": re.compile(
+        r"\b(?:small|little|big|wee|the|a|an|my|our|his|her|their)\s+"
+        r"(?:someone|a young person|a man|a woman|a couple|two young people)\b",
+        re.IGNORECASE,
+    ),
+    "preposition on preposition": re.compile(
+        r"\b(?:in|at|on|from|to|of|near)\s+(?:in|at|on|from|to|of)\s", re.IGNORECASE
+    ),
+    "space before punctuation": re.compile(r"[^\s]\s+[,.;:!?](?!\w)"),
+    "empty or doubled punctuation": re.compile(r"[,;:]\s*[,.;:]|\(\s*\)|\[\s*\]"),
+    "sentence starting in lower case": re.compile(r"(?:^|[.!?]\s+)" + PLACEHOLDER),
+}
+
+
+def faults(case: Case) -> list[str]:
+    assert case.rewrite is not None
+    found = []
+    for name, pattern in FAULTS.items():
+        before = len(pattern.findall(case.text))
+        after = pattern.findall(case.rewrite)
+        if len(after) > before:
+            found.append(f"{name}: {after}")
+    if case.text[:1].isupper() and not case.rewrite[:1].isupper() and case.rewrite[:1].isalpha():
+        found.append("lower-case start")
+    if case.rewrite[:1] in ",;:.)" and case.text[:1] not in ",;:.)":
+        found.append("punctuation at the start")
+    return found
+
+
+def test_every_rewrite_keeps_the_grammar() -> None:
+    failures = [(c.id, faults(c), c.rewrite) for c in safe_cases() if faults(c)]
+    assert not failures, failures
+
+
+@pytest.mark.parametrize("name", sorted(FAULTS))
+def test_each_grammar_check_can_fail(name: str) -> None:
+    """The checks above are not vacuous: each finds the fault it is named after."""
+    broken = {
+        "doubled word": "at school school",
+        "doubled article": "our first a young person",
+        "dangling preposition": "a visit at .",
+        "a before a vowel": "a older man",
+        "an before a consonant": "an young person",
+        "number before a placeholder": "a 17 young care leaver",
+        "placeholder inside a noun phrase": "a small someone town",
+        "preposition on preposition": "moved to in the area",
+        "space before punctuation": "the area , then",
+        "empty or doubled punctuation": "at , , school",
+        "sentence starting in lower case": "Visit. a young person cried",
+    }[name]
+    case = Case("x", "Plain text.", broken, ())
+    assert any(f.startswith(name) for f in faults(case)), (name, faults(case))
+
+
+def test_leak_check_can_fail() -> None:
+    case = Case("x", "Visit to Jayden, 7, at St Anne's", "Visit to Jayden at school", ("Jayden",))
+    assert "Jayden" in leaks(case)
