@@ -37,6 +37,7 @@ HIGH_RISK: dict[str, Any] = {
     "tagged_by_others": "often",
     "friends_public": "most",
     "birth_family_contact": "yes",
+    "contact_discovery": "yes",
     "messages_from": "anyone",
     "username_reused": "yes",
     "age_on_account": "older",
@@ -57,6 +58,7 @@ CAREFUL: dict[str, Any] = {
     "tagged_by_others": "never",
     "friends_public": "none",
     "birth_family_contact": "no",
+    "contact_discovery": "no",
     "messages_from": "friends_only",
     "username_reused": "no",
     "age_on_account": "yes",
@@ -83,7 +85,12 @@ def test_high_risk_answers_give_high_with_the_routes_and_changes() -> None:
 def test_careful_answers_give_low_with_no_routes() -> None:
     report = assess(parse_answers(CAREFUL))
     assert report.level is Level.LOW
-    assert report.routes == [] and report.reasons == [] and report.unknowns == []
+    assert report.routes == [] and report.unknowns == []
+    # a private Instagram account still shows some parts to anyone, and that counts
+    assert report.reasons == [
+        "Even with private settings, Instagram shows these to anyone: name, username, "
+        "profile picture, bio, links in the profile, follower and following counts."
+    ]
     assert [c.id for c in report.changes] == ["keep_talking"]
     instagram = report.platforms[0]
     assert "Name" in instagram.still_visible and "Profile picture" in instagram.still_visible
@@ -124,7 +131,7 @@ def test_missing_answers_count_as_not_sure_and_are_listed() -> None:
         ({"accounts_private": ["all_private"]}, "accounts_private", "expected one answer"),
         ({"platforms": "instagram"}, "platforms", "expected a list"),
         ({"platforms": []}, "platforms", "at least one"),
-        ({"platforms": ["instagram", "myspace"]}, "platforms", "unknown answer 'myspace'"),
+        ({"platforms": ["instagram", "myspace"]}, "platforms", "unknown platform 'myspace'"),
         ({"platforms": ["none", "tiktok"]}, "platforms", "cannot be combined"),
         ({"live_location": 3}, "live_location", "expected one answer"),
         (["all_private"], "(top level)", "must be an object"),

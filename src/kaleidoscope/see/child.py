@@ -19,6 +19,7 @@ from pydantic import BaseModel, ConfigDict, Field, ValidationError, model_valida
 from kaleidoscope.see.rules import (
     SLUG,
     ExposureDataError,
+    Platform,
     Rules,
     Source,
     bundled_rules,
@@ -29,6 +30,10 @@ from kaleidoscope.see.rules import (
 from kaleidoscope.see.texts import Level
 
 NOT_SURE = "not_sure"
+PLATFORMS = "platforms"  # the question naming the apps the child uses
+PRIVACY = "accounts_private"  # the question on private accounts
+ALL_PRIVATE, SOME_PUBLIC, ALL_PUBLIC = "all_private", "some_public", "all_public"
+NOT_PLATFORMS = frozenset({"games", "other", "none", NOT_SURE})  # options that are not apps
 
 
 class AnswerError(ValueError):
@@ -128,6 +133,16 @@ class LevelRules(BaseModel):
         return self
 
 
+class PlatformRules(BaseModel):
+    """How the answers meet the platform facts (see ``platform_rules`` in child.yaml)."""
+
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    cannot_be_private: str = Field(min_length=10)
+    still_visible_weight: int = Field(ge=0, le=10)
+    still_visible: str = Field(min_length=10)
+
+
 class Questionnaire(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -144,6 +159,7 @@ class Questionnaire(BaseModel):
     unknowns_note: str
     unknowns_raise_level: str
     levels: LevelRules
+    platform_rules: PlatformRules
     questions: list[Question] = Field(min_length=1)
     routes: list[Route]
     changes: list[Change]
@@ -221,6 +237,9 @@ def parse_answers(data: object, questionnaire: Questionnaire | None = None) -> A
                 raise AnswerError(key, "choose at least one answer")
         for value in values:
             option = question.option(value)
+            if option is None and key == PLATFORMS and "unknown_platform" in q.prompts:
+                raise AnswerError(key, _tidy(q.prompts["unknown_platform"].format(
+                    value=value, known=allowed)))
             if option is None:
                 raise AnswerError(key, f"unknown answer '{value}' (one of: {allowed})")
             if option.exclusive and len(values) > 1:
@@ -305,6 +324,25 @@ def _level(score: int, answers: Answers, q: Questionnaire) -> Level:
     return Level.LOW
 
 
+def _chosen(full: Answers, rules: Rules) -> list[Platform]:
+    return [p for v in full.get(PLATFORMS, []) if (p := rules.get(v)) is not None]
+
+
+def _platform_privacy(
+    full: Answers, q: Questionnaire, rules: Rules
+) -> tuple[str, str] | None:
+    """(answer it counts as, reason) when "all private" meets an app that cannot be private."""
+    if full.get(PRIVACY) not in ([ALL_PRIVATE], [NOT_SURE]):
+        return None
+    public_only = [p for p in _chosen(full, rules) if not p.can_be_private]
+    if not public_only:
+        return None
+    apps = [v for v in full.get(PLATFORMS, []) if v not in NOT_PLATFORMS]
+    value = ALL_PUBLIC if len(public_only) == len(apps) else SOME_PUBLIC
+    names = " and ".join(p.name for p in public_only)
+    return value, _tidy(q.platform_rules.cannot_be_private.format(platforms=names))
+
+
 def assess(
     answers: Answers, questionnaire: Questionnaire | None = None, rules: Rules | None = None
 ) -> ChildReport:
@@ -323,16 +361,30 @@ def assess(
     weighted: list[tuple[int, int, str]] = []
     unknowns: list[str] = []
     score = 0
+    derived = _platform_privacy(full, q, rules)  # "all private" on an app that cannot be
+    if derived is not None:
+        full[PRIVACY] = [derived[0]]
     for order, question in enumerate(q.questions):
         for value in full[question.id]:
             option = question.option(value)
             assert option is not None  # parse_answers checked every value
             score += option.weight
-            if option.weight and option.reason:
+            if question.id == PRIVACY and derived is not None:
+                weighted.append((-option.weight, order, derived[1]))
+            elif option.weight and option.reason:
                 if value == NOT_SURE:
                     unknowns.append(_tidy(option.reason))
                 else:
                     weighted.append((-option.weight, order, _tidy(option.reason)))
+    if full.get(PRIVACY) in ([ALL_PRIVATE], [SOME_PUBLIC]):
+        order = next(i for i, question in enumerate(q.questions) if question.id == PRIVACY)
+        for app in _chosen(full, rules):
+            items = app.private_account.still_visible
+            if app.can_be_private and items:
+                score += q.platform_rules.still_visible_weight
+                labels = ", ".join(rules.item_labels(items)).lower()
+                reason = q.platform_rules.still_visible.format(platform=app.name, items=labels)
+                weighted.append((-q.platform_rules.still_visible_weight, order, _tidy(reason)))
     reasons = [reason for _, _, reason in sorted(weighted)]
 
     level = _level(score, full, q)
@@ -360,10 +412,7 @@ def assess(
 
     notes: list[PlatformNote] = []
     reviewed = q.last_reviewed
-    for platform_id in full.get("platforms", []):
-        platform = rules.get(platform_id)
-        if platform is None:
-            continue
+    for platform in _chosen(full, rules):
         reviewed = min([reviewed] + [f.last_reviewed for _, f in platform.facts()])
         private, teen = platform.private_account, platform.under_18
         notes.append(PlatformNote(

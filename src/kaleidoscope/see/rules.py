@@ -1,7 +1,9 @@
 """Audience rules of the main platforms, as data (``platforms.yaml``), with their sources.
 
 Every fact carries a plain-English text, how sure we are of it, a source (publisher and
-page, with a URL only where we are confident of it) and the date it was last reviewed.
+page, with a URL only where we are confident of it), the date it was last reviewed and
+how many days it may go before it is due for review (``review_days``; ``stale_facts``
+lists the overdue ones, and a test turns them into warnings with their dates).
 Some facts also carry a few typed values that the "who can see my post" tool reads; the
 text stays the authority for people, the values are a summary for the code.
 """
@@ -10,7 +12,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from datetime import date
+from datetime import date, timedelta
 from enum import StrEnum
 from functools import cache
 from importlib import resources
@@ -89,6 +91,8 @@ class ProfileItem(StrEnum):
     FOLLOW_LISTS = "follow_lists"
     LINKS = "links"
     HEADLINE = "headline"
+    GENDER = "gender"
+    NETWORKS = "networks"  # school or workplace networks (Facebook)
 
 
 class Source(BaseModel):
@@ -114,6 +118,11 @@ class Fact(BaseModel):
     under_18: str | None = None
     source: Source
     last_reviewed: date
+    review_days: int = Field(ge=7, le=730)
+
+    def review_due(self) -> date:
+        """The day after which this fact should be checked again."""
+        return self.last_reviewed + timedelta(days=self.review_days)
 
 
 class AudienceOption(BaseModel):
@@ -163,6 +172,7 @@ class PrivateAccountFact(Fact):
     exists: bool
     setting: str | None = None
     limits_posts: bool = False  # True: a private account keeps every post to approved followers
+    all_posts_public: bool = False  # True: no setting can keep posts from anyone (Bluesky)
     still_visible: list[ProfileItem]
 
     @model_validator(mode="after")
@@ -171,6 +181,8 @@ class PrivateAccountFact(Fact):
             raise ValueError("a private account setting needs its name in 'setting'")
         if self.limits_posts and not self.exists:
             raise ValueError("'limits_posts' needs 'exists: true'")
+        if self.all_posts_public and self.exists:
+            raise ValueError("'all_posts_public' contradicts 'exists: true'")
         return self
 
 
@@ -226,6 +238,11 @@ class Platform(BaseModel):
     discovery: DiscoveryFact
     under_18: Under18Fact
 
+    @property
+    def can_be_private(self) -> bool:
+        """False where nothing the account holder sets keeps posts from the public."""
+        return not self.private_account.all_posts_public
+
     def facts(self) -> Iterator[tuple[str, Fact]]:
         """(topic, fact) for every topic, in the order of ``TOPICS``."""
         for topic in TOPICS:
@@ -270,6 +287,34 @@ class Rules(BaseModel):
 
     def item_labels(self, items: list[ProfileItem]) -> list[str]:
         return [self.profile_item_labels[i] for i in items]
+
+
+class StaleFact(BaseModel):
+    """A fact past its review date."""
+
+    model_config = ConfigDict(frozen=True)
+
+    platform: str
+    topic: str
+    last_reviewed: date
+    due: date
+
+    def __str__(self) -> str:
+        return (
+            f"{self.platform}.{self.topic}: last reviewed {self.last_reviewed.isoformat()}, "
+            f"review was due {self.due.isoformat()}"
+        )
+
+
+def stale_facts(rules: Rules, today: date) -> list[StaleFact]:
+    """Every fact whose review is overdue on ``today``, oldest first."""
+    stale = [
+        StaleFact(platform=p.id, topic=topic, last_reviewed=f.last_reviewed, due=f.review_due())
+        for p in rules.platforms
+        for topic, f in p.facts()
+        if f.review_due() < today
+    ]
+    return sorted(stale, key=lambda s: (s.due, s.platform, s.topic))
 
 
 def describe_validation_error(exc: ValidationError, display: str) -> str:

@@ -11,4 +11,5 @@ urlpatterns = [
     path("post/", views.post_tool, name="post"),
     path("child/", views.child_tool, name="child"),
     path("child/report.md", views.child_markdown, name="child_md"),
+    path("sources/", views.sources, name="sources"),
 ]

@@ -6,14 +6,17 @@ the domain's own parsers (``parse_settings``, ``parse_answers``) and never store
 
 from __future__ import annotations
 
+import os
 import re
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import yaml
+from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
+from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
@@ -249,7 +252,8 @@ def _answer_error(exc: AnswerError, q: Questionnaire) -> tuple[str, str]:
             question="The form had an answer to a question we do not ask:", message=message
         )
     title = " ".join(question.text.split())
-    if "cannot be combined" not in message and "at least one" not in message:
+    keep = ("cannot be combined", "at least one", "unknown platform")
+    if not any(words in message for words in keep):
         message = text()["errors"]["not_a_choice"]
     return question.id, text()["errors"]["answer"].format(question=title, message=message)
 
@@ -303,3 +307,57 @@ def child_markdown(request: HttpRequest) -> HttpResponse:
     response = HttpResponse(body, content_type="text/markdown; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="can-this-child-be-found.md"'
     return _private(response)
+
+
+# --- sources, and reporting a wrong fact ------------------------------------------------------
+FACT_ID = re.compile(r"^[A-Za-z0-9][A-Za-z0-9._\-]{0,80}$")
+
+
+def _fact(fact_id: str) -> dict[str, Any] | None:
+    """A guidance key, or ``platform.topic``, as the rows the sources page shows."""
+    if not FACT_ID.match(fact_id):
+        return None
+    entry = load_registry().get(fact_id)
+    if entry is not None:
+        return {
+            "id": entry.key, "title": f"{entry.title} ({entry.citation})", "text": entry.summary,
+            "url": entry.url, "source": entry.publisher, "checked": entry.last_checked,
+            "due": None, "status": str(entry.status), "applies": entry.jurisdiction.value,
+        }
+    platform_id, _, topic = fact_id.partition(".")
+    platform = rules().get(platform_id)
+    if platform is None or topic not in TOPICS:
+        return None
+    fact = dict(platform.facts())[topic]
+    return {
+        "id": fact_id, "title": f"{platform.name}: {TOPICS[topic]}",
+        "text": " ".join(fact.text.split()), "url": fact.source.url,
+        "source": f"{fact.source.publisher}, {fact.source.title}", "checked": fact.last_reviewed,
+        "due": fact.review_due(), "status": None, "applies": None,
+    }
+
+
+def corrections_email() -> str:
+    """Where corrections go: the KALEIDOSCOPE_CORRECTIONS_EMAIL setting or environment."""
+    configured = getattr(settings, "KALEIDOSCOPE_CORRECTIONS_EMAIL", "") or os.environ.get(
+        "KALEIDOSCOPE_CORRECTIONS_EMAIL", ""
+    )
+    return configured.strip() if isinstance(configured, str) else ""
+
+
+@require_GET
+def sources(request: HttpRequest) -> HttpResponse:
+    fact_id = request.GET.get("fact", "").strip()[:120]
+    fact = _fact(fact_id) if fact_id else None
+    email = corrections_email()
+    mailto = ""
+    if email:
+        reference = fact["id"] if fact else (fact_id if FACT_ID.match(fact_id) else "")
+        query = urlencode({
+            "subject": f"Kaleidoscope: wrong fact {reference}".strip(),
+            "body": f"Reference: {reference}\nWhat is wrong:\nWhere the correct wording is:\n",
+        }).replace("+", "%20")
+        mailto = f"mailto:{email}?{query}"
+    return render(request, "see/sources.html", {
+        "words": text(), "fact": fact, "asked": fact_id, "mailto": mailto,
+    })
