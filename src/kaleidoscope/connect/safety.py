@@ -14,11 +14,13 @@ from functools import cache
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator
 
+from kaleidoscope.check import rewrite as _rewrite
 from kaleidoscope.check.checker import check_text
 from kaleidoscope.check.records import Category
 from kaleidoscope.connect.data import bundled, load_model
 
 HOLDING = frozenset({Category.CONFIDENTIALITY, Category.CONSENT_PRIVACY})
+_NO_SAFE: frozenset[str] = frozenset(getattr(_rewrite, "NO_SAFE_VERSION", {}).values())
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 
 
@@ -53,6 +55,7 @@ class Screen:
     concerns: tuple[Concern, ...] = ()
     safer: str | None = None
     advice: tuple[Concern, ...] = field(default=())
+    no_safer: str | None = None  # why the checker could write no safer version
 
     @property
     def holds(self) -> bool:
@@ -68,6 +71,7 @@ def screen(value: str) -> Screen:
     concerns: list[Concern] = []
     advice: list[Concern] = []
     safer: str | None = None
+    no_safer: str | None = None
     for finding in result.findings:
         concern = Concern(
             category=finding.category.value,
@@ -77,11 +81,24 @@ def screen(value: str) -> Screen:
         )
         if finding.category in HOLDING:
             concerns.append(concern)
-            if safer is None and finding.rewrite:
-                safer = finding.rewrite
+            if safer is None and no_safer is None and finding.rewrite:
+                if _postable(finding.rewrite):
+                    safer = finding.rewrite
+                else:
+                    no_safer = finding.rewrite
         else:
             advice.append(concern)
-    return Screen(concerns=tuple(concerns), safer=safer, advice=tuple(advice))
+    return Screen(
+        concerns=tuple(concerns), safer=safer, advice=tuple(advice), no_safer=no_safer
+    )
+
+
+def _postable(rewrite: str) -> bool:
+    """A rewrite is offered only when it is a version of the post (not the checker's
+    sentence saying there is none) and the checker finds nothing identifying in it."""
+    if rewrite in _NO_SAFE or rewrite.startswith("No safe version"):
+        return False
+    return not any(f.category in HOLDING for f in check_text(rewrite).findings)
 
 
 def has_markup(value: str) -> bool:
