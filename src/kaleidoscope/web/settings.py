@@ -59,6 +59,9 @@ INSTALLED_APPS = [
     "kaleidoscope.web.groups",
     "kaleidoscope.web.connect",
     "kaleidoscope.web.organise",
+    "django.contrib.admin",  # only for registering LTI platforms (kaleidoscope.web.lms)
+    "lti_tool",
+    "kaleidoscope.web.lms",
 ]
 
 MIDDLEWARE = [
@@ -85,6 +88,17 @@ TEMPLATES = [
         "DIRS": [],
         "APP_DIRS": True,  # each app's templates are in its jinja2/ folder
         "OPTIONS": {"environment": "kaleidoscope.web.core.jinja.environment"},
+    },
+    {  # Django's admin only (/admin/, LTI platform registration); every page of ours is Jinja2
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ]
+        },
     },
 ]
 
@@ -221,6 +235,23 @@ KALEIDOSCOPE_FIELD_KEY = os.environ.get("KALEIDOSCOPE_FIELD_KEY", "").strip()
 
 STATIC_URL = "/static/"
 WHITENOISE_USE_FINDERS = True  # serve straight from the package: no collectstatic step
+
+# Learning platforms (docs/lms.md, docs/xapi.md). Nothing is sent anywhere unless set: an
+# LRS for xAPI statements, and per LTI platform (admin or `kaleidoscope lms register`)
+# whether grades and statements go to it.
+XAPI_ENDPOINT = os.environ.get("KALEIDOSCOPE_XAPI_ENDPOINT", "").strip()
+XAPI_USERNAME = os.environ.get("KALEIDOSCOPE_XAPI_USERNAME", "")
+XAPI_PASSWORD = os.environ.get("KALEIDOSCOPE_XAPI_PASSWORD", "")
+XAPI_ACTIVITY_BASE = os.environ.get(
+    "KALEIDOSCOPE_XAPI_ACTIVITY_BASE", "https://kaleidoscope.invalid/xapi"
+)
+XAPI_ACTOR_HOME = os.environ.get("KALEIDOSCOPE_XAPI_ACTOR_HOME", "https://kaleidoscope.invalid")
+XAPI_ALL_PLAYS = os.environ.get("KALEIDOSCOPE_XAPI_ALL_PLAYS") == "1"
+XAPI_TIMEOUT = float(os.environ.get("KALEIDOSCOPE_XAPI_TIMEOUT", "10"))
+XAPI_RETRY_BASE = float(os.environ.get("KALEIDOSCOPE_XAPI_RETRY_BASE", "1"))
+XAPI_RETRY_MAX = 300.0
+XAPI_MAX_ATTEMPTS = 10
+XAPI_SENDER_THREAD = os.environ.get("KALEIDOSCOPE_XAPI_SENDER", "thread") == "thread"
 
 # Nothing personal in logs: no request paths at warning level, no access log (see cli.py).
 LOGGING = {

@@ -13,4 +13,5 @@ urlpatterns = [
     path("", include("kaleidoscope.web.groups.urls")),
     path("connect/", include("kaleidoscope.web.connect.urls")),
     path("organise/", include("kaleidoscope.web.organise.urls")),
+    path("", include("kaleidoscope.web.lms.urls")),  # LTI, /.well-known/jwks.json, /admin/
 ]

@@ -1,0 +1,227 @@
+"""Write what a play move means for the learning platforms into the outbox.
+
+``record_move(play)`` is called inside the transaction that stores the move (see
+``kaleidoscope.web.learn.services.save_move``): the statements and grade it writes commit
+or roll back with the move. It compares the play's steps with the last steps it saw
+(``Cursor``), so it needs nothing from the view and cannot miss or repeat a move:
+
+- a new attempt: "launched";
+- a passage reached: "experienced";
+- a choice made: "answered" (choice id and text, effects on the six dimensions, guidance
+  keys, registration, group session);
+- an ending reached: "completed" (outcome score), and an AGS score if the play came from
+  an LTI launch whose platform has grades switched on.
+
+Nothing is written unless the deployment configured a receiver for this play: an LRS
+(``KALEIDOSCOPE_XAPI_ENDPOINT``) and either the launching platform's "send xAPI" setting
+or ``KALEIDOSCOPE_XAPI_ALL_PLAYS=1`` for plays that did not come from an LMS.
+"""
+
+from __future__ import annotations
+
+import hmac
+import itertools
+import uuid
+from datetime import datetime
+from typing import Any
+
+from django.conf import settings
+from django.db import transaction
+from django.utils import timezone
+
+from kaleidoscope.learn import xapi
+from kaleidoscope.learn.engine import PlayError, Playthrough
+from kaleidoscope.learn.library import bundled_library
+from kaleidoscope.learn.model import Decision, Ending, Passage, Scenario
+from kaleidoscope.web.learn.models import Play
+
+from .models import Cursor, LaunchLink, OutboxItem
+
+_GRADE_NS = uuid.UUID("0f8f3c1e-2b1d-4c55-8f4e-5d7a1c9b3e21")
+
+
+def xapi_configured() -> bool:
+    return bool(getattr(settings, "XAPI_ENDPOINT", ""))
+
+
+def opaque_actor(play: Play) -> xapi.Actor:
+    """An account that identifies the learner to the LRS and to no one else: a keyed hash
+    of the account id (or of the anonymous browser key), never a name or email."""
+    owner = f"user:{play.user_id}" if play.user_id else f"anon:{play.anon_key}"
+    digest = hmac.new(settings.SECRET_KEY.encode(), f"xapi-actor:{owner}".encode(), "sha256")
+    return xapi.Actor(settings.XAPI_ACTOR_HOME, digest.hexdigest()[:32])
+
+
+def _link(play: Play) -> LaunchLink | None:
+    link: LaunchLink | None = (
+        LaunchLink.objects.filter(play_id=play.pk)
+        .select_related("deployment__registration__kaleidoscope")
+        .first()
+    )
+    return link
+
+
+def _platform_allows(link: LaunchLink, what: str) -> bool:
+    try:
+        chosen = link.deployment.registration.kaleidoscope  # type: ignore[attr-defined]
+    except Exception:  # no settings row: nothing is sent
+        return False
+    return bool(getattr(chosen, what))
+
+
+def _actor(play: Play, link: LaunchLink | None) -> xapi.Actor | None:
+    if not xapi_configured():
+        return None
+    if link is not None:
+        if not _platform_allows(link, "send_xapi"):
+            return None
+        return xapi.Actor(link.deployment.registration.issuer, link.sub)
+    if settings.XAPI_ALL_PLAYS:
+        return opaque_actor(play)
+    return None
+
+
+def _attempt(cursor: Cursor, actor: xapi.Actor, link: LaunchLink | None) -> xapi.Attempt:
+    return xapi.Attempt(
+        actor=actor,
+        registration=str(cursor.registration),
+        activity_base=settings.XAPI_ACTIVITY_BASE,
+        group_session=(link.group_session or None) if link else None,
+    )
+
+
+def _statements(
+    scenario: Scenario,
+    pt: Playthrough,
+    attempt: xapi.Attempt,
+    old: list[Any],
+    new: list[Any],
+    seq: int,
+    now: datetime,
+) -> list[dict[str, Any]]:
+    prefix = 0
+    for before, after in zip(old, new, strict=False):
+        if list(before) != list(after):
+            break
+        prefix += 1
+    out: list[dict[str, Any]] = []
+    counter = itertools.count(seq)
+    if not old:
+        out.append(xapi.launched(attempt, scenario, seq=next(counter), timestamp=now))
+    for node_id, choice_id in new[prefix:]:
+        node = scenario.nodes[node_id]
+        if isinstance(node, Decision) and choice_id:
+            choice = next(c for c in node.choices if c.id == choice_id)
+            out.append(
+                xapi.answered(
+                    attempt, scenario, node_id, node, choice, seq=next(counter), timestamp=now
+                )
+            )
+        elif isinstance(node, Passage):
+            out.append(
+                xapi.experienced(attempt, scenario, node_id, seq=next(counter), timestamp=now)
+            )
+        elif isinstance(node, Ending):
+            out.append(
+                xapi.completed(
+                    attempt,
+                    scenario,
+                    node_id,
+                    node,
+                    pt.profile(),
+                    seq=next(counter),
+                    timestamp=now,
+                )
+            )
+    return out
+
+
+def record_move(play: Play) -> None:
+    """Write this move's statements (and grade) to the outbox, in the caller's transaction."""
+    link = _link(play)
+    actor = _actor(play, link)
+    grades = link is not None and bool(link.ags) and _platform_allows(link, "send_grades")
+    if actor is None and not grades:
+        return
+    scenario = bundled_library().get(play.scenario_id)
+    if scenario is None:
+        return
+    try:
+        pt = Playthrough.from_json(scenario, play.state)
+    except PlayError:
+        return
+    now = timezone.now()
+    new_steps = [list(s) for s in play.state.get("steps", [])]
+    if actor is not None:
+        cursor, _ = Cursor.objects.get_or_create(play_id=play.pk)
+        statements = _statements(
+            scenario, pt, _attempt(cursor, actor, link), cursor.steps, new_steps, cursor.seq, now
+        )
+        if statements:
+            OutboxItem.objects.bulk_create(
+                [OutboxItem(kind=OutboxItem.XAPI, key=s["id"], payload=s) for s in statements],
+                ignore_conflicts=True,
+            )
+            cursor.seq += len(statements)
+        cursor.steps = new_steps
+        cursor.save(update_fields=["steps", "seq"])
+        wake_sender_on_commit()
+    if grades and link is not None and isinstance(pt.current, Ending):
+        _record_grade(play, link, pt.current, now)
+
+
+def _record_grade(play: Play, link: LaunchLink, ending: Ending, now: datetime) -> None:
+    """Completion and the outcome score for the platform's gradebook (AGS)."""
+    key = uuid.uuid5(_GRADE_NS, f"{play.pk}/{play.revision}")
+    payload = {
+        "ags": link.ags,
+        "user_id": link.sub,
+        "score_given": xapi.score_for(ending.kind),
+        "score_maximum": xapi.SCORE_MAX,
+        "activity_progress": "Completed",
+        "grading_progress": "FullyGraded",
+        "timestamp": now.isoformat(),
+        "outcome": ending.kind.value,
+    }
+    OutboxItem.objects.bulk_create(
+        [
+            OutboxItem(
+                kind=OutboxItem.GRADE, key=key, payload=payload, target=str(link.deployment_id)
+            )
+        ],
+        ignore_conflicts=True,
+    )
+    wake_sender_on_commit()
+
+
+def record_launch(play: Play) -> None:
+    """A play that has just been created (an LTI launch): "launched" now, not at its first move."""
+    record_move(play)
+
+
+def record_reflection(play: Play, text: str, *, consent: bool) -> None:
+    """ "commented" with the learner's reflection, only if they chose to share it."""
+    link = _link(play)
+    actor = _actor(play, link)
+    scenario = bundled_library().get(play.scenario_id)
+    if actor is None or scenario is None or not consent:
+        return
+    cursor, _ = Cursor.objects.get_or_create(play_id=play.pk)
+    statement = xapi.commented(
+        _attempt(cursor, actor, link), scenario, text, consent=consent, seq=cursor.seq
+    )
+    if statement is None:
+        return
+    OutboxItem.objects.bulk_create(
+        [OutboxItem(kind=OutboxItem.XAPI, key=statement["id"], payload=statement)],
+        ignore_conflicts=True,
+    )
+    cursor.seq += 1
+    cursor.save(update_fields=["seq"])
+    wake_sender_on_commit()
+
+
+def wake_sender_on_commit() -> None:
+    from . import sender
+
+    transaction.on_commit(sender.wake)

@@ -1,0 +1,28 @@
+"""Hear play moves without touching the learn app: Django's ``post_save`` of a Play.
+
+``services.save_move`` saves a move with ``update_fields`` that include ``state``, inside
+the move's transaction; ``post_save`` runs inside that same transaction, so what
+``record_move`` writes to the outbox commits or rolls back with the move.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.db.models.signals import post_save
+from django.dispatch import receiver
+
+from kaleidoscope.web.learn.models import Play
+
+from . import outbox
+
+SKIP = "_lms_skip"  # set on a Play before its first save when the caller records it itself
+
+
+@receiver(post_save, sender=Play, dispatch_uid="lms-record-move")
+def play_saved(sender: Any, instance: Play, created: bool, **kwargs: Any) -> None:
+    fields = kwargs.get("update_fields")
+    if kwargs.get("raw") or getattr(instance, SKIP, False):
+        return
+    if created or (fields is not None and "state" in fields):
+        outbox.record_move(instance)
