@@ -2,10 +2,11 @@
 
 from django.urls import path
 
-from . import authoring, views
+from . import authoring, nation, views
 
 urlpatterns = [
     path("scenarios/", views.scenario_list, name="scenarios"),
+    path("scenarios/nation/", nation.choose, name="choose_nation"),
     path("scenarios/<str:scenario_id>/", views.scenario_detail, name="scenario"),
     path("scenarios/<str:scenario_id>/start/", views.start, name="start"),
     path("plays/<uuid:play_id>/", views.play_view, name="play"),

@@ -17,7 +17,7 @@ from kaleidoscope.learn.engine import PlayError, Playthrough
 from kaleidoscope.learn.model import Decision, Ending, Passage
 from kaleidoscope.web.core.views import see_other
 
-from . import exports, services
+from . import exports, nation, services
 from .models import Play
 from .services import text
 
@@ -48,6 +48,7 @@ def scenario_list(request: HttpRequest) -> HttpResponse:
             "theme": "" if unknown_theme else theme,
             "unknown_theme": unknown_theme,
             "in_progress": in_progress,
+            **nation.library_context(request),
         },
     )
 
@@ -207,7 +208,7 @@ def debrief(request: HttpRequest, play_id: Any) -> HttpResponse:
                 scenario, [s.node for s in pt.steps[:-1] if s.choice is not None]
             ),
             "min_plays": services.MIN_PLAYS_FOR_STATS,
-            "guidance": services.guidance_entries(pt.guidance_cited()),
+            **nation.debrief_context(request, services.guidance_entries(pt.guidance_cited())),
         },
     )
 

@@ -1,0 +1,140 @@
+"""A learner chooses their nation once, on the library page; debriefs show its regulator first."""
+
+from __future__ import annotations
+
+import pytest
+from django.test import Client
+
+from kaleidoscope.guidance.nations import (
+    NationDataError,
+    bundled_nations,
+    cited_by_nation,
+    for_nation,
+    order_for_nation,
+    parse_nations,
+)
+from kaleidoscope.guidance.registry import NATIONS, Jurisdiction, load_registry
+from kaleidoscope.learn.library import bundled_library
+from kaleidoscope.learn.model import Ending, Passage
+from kaleidoscope.web.learn.models import Play
+
+
+def start(client: Client, scenario_id: str = "friend-request") -> Play:
+    response = client.post(f"/scenarios/{scenario_id}/start/")
+    assert response.status_code == 303
+    return Play.objects.get(pk=response["Location"].rstrip("/").split("/")[-1])
+
+
+def play_to_end(client: Client, play: Play) -> None:
+    """Take the first choice at every decision until an ending, through the real pages."""
+    scenario = bundled_library().get(play.scenario_id)
+    assert scenario is not None
+    for _ in range(100):
+        play.refresh_from_db()
+        node_id = str(play.state["steps"][-1][0])
+        node = scenario.nodes[node_id]
+        if isinstance(node, Ending):
+            return
+        action, choice = ("advance", "") if isinstance(node, Passage) else (
+            "choose", node.choices[0].id)
+        response = client.post(f"/plays/{play.id}/step/", {
+            "rev": str(play.revision), "action": action, "node": node_id, "choice": choice,
+        })
+        assert response.status_code == 303
+    raise AssertionError("no ending reached")
+
+
+# --- the data ---------------------------------------------------------------------------------
+def test_each_nation_names_its_regulator_and_current_documents() -> None:
+    nations = bundled_nations()
+    assert [n.id for n in nations] == list(NATIONS)
+    registry = load_registry()
+    for nation in nations:
+        for key in nation.keys:
+            assert registry[key].jurisdiction is nation.id and registry[key].is_current
+
+
+def test_nations_file_is_checked_against_the_registry() -> None:
+    bad = (
+        "- {id: england, label: England, regulator: SWE, keys: [SSSC-COP-2024]}\n"
+        "- {id: scotland, label: Scotland, regulator: SSSC, keys: [SSSC-COP-2024]}\n"
+        "- {id: wales, label: Wales, regulator: SCW, keys: [SCW-CODE-2026]}\n"
+        "- {id: northern_ireland, label: Northern Ireland, regulator: NISCC,"
+        " keys: [NISCC-SCP-SW]}\n"
+    )
+    with pytest.raises(NationDataError) as caught:
+        parse_nations(bad, load_registry(), "nations.yaml")
+    assert "england: 'SSSC-COP-2024' must be current guidance for England" in str(caught.value)
+    superseded = bad.replace("keys: [SSSC-COP-2024]}\n- {id: scotland", "keys: [SWE-2019]}\n"
+                             "- {id: scotland").replace("SSSC, keys: [SSSC-COP-2024]",
+                                                        "SSSC, keys: [SSSC-COP-5.8]")
+    with pytest.raises(NationDataError, match="superseded by SSSC-COP-2024"):
+        parse_nations(superseded, load_registry())
+
+
+def test_order_puts_the_chosen_nation_first_then_uk_then_the_rest() -> None:
+    registry = load_registry()
+    cited = [registry[k] for k in ("NASW-CODE-1.07q", "SWE-2019-5.6", "BASW-2012",
+                                   "SCW-CODE-2026", "SSSC-COP-2024")]
+    ordered = [g.key for g in order_for_nation(cited, Jurisdiction.WALES)]
+    assert ordered == ["SCW-CODE-2026", "BASW-2012", "SWE-2019-5.6", "SSSC-COP-2024",
+                       "NASW-CODE-1.07q"]
+    shown = for_nation(cited, "scotland")
+    assert shown is not None and [g.key for g in shown.regulator] == ["SSSC-COP-2024", "SSSC-2017"]
+    assert shown.cited[0].key == "SSSC-COP-2024"
+    assert for_nation(cited, "atlantis") is None
+    assert cited_by_nation(["SWE-2019", "NASW-CODE-1.07q", "SWE-2019"])[Jurisdiction.ENGLAND] == [
+        "SWE-2019"
+    ]
+
+
+# --- the pages ---------------------------------------------------------------------------------
+@pytest.mark.django_db
+def test_library_page_offers_the_nation_choice_once(client: Client) -> None:
+    page = client.get("/scenarios/").content.decode()
+    assert page.count('name="nation"') == len(NATIONS)
+    for nation in bundled_nations():
+        assert f'value="{nation.id.value}"' in page and nation.regulator in page
+    assert 'action="/scenarios/nation/"' in page
+
+
+@pytest.mark.django_db
+def test_choosing_a_nation_is_remembered_and_debriefs_show_its_regulator_first(
+    client: Client,
+) -> None:
+    response = client.post("/scenarios/nation/", {"nation": "wales"})
+    assert response.status_code == 303 and response["Location"] == "/scenarios/#nation"
+    page = client.get("/scenarios/").content.decode()
+    assert "Saved: Wales" in page and 'value="wales" checked' in page
+    play = start(client)
+    play_to_end(client, play)
+    debrief = client.get(f"/plays/{play.id}/debrief/").content.decode()
+    regulator = debrief.index("Your regulator: Social Care Wales (Wales)")
+    cited = debrief.index("Guidance cited on the way")
+    assert regulator < cited
+    code = load_registry()["SCW-CODE-2026"]
+    assert regulator < debrief.index(code.title) < cited
+    assert "/see/sources/?fact=SCW-CODE-2026" in debrief and "Report a wrong fact" in debrief
+
+
+@pytest.mark.django_db
+def test_without_a_nation_the_debrief_offers_the_choice(client: Client) -> None:
+    play = start(client)
+    play_to_end(client, play)
+    debrief = client.get(f"/plays/{play.id}/debrief/").content.decode()
+    assert "Your regulator:" not in debrief
+    assert 'href="/scenarios/#nation">Choose your nation</a>' in debrief
+
+
+@pytest.mark.django_db
+def test_an_unknown_nation_is_refused_with_a_message_and_changes_nothing(client: Client) -> None:
+    client.post("/scenarios/nation/", {"nation": "scotland"})
+    response = client.post("/scenarios/nation/", {"nation": "atlantis"}, follow=True)
+    page = response.content.decode()
+    assert response.status_code == 200
+    assert "Choose one of England, Scotland, Wales, Northern Ireland" in page
+    assert 'value="scotland" checked' in page
+    assert client.get("/scenarios/nation/").status_code == 405
+    client.post("/scenarios/nation/", {"nation": ""})
+    form = client.get("/scenarios/").content.decode().split('id="nation"')[1].split("</form>")[0]
+    assert "checked" not in form
