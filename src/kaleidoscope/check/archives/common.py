@@ -12,7 +12,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from kaleidoscope.check.archives.container import Container, EntrySkip
-from kaleidoscope.check.archives.jsonstream import JsonArray, MalformedJsonError
+from kaleidoscope.check.archives.jsonstream import JsonArray, JsonStreamError, load_value
 
 MAX_EXAMPLES = 3
 
@@ -127,40 +127,40 @@ class ReadContext:
         return sorted((n for n in self.container.names() if match(n)), key=natural_key)
 
     def records(self, name: str, *, keys: tuple[str, ...] = ()) -> Iterator[Any]:
-        """Stream the records of a JSON list in ``name``; problems become skip reasons."""
+        """Stream the records of a JSON list in ``name``; problems become skip reasons.
+
+        A record too big, too deep or holding a broken character is skipped and counted;
+        malformed JSON stops the file (the records before it are kept)."""
+        limits = self.container.limits
+        array: JsonArray | None = None
         try:
             with self.container.open(name) as stream:
-                array = JsonArray(stream, keys=keys)
+                array = JsonArray(stream, keys=keys, max_record_bytes=limits.max_record_bytes,
+                                  max_depth=limits.max_depth)
                 yield from array
-                if array.text.replaced:
-                    self.skips.add("file is not valid UTF-8: bad bytes replaced", name, 0)
-        except MalformedJsonError as exc:
-            self.skips.add(f"malformed JSON; the rest of the file was skipped ({exc})", name)
+        except JsonStreamError as exc:
+            self.skips.add(f"{exc}; the rest of the file was skipped", name)
         except EntrySkip as exc:
             self.skips.add(f"file skipped: {exc}", name)
+        finally:
+            if array is not None:
+                for reason, number in array.skipped:
+                    self.skips.add(reason, f"{name} record {number}")
+                if array.text.replaced:
+                    self.skips.add("file is not valid UTF-8: bad bytes replaced", name, 0)
 
     def load_json(self, name: str) -> Any:
         """A whole (small) JSON file, or None with a skip reason."""
-        import json
-
+        limits = self.container.limits
         try:
             with self.container.open(name) as stream:
-                data = stream.read()
+                return load_value(stream, max_bytes=limits.max_record_bytes,
+                                  max_depth=limits.max_depth)
+        except JsonStreamError as exc:
+            self.skips.add(f"file skipped: {exc}", name)
         except EntrySkip as exc:
             self.skips.add(f"file skipped: {exc}", name)
-            return None
-        try:
-            text = data.decode("utf-8-sig")
-        except UnicodeDecodeError:
-            text = data.decode("utf-8", "replace")
-            self.skips.add("file is not valid UTF-8: bad bytes replaced", name, 0)
-        if "=" in text[:200] and text.lstrip()[:1] not in "[{":
-            text = text[text.index("=") + 1 :].strip().rstrip(";")
-        try:
-            return json.loads(text) if text.strip() else None
-        except json.JSONDecodeError as exc:
-            self.skips.add(f"malformed JSON at line {exc.lineno}: {exc.msg}", name)
-            return None
+        return None
 
     def csv_rows(
         self, name: str, *, escapechar: str | None = None

@@ -2,160 +2,459 @@
 
 Handles the shapes exports use: a bare array, a JavaScript assignment
 (``window.YTD.tweets.part0 = [...]``), and an object holding the array under a key
-(``{"comments_v2": [...]}``). Only one chunk plus one record is held at a time.
+(``{"comments_v2": [...]}``).
+
+The text is parsed once, by ijson's C backend (yajl2_c) fed chunk by chunk: the parser
+keeps its state between chunks, so the time is linear in the input whatever the shape of
+the records. Records are built here from the parser's events, which bounds them:
+
+- a record nested deeper than ``max_depth`` or spanning more than ``max_record_bytes`` is
+  read past without being built and reported in ``skipped`` (reason, record number);
+- a record holding a lone UTF-16 surrogate (``"\\ud83d"`` without its pair: text no
+  program can encode) is skipped the same way;
+- a single value (one string) over ``max_record_bytes`` stops the file with
+  ``JsonTooLargeError``: nothing after it can be reached without holding it whole.
+
+Memory is one chunk, the parser's state and the record being built.
 """
 
 from __future__ import annotations
 
 import codecs
-import json
 import re
 from collections.abc import Iterator
+from decimal import Decimal
 from typing import Any, BinaryIO
 
+import ijson  # type: ignore[import-untyped]
+
+try:  # the C backend: what the speed figures in docs/archives.md were measured with
+    _BACKEND: Any = ijson.get_backend("yajl2_c")
+except ImportError:  # pragma: no cover - a platform without ijson's wheels
+    _BACKEND = ijson
+
+BACKEND_NAME: str = getattr(_BACKEND, "backend_name", "python")
 CHUNK = 256 * 1024
-_WS = re.compile(r"[ \t\r\n]*")
-_FIRST_KEY_LIST = re.compile(r'\{\s*"((?:[^"\\]|\\.)*)"\s*:\s*\[')
-_DECODER = json.JSONDecoder()
+MIB = 1024 * 1024
+MAX_RECORD_BYTES = 16 * MIB
+MAX_DEPTH = 100
+_WS = b" \t\r\n"
+# A lone surrogate escape is rewritten to U+10FFFF U+10FFFE; a genuine U+10FFFF is
+# doubled, so the two never mix (``_unmark`` undoes it).
+_M = "\U0010ffff"
+_MARK_ESCAPE = rb"\udbff\udfff\udbff\udffe"
+_M_ESCAPE = rb"\udbff\udfff"
+_M_UTF8 = _M.encode()
+_UNMARK = re.compile(_M + "(.)", re.DOTALL)
+# A \uXXXX surrogate escape preceded by an even number of backslashes (so a real escape),
+# with the escape after it when that one is a low surrogate.
+_SURROGATE = re.compile(
+    rb"(?<!\\)((?:\\\\)*)\\u([dD][89a-fA-F][0-9a-fA-F]{2})(?:\\u([dD][c-fC-F][0-9a-fA-F]{2}))?"
+)
+
+TOO_DEEP = "record nested more than {depth} levels deep"
+TOO_BIG = "record larger than {mib} MiB"
+BROKEN_CHARACTER = "record holds a broken character (a lone UTF-16 surrogate such as \\ud83d)"
 
 
-class MalformedJsonError(ValueError):
+class JsonStreamError(ValueError):
+    """The rest of the file cannot be read; ``line`` is where reading stopped."""
+
     def __init__(self, message: str, line: int) -> None:
-        super().__init__(f"malformed JSON at line {line}: {message}")
+        super().__init__(message)
         self.line = line
 
 
-class TextChunks:
-    """Bytes to text, chunk by chunk: BOM removed, UTF-16 recognised, bad UTF-8 replaced."""
+class MalformedJsonError(JsonStreamError):
+    def __init__(self, message: str, line: int) -> None:
+        super().__init__(f"malformed JSON near line {line}: {message}", line)
+
+
+class JsonTooLargeError(JsonStreamError):
+    def __init__(self, mib: int, line: int) -> None:
+        super().__init__(f"a single value over {mib} MiB near line {line}", line)
+
+
+_HIGH = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}")
+
+
+def _run_start(data: bytes, pos: int) -> int:
+    """Where the run of backslashes holding ``data[pos]`` starts (within 64 bytes)."""
+    while pos > 0 and data[pos - 1] == 0x5C and len(data) - pos < 64:
+        pos -= 1
+    return pos
+
+
+def _mark_lone(match: re.Match[bytes]) -> bytes:
+    lead, first, second = match.group(1), match.group(2), match.group(3)
+    if second is not None and first[1:2].lower() in b"89ab":
+        if first.lower() == b"dbff" and second.lower() == b"dfff":
+            return lead + _M_ESCAPE + _M_ESCAPE  # a genuine U+10FFFF, doubled
+        return match.group(0)  # a proper pair
+    out = lead + _MARK_ESCAPE
+    if second is not None:  # a low surrogate after a low one: lone as well
+        out += _MARK_ESCAPE
+    return out
+
+
+class ByteFeed:
+    """Bytes for the parser, chunk by chunk: BOM removed, UTF-16 turned into UTF-8, bad
+    UTF-8 replaced (``replaced``), lone surrogate escapes marked, a JavaScript
+    assignment's left-hand side dropped. Counts lines for error messages."""
 
     def __init__(self, stream: BinaryIO, chunk: int = CHUNK) -> None:
         self._stream = stream
         self._chunk = chunk
         self.replaced = False
-        self._decoder: codecs.IncrementalDecoder | None = None
+        self.fed = 0  # bytes given to the parser so far
+        self.line = 1  # line at which the last chunk given to the parser starts
+        self._next_line = 1
+        self._eof = False
+        self._utf16: codecs.IncrementalDecoder | None = None
+        self._lenient: codecs.IncrementalDecoder | None = None
+        self._carry = b""  # an incomplete UTF-8 sequence at a chunk's end
+        self._escape_carry = b""  # a backslash run cut at a chunk's end
+        self._first = True
+        self._pending = b""  # the start of the value, found by ``start``
 
-    def read(self) -> str:
-        """The next piece of text; "" only at the end of the stream."""
+    # -- decoding -------------------------------------------------------------------------
+    def _raw(self) -> bytes:
+        """The next chunk as valid UTF-8 (b"" at the end)."""
         while True:
-            text, final = self._read_once()
-            if text or final:
-                return text
+            data = self._stream.read(self._chunk)
+            final = not data
+            if self._first:
+                self._first = False
+                if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
+                    self._utf16 = codecs.getincrementaldecoder("utf-16")("replace")
+                elif data.startswith(codecs.BOM_UTF8):
+                    data = data[3:]
+            if self._utf16 is not None:
+                text = self._utf16.decode(data, final)
+                if "\ufffd" in text:
+                    self.replaced = True
+                out = text.encode("utf-8")
+            elif self._lenient is not None:
+                out = self._lenient.decode(data, final).encode("utf-8")
+            else:
+                out = self._validate(self._carry + data, final)
+            if out or final:
+                if final:
+                    self._eof = True
+                return out
 
-    def _read_once(self) -> tuple[str, bool]:
-        data = self._stream.read(self._chunk)
-        if self._decoder is None:
-            encoding = "utf-8-sig"
-            if data.startswith((codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE)):
-                encoding = "utf-16"
-            self._decoder = codecs.getincrementaldecoder(encoding)("strict")
-        final = not data
-        pending = self._decoder.getstate()[0]
+    def _validate(self, data: bytes, final: bool) -> bytes:
+        self._carry = b""
+        if data.isascii():
+            return data
         try:
-            return self._decoder.decode(data, final), final
-        except UnicodeDecodeError:
-            self.replaced = True
-            self._decoder = codecs.getincrementaldecoder("utf-8")("replace")
-            return self._decoder.decode(pending + data, final), final
+            data.decode("utf-8")
+            return data
+        except UnicodeDecodeError as exc:
+            if not final and exc.reason == "unexpected end of data":
+                self._carry = data[exc.start :]  # completed by the next chunk
+                return data[: exc.start]
+        self.replaced = True
+        self._lenient = codecs.getincrementaldecoder("utf-8")("replace")
+        return self._lenient.decode(data, final).encode("utf-8")
+
+    def _escaped(self) -> bytes:
+        """The next chunk with lone surrogate escapes marked (b"" at the end)."""
+        data = self._escape_carry + self._raw()
+        self._escape_carry = b""
+        if not self._eof:
+            # Hold back an escape that the next chunk may complete (or pair).
+            cut = data.rfind(b"\\", max(0, len(data) - 12))
+            if cut >= 0:
+                cut = _run_start(data, cut)
+                if _HIGH.fullmatch(data, max(0, cut - 6), cut):
+                    cut = _run_start(data, cut - 6)
+                self._escape_carry = data[cut:]
+                data = data[:cut]
+        if b"\\u" in data and (b"\\ud" in data or b"\\uD" in data):
+            data = _SURROGATE.sub(_mark_lone, data)
+        if _M_UTF8 in data:
+            data = data.replace(_M_UTF8, _M_UTF8 + _M_UTF8)
+        return data
+
+    def _account(self, data: bytes) -> bytes:
+        self.line = self._next_line
+        self._next_line += data.count(b"\n")
+        self.fed += len(data)
+        return data
+
+    def start(self) -> bool:
+        """Move to the start of the JSON value; False for an empty (or blank) input."""
+        buf = b""
+        while True:
+            data = self._escaped()
+            buf += data
+            stripped = buf.lstrip(_WS)
+            if stripped or self._eof:
+                break
+        skipped = len(buf) - len(stripped)
+        self._next_line += buf.count(b"\n", 0, skipped)
+        buf = stripped
+        if not buf:
+            return False
+        if buf[:1] not in (b"[", b"{"):
+            # a JavaScript assignment: what follows the first "="
+            while (eq := buf.find(b"=")) < 0:
+                if len(buf) > max(16 * self._chunk, MIB) or self._eof:
+                    raise MalformedJsonError("no '=' before the data", self._next_line)
+                buf += self._escaped()
+            self._next_line += buf.count(b"\n", 0, eq + 1)
+            buf = buf[eq + 1 :]
+            while not buf.lstrip(_WS) and not self._eof:
+                buf += self._escaped()
+            stripped = buf.lstrip(_WS)
+            self._next_line += buf.count(b"\n", 0, len(buf) - len(stripped))
+            buf = stripped
+            if not buf:
+                return False
+        self._pending = buf
+        return True
+
+    def read(self) -> bytes:
+        """The next chunk for the parser; b"" at the end."""
+        pending = self._pending
+        if pending:
+            self._pending = b""
+            return self._account(pending)
+        while not self._eof:
+            data = self._escaped()
+            if data:
+                return self._account(data)
+        self.line = self._next_line
+        return b""
+
+
+# Modes of the record reader.
+_SEEK, _BETWEEN, _BUILD, _SKIP = range(4)
 
 
 class JsonArray:
-    """Iterate the records; raise ``MalformedJsonError`` (with a line) at broken JSON.
+    """Iterate the records; raise ``JsonStreamError`` (with a line) where reading stops.
 
     ``keys``: names under which an object holds its list; ``()`` means the first key of
-    the top-level object. A top-level array is always accepted.
+    the top-level object. A top-level array is always accepted. Records that cannot be
+    used are not yielded: see ``skipped``.
     """
 
-    def __init__(self, stream: BinaryIO, *, keys: tuple[str, ...] = (), chunk: int = CHUNK) -> None:
-        self.text = TextChunks(stream, chunk)
-        self._keys = keys
-        self._buf = ""
-        self._pos = 0
-        self._eof = False
-        self._lines = 0  # newlines in text already dropped from the buffer
+    def __init__(
+        self,
+        stream: BinaryIO,
+        *,
+        keys: tuple[str, ...] = (),
+        chunk: int = CHUNK,
+        max_record_bytes: int = MAX_RECORD_BYTES,
+        max_depth: int = MAX_DEPTH,
+        whole: bool = False,
+    ) -> None:
+        self.text = ByteFeed(stream, chunk)
+        self._keys = frozenset(keys)
+        self._max_bytes = max_record_bytes
+        self._max_depth = max_depth
+        self._whole = whole
         self.found_list = False
-
-    def _fill(self) -> bool:
-        if self._eof:
-            return False
-        chunk = self.text.read()
-        if not chunk:
-            self._eof = True
-            return False
-        self._lines += self._buf.count("\n", 0, self._pos)
-        self._buf = self._buf[self._pos :] + chunk
-        self._pos = 0
-        return True
-
-    def _line(self, pos: int) -> int:
-        return self._lines + self._buf.count("\n", 0, pos) + 1
-
-    def _skip_ws(self) -> bool:
-        """Move past whitespace; False at the end of the input."""
-        while True:
-            m = _WS.match(self._buf, self._pos)
-            self._pos = m.end() if m else self._pos
-            if self._pos < len(self._buf):
-                return True
-            if not self._fill():
-                return False
-
-    def _start(self) -> bool:
-        if not self._skip_ws():
-            return False  # empty file: no records
-        if self._buf[self._pos] not in "[{":
-            # a JavaScript assignment: what follows the first "="
-            while (eq := self._buf.find("=", self._pos)) < 0:
-                if len(self._buf) > CHUNK * 16 or not self._fill():
-                    raise MalformedJsonError("no '=' before the data", self._line(self._pos))
-            self._pos = eq + 1
-            if not self._skip_ws():
-                return False
-        if self._buf[self._pos] == "[":
-            self._pos += 1
-            return True
-        if self._buf[self._pos] != "{":
-            raise MalformedJsonError("expected '[' or '{'", self._line(self._pos))
-        if not self._keys:
-            while not (m := _FIRST_KEY_LIST.match(self._buf, self._pos)):
-                if len(self._buf) - self._pos > 4096 or not self._fill():
-                    return False  # not an object whose first value is a list
-            self._pos = m.end()
-            return True
-        names = "|".join(re.escape(json.dumps(k)[1:-1]) for k in self._keys)
-        pattern = re.compile(r'"(?:' + names + r')"\s*:\s*\[')
-        keep = max(len(k) for k in self._keys) + 64
-        while not (m := pattern.search(self._buf, self._pos)):
-            self._pos = max(self._pos, len(self._buf) - keep)
-            if not self._fill():
-                return False
-        self._pos = m.end()
-        return True
+        self.records = 0  # records met, skipped ones included
+        self.skipped: list[tuple[str, int]] = []  # (reason, record number from 1)
 
     def __iter__(self) -> Iterator[Any]:
-        if not self._start():
+        feed = self.text
+        if not feed.start():
             return
-        self.found_list = True
+        events: list[tuple[str, Any]] = ijson.sendable_list()
+        parser = _BACKEND.basic_parse_coro(events)
+        keys, whole = self._keys, self._whole
+        max_depth, max_bytes = self._max_depth, self._max_bytes
+        mode = _SEEK
+        root_seen = pending_key = False
+        seek_depth = 0
+        # the record being built
+        cur: Any = None
+        key: Any = None
+        in_map = False
+        stack: list[tuple[Any, Any, bool]] = []
+        bad = ""
+        record_start = 0
+        skip_depth = 0
+        last_event_at = 0
         while True:
-            if not self._skip_ws():
-                raise MalformedJsonError("the list is not closed", self._line(self._pos))
-            if self._buf[self._pos] == "]":
-                return
+            before = feed.fed
+            data = feed.read()
+            error: Exception | None = None
             try:
-                record, end = _DECODER.raw_decode(self._buf, self._pos)
-            except json.JSONDecodeError as exc:
-                near_end = exc.pos >= len(self._buf) - 64 * 1024
-                if (near_end or len(self._buf) - self._pos < 16 * CHUNK) and self._fill():
-                    continue
-                raise MalformedJsonError(exc.msg, self._line(exc.pos)) from None
-            if end >= len(self._buf) and not self._eof and self._fill():
-                continue  # a value cut at the chunk edge: decode again with more text
-            self._pos = end
-            yield record
-            if not self._skip_ws():
-                raise MalformedJsonError("the list is not closed", self._line(self._pos))
-            c = self._buf[self._pos]
-            if c == ",":
-                self._pos += 1
-            elif c != "]":
-                raise MalformedJsonError(f"expected ',' or ']' but found {c!r}", self._line(
-                    self._pos))
+                if data:
+                    parser.send(data)
+                else:
+                    parser.close()
+            except Exception as exc:  # yajl's errors, and numbers Python cannot hold
+                error = exc
+            if events:
+                last_event_at = feed.fed
+            for ev, val in events:
+                if mode == _BUILD:
+                    if ev == "map_key":
+                        key = val
+                        if not val.isascii() and _M in val:
+                            key, broken = _unmark(val)
+                            bad = bad or broken
+                        continue
+                    if ev == "start_map" or ev == "start_array":
+                        new: Any = {} if ev == "start_map" else []
+                        if in_map:
+                            cur[key] = new
+                        else:
+                            cur.append(new)
+                        stack.append((cur, key, in_map))
+                        cur, in_map = new, ev == "start_map"
+                        if len(stack) >= max_depth:
+                            mode, skip_depth = _SKIP, len(stack) + 1
+                            bad = TOO_DEEP.format(depth=max_depth)
+                            cur, stack = None, []
+                        continue
+                    if ev == "end_map" or ev == "end_array":
+                        if stack:
+                            cur, key, in_map = stack.pop()
+                            continue
+                        record, cur, mode = cur, None, _BETWEEN
+                        if bad:
+                            self.skipped.append((bad, self.records))
+                            if whole:
+                                raise JsonStreamError(bad, feed.line)
+                        else:
+                            yield record
+                            if whole:
+                                return
+                        continue
+                    if ev == "string":
+                        if not val.isascii() and _M in val:
+                            val, broken = _unmark(val)
+                            bad = bad or broken
+                    elif ev == "number" and val.__class__ is Decimal:
+                        val = float(val)
+                    if in_map:
+                        cur[key] = val
+                    else:
+                        cur.append(val)
+                elif mode == _BETWEEN:
+                    if ev == "end_array":
+                        return  # the list is closed: what follows is not read
+                    self.records += 1
+                    if ev == "start_map" or ev == "start_array":
+                        mode, bad, record_start = _BUILD, "", before
+                        cur, in_map, stack = ({}, True, []) if ev == "start_map" else (
+                            [], False, [])
+                        continue
+                    if ev == "string" and not val.isascii() and _M in val:
+                        val, broken = _unmark(val)
+                        if broken:
+                            self.skipped.append((broken, self.records))
+                            continue
+                    yield float(val) if val.__class__ is Decimal else val
+                elif mode == _SKIP:
+                    if ev == "start_map" or ev == "start_array":
+                        skip_depth += 1
+                    elif ev == "end_map" or ev == "end_array":
+                        skip_depth -= 1
+                        if skip_depth == 0:
+                            mode = _BETWEEN
+                            self.skipped.append((bad, self.records))
+                            if whole:
+                                raise JsonStreamError(bad, feed.line)
+                else:  # _SEEK: looking for the list of records
+                    if not root_seen:
+                        root_seen = True
+                        if whole:
+                            self.found_list = True
+                            mode = _BETWEEN
+                            self.records += 1
+                            if ev == "start_map" or ev == "start_array":
+                                mode, bad, record_start = _BUILD, "", before
+                                cur, in_map, stack = ({}, True, []) if ev == "start_map" else (
+                                    [], False, [])
+                                continue
+                            yield float(val) if val.__class__ is Decimal else val
+                            return
+                        if ev == "start_array":
+                            mode = _BETWEEN
+                            self.found_list = True
+                        elif ev == "start_map":
+                            seek_depth = 1
+                        else:
+                            raise MalformedJsonError("expected '[' or '{'", feed.line)
+                        continue
+                    if pending_key:
+                        pending_key = False
+                        if ev == "start_array":
+                            mode = _BETWEEN
+                            self.found_list = True
+                            continue
+                        if not keys:
+                            return  # the first key does not hold a list
+                    if ev == "map_key":
+                        pending_key = not keys or val in keys
+                    elif ev == "start_map" or ev == "start_array":
+                        seek_depth += 1
+                    elif ev == "end_map" or ev == "end_array":
+                        seek_depth -= 1
+                        if seek_depth == 0:
+                            return  # the whole document, and no list in it
+            del events[:]
+            if error is not None:
+                raise _stream_error(error, feed.line) from None
+            if not data:
+                if mode != _SEEK or self.found_list:
+                    raise MalformedJsonError("the list is not closed", feed.line)
+                return
+            if mode == _BUILD and feed.fed - record_start > max_bytes:
+                mode, skip_depth = _SKIP, len(stack) + 1
+                bad = TOO_BIG.format(mib=max_bytes // MIB)
+                cur, stack = None, []
+            if feed.fed - last_event_at > max_bytes:
+                raise JsonTooLargeError(max_bytes // MIB, feed.line)
+
+
+def _unmark(value: str) -> tuple[str, str]:
+    """Undo the feed's marking: (the text, BROKEN_CHARACTER or "")."""
+    broken = ""
+
+    def one(match: re.Match[str]) -> str:
+        nonlocal broken
+        if match.group(1) == _M:
+            return _M
+        broken = BROKEN_CHARACTER
+        return "\ufffd"
+
+    return _UNMARK.sub(one, value), broken
+
+
+def _stream_error(exc: Exception, line: int) -> JsonStreamError:
+    if isinstance(exc, ijson.JSONError):
+        # yajl's first line is generic; the lines after it quote the input: never shown.
+        first = str(exc).split("\n", 1)[0].strip()
+        first = first.removeprefix("parse error: ").removeprefix("lexical error: ")
+        return MalformedJsonError(first or "unreadable JSON", line)
+    if isinstance(exc, UnicodeDecodeError):
+        return MalformedJsonError("a broken character escape", line)
+    if isinstance(exc, ValueError):  # e.g. an integer of thousands of digits
+        return MalformedJsonError("a number too large to read", line)
+    return MalformedJsonError(f"unreadable JSON ({type(exc).__name__})", line)
+
+
+def load_value(
+    stream: BinaryIO,
+    *,
+    chunk: int = CHUNK,
+    max_bytes: int = MAX_RECORD_BYTES,
+    max_depth: int = MAX_DEPTH,
+) -> Any:
+    """A whole (small) JSON document, or a JavaScript assignment's value; None if empty.
+
+    Raises ``JsonStreamError`` when it is malformed, too deep or too big."""
+    reader = JsonArray(stream, chunk=chunk, max_record_bytes=max_bytes, max_depth=max_depth,
+                       whole=True)
+    for value in reader:
+        return value
+    return None

@@ -22,3 +22,6 @@ class Limits:
     max_entries: int = 500_000
     # Bluesky repo.car is decoded whole: it gets its own, smaller limit.
     max_car_bytes: int = 512 * MIB
+    # One JSON record (a tweet, a post): bigger or deeper ones are skipped and counted.
+    max_record_bytes: int = 16 * MIB
+    max_depth: int = 100
