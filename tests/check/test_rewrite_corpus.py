@@ -45,8 +45,9 @@ NO_SAFE_CEILING = 0.30
 class Case:
     id: str
     text: str
-    rewrite: str | None  # None: "no safe version"
+    rewrite: str | None  # None: "no safe version", or no answer at all (see `answered`)
     evidence: tuple[str, ...]
+    answered: bool = True  # the finding offered a safer version or said why not
 
 
 @cache
@@ -64,11 +65,13 @@ def cases() -> tuple[Case, ...]:
                 if finding.category is not Category.CONFIDENTIALITY:
                     continue
                 rewrite = finding.rewrite
-                assert rewrite, f"{record['id']}: a confidentiality finding without a rewrite"
-                safe = rewrite not in messages and not rewrite.startswith("No safe version")
-                evidence = (record.get("evidence") or {}).get("confidentiality") or []
+                safe = bool(rewrite) and rewrite not in messages
+                evidence = tuple((record.get("evidence") or {}).get("confidentiality") or [])
                 out.append(
-                    Case(record["id"], record["text"], rewrite if safe else None, tuple(evidence))
+                    Case(
+                        record["id"], record["text"], rewrite if safe else None, evidence,
+                        answered=bool(rewrite),
+                    )
                 )
     return tuple(out)
 
@@ -83,6 +86,11 @@ def test_the_corpus_is_there_and_gives_findings() -> None:
     assert len(safe_cases()) >= 100
 
 
+def test_every_finding_offers_a_safer_version_or_says_why_not() -> None:
+    silent = [c.id for c in cases() if not c.answered]
+    assert not silent, f"{len(silent)} confidentiality findings without either: {silent[:20]}"
+
+
 def test_no_rewrite_keeps_a_confidentiality_finding() -> None:
     failures = []
     for case in safe_cases():
@@ -94,9 +102,9 @@ def test_no_rewrite_keeps_a_confidentiality_finding() -> None:
 
 
 def test_no_safe_version_stays_the_exception() -> None:
-    total = len(cases())
-    refused = total - len(safe_cases())
-    assert refused <= NO_SAFE_CEILING * total, (refused, total)
+    answered = [c for c in cases() if c.answered]
+    refused = [c.id for c in answered if c.rewrite is None]
+    assert len(refused) <= NO_SAFE_CEILING * len(answered), (len(refused), len(answered))
 
 
 # --- identifiers -------------------------------------------------------------------------

@@ -440,6 +440,10 @@ class _Rewriter:
     def _prison(self, start: int, end: int) -> tuple[int, int, str]:
         return self._institution(start, end, "prison")
 
+    def _ages_plural(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "twin 3yos" -> "twin young children"."""
+        return start, end, self.words.get("ages_plural", _DEFAULT_WORDS["ages_plural"])
+
     def _ages(self, start: int, end: int) -> tuple[int, int, str]:
         """ "the kids are 2 & 5" -> "the kids are young"."""
         return start, end, " " + (self.words["age_young_adjective"] or "young")
@@ -723,6 +727,7 @@ _LABEL_BEFORE = re.compile(
     r"|question|q|vs|v|b&b|mr|mrs|ms|miss|dr)\s+$",
     re.IGNORECASE,
 )
+_CAPITALISED_BEFORE = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+)\s$")
 _NOT_INITIALS = frozenset({"A", "I", "X", "O", "OK", "TV", "US", "UK", "AM", "PM", "ID", "OR"})
 _FAMILY_SURNAME = re.compile(
     r"\bthe\s+([A-Z][a-z'’]+(?:-[A-Z][a-z]+)?(?:['’]s)?\s)(?=(?:kids|children|family|families"
@@ -784,7 +789,8 @@ _AGE_EXACT = re.compile(
 # "Mum's 24.": a parent's age, only where the clause ends after it ("Mum's 3 bed flat").
 _AGE_KIN = re.compile(
     r"\b(?:mum|dad|mam|ma|da|mother|father|nan|gran)(?:['’]s|\s+is|\s+was)\s+(?:only\s+|just\s+)?"
-    r"(?P<age>\d{1,2})(?=\s*(?:[.,;!?)]|$|\s+(?:and|but|so|now|with|herself|himself"
+    r"(?P<age>\d{1,2}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty)(?:-\w+)?|fifteen"
+    r"|sixteen|seventeen|eighteen|nineteen)(?=\s*(?:[.,;!?)]|$|\s+(?:and|but|so|now|with|herself|himself"
     r"|years?\s+old)\b))",
     re.IGNORECASE,
 )
@@ -795,6 +801,15 @@ _KIN_AGES = re.compile(
     r"(?P<ages>,?\s+(?:aged\s+)?\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})+)"
     r"(?!\s*(?:am|pm|weeks|months|years|hours|days|miles|times))\b"
 )
+# "a fifteen-year-old", "twenty-three year old": an age in words.
+_AGE_WORDED = re.compile(
+    r"\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three"
+    r"|four|five|six|seven|eight|nine))?|one|two|three|four|five|six|seven|eight|nine|ten"
+    r"|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)"
+    r"[- ](?:year|yr)s?[- ]old\b"
+)
+# "twin 3yos", "two 5 year olds": the ages of several children.
+_AGES_PLURAL = re.compile(r"\b\d{1,2}\s?(?:yos|y/os|year[- ]olds|yr[- ]olds)\b")
 _AGED_PHRASE = re.compile(
     r"\baged\s+(?:between\s+)?\d{1,2}(?:\s*(?:and|&|-|to)\s*\d{1,2})?\b"
     r"|\baged\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
@@ -857,6 +872,7 @@ _SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+[\"'’”)]*|\n|$)")
 _DEFAULT_WORDS = {
     "hospital": "the hospital", "court": "court", "prison": "a prison",
     "university": "a university",
+    "ages_plural": "young children",
 }
 
 # Why there is no safe version, by reason; categories.yaml `rewrite` may override each
@@ -895,6 +911,13 @@ class _Net:
         self.found: list[Ident] = []
         self.taken: list[tuple[int, int]] = []
 
+    def scan(self, pattern: re.Pattern[str], lower: bool = False) -> list[re.Match[str]]:
+        """Every match of ``pattern``, or none at once when the words it needs are absent."""
+        gate = _GATES.get(pattern)
+        if gate is not None and not any(word in self.lower for word in gate):
+            return []
+        return list(pattern.finditer(self.lower if lower else self.text))
+
     def add(self, kind: str, start: int, end: int) -> None:
         if end > start and not _overlaps(self.taken, start, end):
             self.found.append((kind, start, end))
@@ -906,10 +929,9 @@ class _Net:
 
     def run(self, idents: list[Ident]) -> list[Ident]:
         """The checker's identifiers, less those a wider one of ours holds, plus ours."""
-        text = self.text
         self.taken = []
         for pattern, kind in _WIDE:
-            for m in pattern.finditer(text):
+            for m in self.scan(pattern):
                 self.add(kind, *m.span())
         wide = list(self.taken)
         kept = [i for i in idents if not any(s <= i[1] and i[2] <= e for s, e in wide)]
@@ -919,14 +941,14 @@ class _Net:
 
     def _more(self) -> None:
         text = self.text
-        for m in _HANDLE.finditer(text):
+        for m in self.scan(_HANDLE):
             self.add("handle", *m.span())
         for pattern, kind in (
             (_HOSPITAL, "hospital"), (_COURT, "court"), (_PRISON, "prison"),
             (_UNIVERSITY, "university"), (_SCHOOL, "school"), (_SETTING, "setting"),
             (_STREET, "street"),
         ):
-            for m in pattern.finditer(text):
+            for m in self.scan(pattern):
                 s, e = m.span()
                 if text.startswith("the ", s) or text.startswith("The ", s):
                     s += 4
@@ -940,15 +962,15 @@ class _Net:
         self._people()
         self._places()
         self._ages()
-        for m in _UNIQUE.finditer(text):
+        for m in self.scan(_UNIQUE):
             self.add("unique", *m.span())
 
     def _people(self) -> None:
         text = self.text
         rules = self.rules
-        for m in _TITLE.finditer(text):
+        for m in self.scan(_TITLE):
             self.add("name", *m.span())
-        for m in _FAMILY_SURNAME.finditer(text):
+        for m in self.scan(_FAMILY_SURNAME):
             word = m.group(1).strip().rstrip("s").rstrip("'’")
             if word not in rules.not_places and word not in rules.org_suffixes and (
                 word not in rules.big_places and word.lower() not in _ORIGINS
@@ -973,7 +995,7 @@ class _Net:
             ):
                 end = sur.end()
             self.add("name", m.start(), end)
-        for m in _INITIAL_PAIR.finditer(text):
+        for m in self.scan(_INITIAL_PAIR):
             self.add("initials", *m.span())
         for m in _INITIALS.finditer(text):
             token = m.group(1)
@@ -987,6 +1009,9 @@ class _Net:
             return True
         if len(token) > 1 and not self._person_like(end):
             return True
+        brand = _CAPITALISED_BEFORE.search(self.text, max(0, start - 16), start)
+        if len(token) == 1 and brand and brand.group(1) not in self.rules.given_names:
+            return True  # "Circle K", "Vitamin D": part of a name, not a person's initial
         label = _LABEL_BEFORE.search(self.lower, max(0, start - 12), start)
         title = self.lower[max(0, start - 5) : start].rstrip().endswith(("mr", "mrs", "ms", "miss"))
         return label is not None and not title
@@ -1030,24 +1055,28 @@ class _Net:
             self.add("town", *m.span(1))  # "one of my lads, 20, Easterhouse, on a CPO"
 
     def _ages(self) -> None:
-        for m in [*_AGE_EXACT.finditer(self.lower), *_AGE_KIN.finditer(self.lower)]:
+        for m in [*self.scan(_AGE_EXACT, True), *self.scan(_AGE_KIN, True)]:
             verb_start = m.start(0)
             words = self.lower[verb_start : m.start("age")].split()
             # keep the pronoun: the age quote starts at the verb ("she's" counts as one)
-            if len(words) >= 2 and words[0] in ("he", "she", "they", "who", "which", "and"):
+            if len(words) >= 2 and not re.match(r"\w+['’](?:s|re)$", words[0]):
                 verb_start = self.lower.index(words[1], verb_start)
             self.add("age", verb_start, m.end("age"))
-        for m in _AGED_PHRASE.finditer(self.lower):
+        for m in self.scan(_AGE_WORDED, True):
             self.add("age", *m.span())
-        for m in _KIN_AGES.finditer(self.lower):
+        for m in self.scan(_AGES_PLURAL, True):
+            self.add("ages_plural", *m.span())
+        for m in self.scan(_AGED_PHRASE, True):
+            self.add("age", *m.span())
+        for m in self.scan(_KIN_AGES, True):
             self.add("ages" if m.group("are") else "age", *m.span("ages"))
-        for m in _AGE_OPENING.finditer(self.text):
+        for m in self.scan(_AGE_OPENING):
             group = 1 if m.group(1) else 2
             self.add("age", *m.span(group))
 
     def _times(self) -> None:
         text = self.text
-        for m in _DAY_TIME.finditer(text):
+        for m in self.scan(_DAY_TIME):
             s, e = m.span()
             core = m.group(0)
             day = re.search(r"(?i:mon|tue|wed|thu|fri|sat|sun)\w*", core)
@@ -1058,7 +1087,7 @@ class _Net:
                 continue  # "sat with her", "Sun out": a verb or the weather
             self.add("time", s, e)
         for pattern in (_MONTH, _SEASON, _CLOCK):
-            for m in pattern.finditer(text):
+            for m in self.scan(pattern):
                 s, e = m.span()
                 word = text[s:e].split()[-1]
                 if pattern is _MONTH and word.lower() == "may" and not _DIGIT_AFTER.match(text, e):
@@ -1069,6 +1098,44 @@ class _Net:
 # Found first, and taking the place of any narrower identifier the checker saw inside.
 _WIDE = ((_PSEUDONYM, "pseudonym"), (_UNIVERSITY, "university"), (_HOSPITAL, "hospital"),
          (_COURT, "court"), (_PRISON, "prison"))
+
+_DIGITS_GATE = tuple("0123456789")
+_NUMBER_WORDS = (
+    "one", "two", "three", "four", "five", "six", "seven", "eight", "nine", "ten", "eleven",
+    "twelve", "teen", "twenty", "thirty", "forty", "fifty", "sixty", "seventy", "eighty",
+    "ninety",
+)
+# What must be in the lowercased post before a pattern can match (a cheap first test).
+_GATES: dict[re.Pattern[str], tuple[str, ...]] = {
+    _PSEUDONYM: ("call",),
+    _UNIVERSITY: ("university",),
+    _HOSPITAL: ("hospital", "infirmary", "medical", "health centre", "royal"),
+    _COURT: ("court",),
+    _PRISON: ("hmp", "hmyoi", "prison", "yoi", "jail", "gaol", "penitentiary", "correctional"),
+    _SCHOOL: (
+        "academy", "primary", "high", "school", "college", "grammar", "infants", "juniors",
+        "comprehensive", "elementary", "middle", "ysgol", "scoil", "coláiste", "colaiste",
+    ),
+    _SETTING: ("lodge", "manor", "grange"),
+    _UNIQUE: ("only",),
+    _HANDLE: ("@",),
+    _TITLE: ("mr", "ms", "miss", "mx"),
+    _FAMILY_SURNAME: ("the ",),
+    _INITIAL_PAIR: ("&", " and "),
+    _AGE_EXACT: (*_DIGITS_GATE, *_NUMBER_WORDS),
+    _AGE_KIN: ("mum", "dad", "mam", "ma ", "da ", "mother", "father", "nan", "gran"),
+    _AGED_PHRASE: ("aged",),
+    _AGE_WORDED: ("old",),
+    _AGES_PLURAL: ("yos", "y/os", "olds"),
+    _KIN_AGES: _DIGITS_GATE,
+    _AGE_OPENING: _DIGITS_GATE,
+    _DAY_TIME: ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
+    _MONTH: (
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ),
+    _SEASON: ("half", "last ", "next ", "this "),
+    _CLOCK: (*_DIGITS_GATE, "midnight", "midday", "noon"),
+}
 
 _OWN_NAME_BEFORE = re.compile(
     r"(?:call(?:ed|s)?\s+me|i['’]m|\bim|my\s+name\s+is|me,)\s+['‘\"]?(?:auntie\s+|aunty\s+"
@@ -1118,6 +1185,7 @@ def _prune(text: str, flagged: Callable[[str], bool]) -> str | None:
     if len(parts) < 2 or len(parts) > _MAX_SENTENCES:
         return None
     kept = list(range(len(parts)))
+    budget = _MAX_RECHECKS
     while True:
         options = []
         for i in kept[1:]:  # the first sentence says what the post is: it stays
@@ -1130,6 +1198,9 @@ def _prune(text: str, flagged: Callable[[str], bool]) -> str | None:
             return None
         options.sort()
         for _, _, rest in options:
+            if budget == 0:
+                return None  # a long post that keeps failing: no safe version, found fast
+            budget -= 1
             candidate = _join_sentences([parts[j] for j in rest])
             if not flagged(candidate):
                 return candidate
@@ -1150,6 +1221,7 @@ _DETAIL_WORDS = (
     "hospital", "court", "area", "nearby", "locally",
 )
 _MAX_SENTENCES = 40
+_MAX_RECHECKS = 12  # re-checks one safer version may spend on leaving sentences out
 
 # Seams a whole-text pass may still need to mend: an article before another determiner.
 _ARTICLE_CLASH = re.compile(
