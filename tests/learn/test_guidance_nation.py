@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from importlib import resources
+
 import pytest
 from django.test import Client
 
@@ -55,21 +57,17 @@ def test_each_nation_names_its_regulator_and_current_documents() -> None:
 
 
 def test_nations_file_is_checked_against_the_registry() -> None:
-    bad = (
-        "- {id: england, label: England, regulator: SWE, keys: [SSSC-COP-2024]}\n"
-        "- {id: scotland, label: Scotland, regulator: SSSC, keys: [SSSC-COP-2024]}\n"
-        "- {id: wales, label: Wales, regulator: SCW, keys: [SCW-CODE-2026]}\n"
-        "- {id: northern_ireland, label: Northern Ireland, regulator: NISCC,"
-        " keys: [NISCC-SCP-SW]}\n"
-    )
+    text = (resources.files("kaleidoscope.guidance") / "nations.yaml").read_text("utf-8")
+    wrong_nation = text.replace("keys: [SWE-2019, SWE-GUIDANCE]", "keys: [SSSC-COP-2024]")
     with pytest.raises(NationDataError) as caught:
-        parse_nations(bad, load_registry(), "nations.yaml")
-    assert "england: 'SSSC-COP-2024' must be current guidance for England" in str(caught.value)
-    superseded = bad.replace("keys: [SSSC-COP-2024]}\n- {id: scotland", "keys: [SWE-2019]}\n"
-                             "- {id: scotland").replace("SSSC, keys: [SSSC-COP-2024]",
-                                                        "SSSC, keys: [SSSC-COP-5.8]")
+        parse_nations(wrong_nation, load_registry(), "nations.yaml")
+    assert "england: 'SSSC-COP-2024' must be current guidance from" in str(caught.value)
+    superseded = text.replace("keys: [SSSC-COP-2024, SSSC-2017]", "keys: [SSSC-COP-5.8]")
     with pytest.raises(NationDataError, match="superseded by SSSC-COP-2024"):
         parse_nations(superseded, load_registry())
+    unknown = text.replace("keys: [NISCC-SCP-SW]", "keys: [NISCC-NOPE]")
+    with pytest.raises(NationDataError, match="unknown guidance key 'NISCC-NOPE'"):
+        parse_nations(unknown, load_registry())
 
 
 def test_order_puts_the_chosen_nation_first_then_uk_then_the_rest() -> None:
@@ -83,9 +81,8 @@ def test_order_puts_the_chosen_nation_first_then_uk_then_the_rest() -> None:
     assert shown is not None and [g.key for g in shown.regulator] == ["SSSC-COP-2024", "SSSC-2017"]
     assert shown.cited[0].key == "SSSC-COP-2024"
     assert for_nation(cited, "atlantis") is None
-    assert cited_by_nation(["SWE-2019", "NASW-CODE-1.07q", "SWE-2019"])[Jurisdiction.ENGLAND] == [
-        "SWE-2019"
-    ]
+    by_nation = cited_by_nation(["SWE-2019", "NASW-CODE-1.07q", "COONER-2019", "SWE-2019"])
+    assert by_nation[Jurisdiction.ENGLAND] == ["SWE-2019"]  # research is not the regulator
 
 
 # --- the pages ---------------------------------------------------------------------------------

@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from kaleidoscope.guidance import load_registry
+from kaleidoscope.guidance.nations import bundled_nations, cited_by_nation
 from kaleidoscope.learn.engine import Playthrough
 from kaleidoscope.learn.library import bundled_library, bundled_path
 from kaleidoscope.learn.model import Decision, EndingKind, Passage, Scenario
@@ -89,6 +90,34 @@ def test_coverage_doc_titles_match_the_library() -> None:
         if scenario is not None:
             title = line.rstrip().rstrip("|").rsplit("|", 1)[-1].strip()
             assert title == scenario.title, f"docs/coverage.md: title of '{scenario.id}'"
+
+
+def _regulator_cell(scenario: Scenario) -> str:
+    keys = [k for d in scenario.decisions().values() for c in d.choices for k in c.guidance]
+    labels = {n.id: n.label for n in bundled_nations()}
+    return "; ".join(
+        f"{labels[nation]}: {', '.join(found) if found else 'none'}"
+        for nation, found in cited_by_nation(keys).items()
+    )
+
+
+def test_coverage_doc_lists_the_regulator_cited_per_nation() -> None:
+    library = bundled_library()
+    checked = 0
+    for line in COVERAGE_DOC.read_text(encoding="utf-8").splitlines():
+        match = _ROW.match(line)
+        scenario = library.get(match["id"]) if match else None
+        if scenario is not None:
+            cell = line.rstrip().rstrip("|").split("|")[-2].strip()
+            assert cell == _regulator_cell(scenario), f"docs/coverage.md: '{scenario.id}'"
+            checked += 1
+    assert checked == len(CASES) + len(EXTRAS)
+
+
+def test_every_scenario_cites_each_nations_regulator() -> None:
+    """The four UK regulators side by side: no nation's practitioners are left without one."""
+    for scenario in bundled_library():
+        assert "none" not in _regulator_cell(scenario), scenario.id
 
 
 def test_library_has_at_least_fourteen_scenarios() -> None:

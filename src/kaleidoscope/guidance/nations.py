@@ -30,6 +30,7 @@ class Nation(BaseModel):
     id: Jurisdiction
     label: str = Field(min_length=3)
     regulator: str = Field(min_length=3)
+    publisher: str = Field(min_length=3)  # the regulator as named in guidance.yaml
     keys: list[str] = Field(min_length=1)
 
 
@@ -53,10 +54,15 @@ def parse_nations(
             entry = registry.get(key)
             if entry is None:
                 raise NationDataError(f"{display}: {each.id.value}: unknown guidance key '{key}'")
-            if not entry.is_current or entry.jurisdiction is not each.id:
+            if (
+                not entry.is_current
+                or entry.jurisdiction is not each.id
+                or entry.publisher != each.publisher
+            ):
                 raise NationDataError(
-                    f"{display}: {each.id.value}: '{key}' must be current guidance for "
-                    f"{each.label} (it is {entry.status}, {entry.jurisdiction.value})"
+                    f"{display}: {each.id.value}: '{key}' must be current guidance from "
+                    f"{each.publisher} for {each.label} (it is {entry.status}, "
+                    f"{entry.jurisdiction.value}, {entry.publisher})"
                 )
     return nations
 
@@ -106,12 +112,13 @@ def for_nation(entries: Iterable[Guidance], nation_id: str) -> NationGuidance | 
 
 
 def cited_by_nation(keys: Iterable[str]) -> dict[Jurisdiction, list[str]]:
-    """For each nation, the cited keys that belong to it (in the order first cited)."""
+    """For each nation, the cited keys from its regulator (in the order first cited)."""
     registry = load_registry()
+    publishers = {n.id: n.publisher for n in bundled_nations()}
     found: dict[Jurisdiction, list[str]] = {n: [] for n in NATIONS}
     for key in keys:
         entry = registry.get(key)
-        if entry is None or entry.jurisdiction not in found:
+        if entry is None or publishers.get(entry.jurisdiction) != entry.publisher:
             continue
         if key not in found[entry.jurisdiction]:
             found[entry.jurisdiction].append(key)

@@ -32,16 +32,17 @@ def library_context(request: HttpRequest) -> dict[str, Any]:
 
 
 def debrief_context(request: HttpRequest, cited: list[Guidance]) -> dict[str, Any]:
-    """``guidance`` (the chosen nation's first) and ``regulator`` for the debrief."""
+    """``regulator`` (the chosen nation's code and guidance, cited or not) shown first, then
+    ``guidance``: the rest of what was cited, the nation's own first."""
     current = chosen(request)
     shown = for_nation(cited, current.id.value) if current is not None else None
     if shown is None:
-        return {"guidance": cited, "regulator": [], "nation": None}
-    cited_keys = {g.key for g in shown.cited}
+        return {"guidance": cited, "regulator": [], "regulator_cited": set(), "nation": None}
+    own = {g.key for g in shown.regulator}
     return {
-        "guidance": shown.cited,
-        "regulator": [g for g in shown.regulator if g.key not in cited_keys],
-        "regulator_cited": [g for g in shown.regulator if g.key in cited_keys],
+        "guidance": [g for g in shown.cited if g.key not in own],
+        "regulator": shown.regulator,
+        "regulator_cited": {g.key for g in shown.cited if g.key in own},
         "nation": shown.nation,
     }
 
