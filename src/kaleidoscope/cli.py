@@ -154,6 +154,7 @@ def _register_optional() -> None:
     for module in (
         "kaleidoscope.check.cli",
         "kaleidoscope.web.core.cli",
+        "kaleidoscope.web.lms.cli",
         "kaleidoscope.learn.twine.cli",
         "kaleidoscope.see.cli",
         "kaleidoscope.organise.cli",

@@ -1,1 +1,339 @@
-"""LTI 1.3 views (placeholder while the outbox lands)."""
+"""LTI 1.3 views on django-lti (lti_tool) and pylti1p3: no JWT or OIDC code of our own.
+
+- ``OidcLogin``: third-party login initiation; always redirects the platform back to our
+  own launch URL (never to a URL the request names).
+- ``Launch``: validates the launch (django-lti / pylti1p3: state, JWT format, nonce,
+  registration and audience, signature against the platform's JWKS, expiry,
+  deployment), refuses a replayed nonce, then starts a play of the linked scenario (a
+  learner) or shows the teacher's page (play it, or start a group session for the course
+  from the roster, NRPS). Deep Linking launches show the library picker.
+- Refusals are a page with a clear reason and one log line naming the reason and the
+  platform's issuer, never a learner.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from functools import cache
+from importlib import resources
+from typing import Any
+
+import yaml
+from django.contrib.auth import get_user_model, login
+from django.db import IntegrityError, transaction
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.decorators import method_decorator
+from django.views.decorators.clickjacking import xframe_options_exempt
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from lti_tool.models import LtiLaunch
+from lti_tool.utils import DjangoToolConfig
+from lti_tool.views import LtiLaunchBaseView, OIDCLoginInitView
+from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch, DjangoOIDCLogin
+from pylti1p3.deep_link_resource import DeepLinkResource
+from pylti1p3.exception import LtiException
+
+from kaleidoscope.learn.engine import Playthrough
+from kaleidoscope.web.core.views import see_other
+from kaleidoscope.web.learn.models import Play
+from kaleidoscope.web.learn.services import library, write_transaction
+
+from . import outbox
+from .models import LaunchLink, UsedNonce
+from .signals import SKIP
+
+log = logging.getLogger("kaleidoscope.lms")
+
+SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
+INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
+LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
+DEEP_LINK_SESSION = "lms_deep_link_launch"
+GROUP_SESSION = "lms_group_launch"
+
+# pylti1p3's messages (stable strings in its source) -> our reasons (text.yaml "refused").
+_REASONS = (
+    ("State not found", "state"),
+    ("Missing state", "state"),
+    ("Missing id_token", "token"),
+    ("JWT must contain 3 parts", "token"),
+    ("can't be decoded", "token"),
+    ("Signature has expired", "expired"),
+    ("Can't decode id_token", "signature"),
+    ("Invalid Nonce", "nonce"),
+    ('"nonce" is empty', "nonce"),
+    ("Registration not found", "registration"),
+    ("Client id not registered", "registration"),
+    ('"iss" is empty', "registration"),
+    ("Unable to find public key", "key"),
+    ("JWT KID not found", "key"),
+    ("Error during fetch URL", "key"),
+    ("Invalid response from", "key"),
+    ("Unable to find deployment", "deployment"),
+    ("deployment_id is not set", "deployment"),
+    ("Launch data not found", "session"),
+)
+
+
+@cache
+def text() -> dict[str, Any]:
+    raw = resources.files(__package__).joinpath("text.yaml").read_text("utf-8")
+    data: dict[str, Any] = yaml.safe_load(raw)
+    return data
+
+
+class Refused(Exception):
+    def __init__(self, reason: str, issuer: str = "") -> None:
+        super().__init__(reason)
+        self.reason = reason
+        self.issuer = issuer
+
+
+def refuse(request: HttpRequest, reason: str, issuer: str = "", status: int = 403) -> HttpResponse:
+    """A page that says why the launch was refused, and one log line without a learner."""
+    messages = text()["refused"]
+    log.warning("LTI launch refused: %s (issuer %s)", reason, issuer or "unknown")
+    return render(
+        request,
+        "lms/refused.html",
+        {"reason": messages.get(reason, messages["other"]), "code": reason, "t": text()},
+        status=status,
+    )
+
+
+def reason_for(exc: Exception) -> str:
+    message = str(exc)
+    for fragment, reason in _REASONS:
+        if fragment in message:
+            return reason
+    return "other"
+
+
+def _issuer(request: HttpRequest) -> str:
+    """The platform named by the (unverified) token, for the log line only."""
+    import jwt
+
+    token = request.POST.get("id_token", "")
+    try:
+        claims = jwt.decode(token, options={"verify_signature": False})
+    except jwt.PyJWTError:
+        return ""
+    return str(claims.get("iss", ""))[:200]
+
+
+@method_decorator((csrf_exempt, xframe_options_exempt), name="dispatch")
+class OidcLogin(OIDCLoginInitView):
+    """OIDC login initiation. django-lti's view, minus its cookie-check page (an inline
+    script our Content-Security-Policy forbids) and with our own launch URL."""
+
+    def get_oidc_response(
+        self, request: HttpRequest, registration_uuid: Any, params: Any
+    ) -> HttpResponse:
+        if not params.get("iss") or not params.get("login_hint"):
+            return refuse(request, "login", status=400)
+        oidc_login = DjangoOIDCLogin(
+            request,
+            DjangoToolConfig(registration_uuid),
+            launch_data_storage=DjangoCacheDataStorage(),
+        )
+        try:
+            response: HttpResponse = oidc_login.redirect(
+                request.build_absolute_uri(reverse("lms:launch"))
+            )
+        except LtiException as exc:
+            return refuse(request, reason_for(exc), str(params.get("iss", ""))[:200])
+        return response
+
+
+@method_decorator((csrf_exempt, xframe_options_exempt), name="dispatch")
+class Launch(LtiLaunchBaseView):
+    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+        try:
+            response = super().post(request, *args, **kwargs)
+        except LtiException as exc:
+            return refuse(request, reason_for(exc), _issuer(request))
+        except Refused as exc:
+            return refuse(request, exc.reason, exc.issuer)
+        if response is None:
+            return refuse(request, "message", _issuer(request), status=400)
+        return response
+
+    def launch_setup(self, request: HttpRequest, lti_launch: LtiLaunch) -> None:
+        """Each launch once: a nonce seen before means a replayed launch."""
+        issuer = str(lti_launch.get_claim("iss"))
+        nonce = str(lti_launch.get_claim("nonce"))
+        try:
+            with transaction.atomic():
+                UsedNonce.objects.create(issuer=issuer[:255], nonce=nonce[:255])
+        except IntegrityError:
+            raise Refused("replay", issuer) from None
+
+    def handle_inactive_deployment(
+        self, request: HttpRequest, lti_launch: LtiLaunch
+    ) -> HttpResponse:
+        return refuse(request, "deployment", str(lti_launch.get_claim("iss")))
+
+    def handle_resource_launch(self, request: HttpRequest, lti_launch: LtiLaunch) -> HttpResponse:
+        scenario_id = lti_launch.get_custom_claim("scenario") or ""
+        scenario = library().get(scenario_id)
+        if scenario is None:
+            return refuse(request, "scenario", str(lti_launch.get_claim("iss")), status=404)
+        user = _user_for(lti_launch)
+        roles = lti_launch.roles_claim or []
+        ags = lti_launch.ags_claim
+        if ags and SCORE_SCOPE not in ags.get("scope", []):
+            ags = None
+        play = Play(scenario_id=scenario.id, user=user, state=Playthrough(scenario).to_json())
+        setattr(play, SKIP, True)  # the link must exist before the first statement
+        resource = lti_launch.get_claim("https://purl.imsglobal.org/spec/lti/claim/resource_link")
+        with write_transaction():
+            play.save(force_insert=True)
+            LaunchLink.objects.create(
+                play=play,
+                deployment=lti_launch.deployment,
+                sub=str(lti_launch.get_claim("sub"))[:255],
+                resource_link=str((resource or {}).get("id", ""))[:255],
+                ags=ags,
+            )
+            outbox.record_launch(play)
+        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+        if INSTRUCTOR in roles and lti_launch.nrps_claim:
+            request.session[GROUP_SESSION] = {
+                "launch": lti_launch.get_launch_id(),
+                "scenario": scenario.id,
+            }
+            return render(
+                request,
+                "lms/teacher.html",
+                {"scenario": scenario, "play_url": reverse("play", args=[play.id]), "t": text()},
+            )
+        return see_other(reverse("play", args=[play.id]))
+
+    def handle_deep_linking_launch(
+        self, request: HttpRequest, lti_launch: LtiLaunch
+    ) -> HttpResponse:
+        request.session[DEEP_LINK_SESSION] = lti_launch.get_launch_id()
+        return render(
+            request, "lms/picker.html", {"scenarios": list(library()), "error": "", "t": text()}
+        )
+
+
+def _user_for(lti_launch: LtiLaunch) -> Any:
+    """The account a platform's user plays under: a name that is a hash of the platform
+    and the user's opaque id at it; no name or email is copied into it."""
+    issuer = str(lti_launch.get_claim("iss"))
+    sub = str(lti_launch.get_claim("sub"))
+    digest = hashlib.sha256(f"{issuer}\n{sub}".encode()).hexdigest()[:24]
+    model = get_user_model()
+    user, created = model.objects.get_or_create(username=f"lti-{digest}")
+    if created:
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+    lti_user = lti_launch.user
+    if lti_user.auth_user_id != user.pk:
+        lti_user.auth_user = user
+        lti_user.save(update_fields=["auth_user"])
+    return user
+
+
+def _restore(request: HttpRequest, key: str) -> DjangoMessageLaunch | None:
+    launch_id = request.session.get(key)
+    if not launch_id:
+        return None
+    try:
+        restored: DjangoMessageLaunch = DjangoMessageLaunch.from_cache(
+            launch_id, request, DjangoToolConfig(), launch_data_storage=DjangoCacheDataStorage()
+        )
+    except LtiException:
+        return None
+    return restored
+
+
+@require_POST
+def deep_link_return(request: HttpRequest) -> HttpResponse:
+    """The teacher picked scenarios: a signed Deep Linking response back to the course."""
+    launch = _restore(request, DEEP_LINK_SESSION)
+    if launch is None or not launch.is_deep_link_launch():
+        return refuse(request, "session", status=400)
+    chosen = [s for s in request.POST.getlist("scenario") if s in library()]
+    if not chosen:
+        return render(
+            request,
+            "lms/picker.html",
+            {"scenarios": list(library()), "error": text()["picker"]["choose_one"], "t": text()},
+            status=400,
+        )
+    launch_url = request.build_absolute_uri(reverse("lms:launch"))
+    resources_ = []
+    for scenario_id in chosen:
+        scenario = library().get(scenario_id)
+        assert scenario is not None
+        resources_.append(
+            DeepLinkResource()
+            .set_url(launch_url)
+            .set_title(scenario.title)
+            .set_custom_params({"scenario": scenario.id})
+        )
+    deep_link = launch.get_deep_link()
+    token = deep_link.get_response_jwt(resources_)
+    return_url = launch.get_launch_data()[
+        "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
+    ]["deep_link_return_url"]
+    del request.session[DEEP_LINK_SESSION]
+    titles = [library().get(s).title for s in chosen]  # type: ignore[union-attr]
+    return render(
+        request,
+        "lms/deep_link_return.html",
+        {"return_url": return_url, "jwt": token, "titles": titles, "t": text()},
+    )
+
+
+@require_POST
+def start_group(request: HttpRequest) -> HttpResponse:
+    """A teacher starts a group session for the course: the roster comes from NRPS."""
+    from lti_tool.services.nrps import fetch_member_data
+    from lti_tool.utils import get_launch_from_request
+
+    from kaleidoscope.web.groups.services import create_session
+
+    saved = request.session.get(GROUP_SESSION) or {}
+    if not saved or not request.user.is_authenticated:
+        return refuse(request, "session", status=400)
+    try:
+        lti_launch = get_launch_from_request(request, saved["launch"])
+    except LtiException:
+        return refuse(request, "session", status=400)
+    scenario = library().get(saved["scenario"])
+    if scenario is None:
+        return refuse(request, "scenario", status=404)
+    context = lti_launch.context
+    if not context.memberships_url:
+        nrps = lti_launch.nrps_claim or {}
+        context.memberships_url = nrps.get("context_memberships_url", "")
+        context.save(update_fields=["memberships_url"])
+    try:
+        members = fetch_member_data(context)
+    except LtiException as exc:
+        log.warning("NRPS: roster not available (%s)", reason_for(exc))
+        return refuse(request, "roster", str(lti_launch.get_claim("iss")), status=502)
+    learners = [
+        m
+        for m in members
+        if any(r == LEARNER or r.endswith("#Learner") for r in m.get("roles", []))
+        and m.get("status", "Active") == "Active"
+    ]
+    session = create_session(request.user, scenario)
+    del request.session[GROUP_SESSION]
+    return render(
+        request,
+        "lms/group_started.html",
+        {
+            "scenario": scenario,
+            "code": session.code,
+            "learners": len(learners),
+            "present_url": reverse("groups:present", args=[session.id]),
+            "t": text(),
+        },
+    )

@@ -4,9 +4,15 @@ from django.contrib import admin
 from django.urls import path
 from lti_tool.views import jwks
 
+from . import lti
+
 app_name = "lms"
 
 urlpatterns = [
     path(".well-known/jwks.json", jwks, name="jwks"),
+    path("lti/init/<uuid:registration_uuid>/", lti.OidcLogin.as_view(), name="login"),
+    path("lti/launch/", lti.Launch.as_view(), name="launch"),
+    path("lti/deep-link/", lti.deep_link_return, name="deep_link"),
+    path("lti/group/", lti.start_group, name="start_group"),
     path("admin/", admin.site.urls),
 ]
