@@ -120,7 +120,7 @@ def common_words() -> frozenset[str]:
     return frozenset(words)
 
 
-_TOKEN = re.compile(r"@\w+|(?<![\w'’])[A-Z][\w'’-]*")
+_TOKEN = re.compile(r"@\w+|(?<![\w'’&])[A-Z][\w'’&-]*")
 _AGE = re.compile(
     r"\d{1,2}\s?(?:yo|y/o|y\.o|yrs?\b|years?[\s-]old|-year-old)|\(\d{1,2}\)|\baged\s+\d+"
     r"|\b(?:is|was|turned|he's|she's)\s+\d{1,2}\b",
@@ -136,7 +136,8 @@ _PLAIN = frozenset({"I", "A", "Mum", "Dad", "Mam", "Nan", "Gran", "Mr", "Mrs", "
 _NOT_IDENTIFYING = frozenset(
     {
         "Lidl", "Greggs", "Tesco", "Asda", "Aldi", "Morrisons", "Waffle", "Spoons", "Cert",
-        "GCSEs", "Aboriginal", "Indigenous", "Black", "Somali", "Lassie", "Unannounced",
+        "GCSEs", "Aboriginal", "Indigenous", "Black", "Somali", "Polish", "Lassie",
+        "Unannounced", "Santa", "B&B",
     }
 )
 
@@ -159,6 +160,10 @@ def identifiers(case: Case) -> set[str]:
                 continue
             if token in rules.acronyms or (len(token) >= 3 and token.isupper()):
                 continue  # "LAC", "CPO": services and orders, not initials
+            if len(token) == 1 and re.search(
+                r"\b(?:unit|room|ward|block|flat|plan|bay|wing)\s+$", quote[: m.start()], re.I
+            ):
+                continue  # "unit B": a room, not a person
             if token.startswith("@") or token.lower() not in common_words():
                 found.add(token)
         found.update(m.group(0) for m in _AGE.finditer(quote))

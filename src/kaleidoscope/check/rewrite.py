@@ -90,13 +90,14 @@ _INITIAL_END = re.compile(r" [A-Z]\.(?=,)")
 _HYPHEN_NAME = re.compile(r"-[A-Z][a-z]+")
 _LIST_ITEM_BEFORE = re.compile(r"(?:^|[(,;:.!?])\s*$")
 _LIST_ITEM_AFTER = re.compile(r"\s*(?:,\s*|[);.!?]|$)")
-_DETERMINER_BEFORE = re.compile(r"(?:^|[(,;:.!?])\s*$")
+_DETERMINER_BEFORE = re.compile(r"(?:^|[^\w\s'’&-])\s*$")  # a clause starts: "(", ",", "🧸"
 _A_AN = re.compile(r"\b([Aa]n?)\s+$")
 _LAST_WORD = re.compile(r"([A-Za-z]+)\s*$")
 _PREP_BEFORE = re.compile(
     r"\b(in|at|from|to|near|of|on|off|down|round|outside)\s+(?:(the)\s+)?$", re.IGNORECASE
 )
 _CONTAINER_BEFORE = re.compile(r"\b(?:bottle|glass|pint|can|box|bag|packet|cup|tin|dram|shot)\s*$")
+_DETERMINER_WORD = re.compile(r"\b(?:the|a|an|our|my|his|her|their|this|that|its)\s+$")
 _REGION_BEFORE = re.compile(
     r"\b(?:rural|eastern|western|northern|southern|north|south|east|west|central|inner[- ]city"
     r"|outer|greater|upstate|downtown)\s+$"
@@ -124,6 +125,9 @@ _LIST_ENDS = frozenset(
 )
 _RANGE_AFTER = re.compile(r"\s*(?:till|til|until|to|-|–|and|or)\s*\d")
 _REFLEXIVE_AFTER = re.compile(r"\s+(?:herself|himself|themselves|themself)\b")
+_SINCE_BEFORE = re.compile(r"\bsince\s+(?:he|she|they)\s+$")
+_POSSESSOR_BEFORE = re.compile(r"\b(?:my|our|his|her|their|the)\s+$")
+_NOT_NOUN_AFTER = re.compile(r"(?:\s+(?:today|yesterday|posted|said|was|is)\b|\s*[,.;:!?]|\s*$)")
 _COPULA_BEFORE = re.compile(r"\b(?:is|was|are|were|be|['’]s|as|than|another|any)\s+$")
 _DROP_PREPS = frozenset(
     {
@@ -148,7 +152,7 @@ _TIDY = (
     (re.compile(r"[ \t]{2,}"), " "),
 )
 # Placeholders that must not stand twice in a row ("at school school").
-_ONCE = frozenset({"school", "church", "nearby", "locally", "someone", "local"})
+_ONCE = frozenset({"school", "church", "nearby", "locally", "someone", "local", "baby"})
 # Anything one of _TIDY would change (a cheap test first).
 _UNTIDY = re.compile(r"[ \t][,.;:]|[,;:]\s*[,.;:!?]|\(\s*\)|,[A-Za-z]|[ \t]{2}")
 # Run over the whole rewrite, only when the placeholder they need is there.
@@ -366,6 +370,8 @@ class _Rewriter:
             if word in ("turned", "turns"):
                 new = self.words["age_birthday_past" if word == "turned" else "age_birthday"]
                 return start, end, new
+            if group == "young" and age < 11 and _SINCE_BEFORE.search(self.lower, 0, start):
+                return start + verb.end(), end, "little"  # "since she was 8" -> "was little"
             return start + verb.end(), end, self.words[f"age_{group}"]
         if not (infant or _AGED.search(quote)):
             return start, end, ""  # "aged 15", "(92)", "Ruby, 15,": the number just goes
@@ -493,7 +499,10 @@ class _Rewriter:
         if isle:
             return isle.start(), end, self.words["island"]
         if self._adjectival(end):
-            return start, end, self.words["local"]
+            if _DETERMINER_WORD.search(self.lower, window_start, start):
+                return start, end, self.words["local"]  # "the Bexford area"
+            local = self.words["local"]
+            return start, end, ("an " if _vowel(local) else "a ") + local  # "in a local city"
         region = _REGION_BEFORE.search(self.lower, window_start, start)
         if region is not None:  # "in rural Georgia" -> "in the area"
             start = region.start()
@@ -530,6 +539,10 @@ class _Rewriter:
         noun = _TIME_NOUN.search(self.lower, start, end)
         if noun is not None:  # "Sunday visit" -> "visit"
             return start, noun.start() + 1, ""
+        if _POSSESSOR_BEFORE.search(self.lower, max(0, start - 6), start) and (
+            _NOT_NOUN_AFTER.match(self.lower, end)
+        ):  # "the mum from my 9am posted" -> "from my visit": the time stood for the visit
+            return start, end, self.words.get("time_noun", _DEFAULT_WORDS["time_noun"])
         return start, end, ""
 
     def _list_item(self, start: int, end: int) -> tuple[int, int, str] | None:
@@ -729,9 +742,17 @@ _LABEL_BEFORE = re.compile(
 )
 _CAPITALISED_BEFORE = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+)\s$")
 _NOT_INITIALS = frozenset({"A", "I", "X", "O", "OK", "TV", "US", "UK", "AM", "PM", "ID", "OR"})
+# A capitalised word right after a person noun: "my worker Tash", "a homeless man, Kev,".
+_ROLE_NAME = re.compile(
+    r"\b(?:worker|colleague|client|manager|student|service\s+user|foster\s+(?:child|son"
+    r"|daughter)|son|daughter|lad|lass|girl|boy|man|woman|gent|lady|fella|bloke|kid|resident"
+    r"|patient|tenant|carer|mum|dad|mam|nan|gran|brother|sister)(?:,\s|\s)"
+    r"(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?=[\s,.;:!?)'’]|$)"
+)
 _FAMILY_SURNAME = re.compile(
     r"\bthe\s+([A-Z][a-z'’]+(?:-[A-Z][a-z]+)?(?:['’]s)?\s)(?=(?:kids|children|family|families"
-    r"|twins|boys|girls|lads|brothers|sisters|household|lot|clan|case|siblings|sibs)\b)"
+    r"|twins|boys|girls|lads|brothers|sisters|household|lot|clan|case|siblings|sibs|woman|man"
+    r"|lady|fella|bloke|boy|girl|lad|lass|kid|mum|dad|mam|baby|house|home)\b)"
 )
 _PSEUDONYM = re.compile(
     r",?\s*(?i:who\s+|whom\s+)?(?i:i['’]ll|i\s+will|we['’]ll|let['’]s)\s+call\s+(?i:him|her|them)?\s*"
@@ -801,6 +822,8 @@ _KIN_AGES = re.compile(
     r"(?P<ages>,?\s+(?:aged\s+)?\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})+)"
     r"(?!\s*(?:am|pm|weeks|months|years|hours|days|miles|times))\b"
 )
+# "60s" standing alone between commas: an age band ("in her 80s" is the checker's).
+_DECADE = re.compile(r"(?<=,\s)(?:early\s|mid\s|late\s)?[1-9]0s(?=,)")
 # "a fifteen-year-old", "twenty-three year old": an age in words.
 _AGE_WORDED = re.compile(
     r"\b(?:(?:twenty|thirty|forty|fifty|sixty|seventy|eighty|ninety)(?:[- ](?:one|two|three"
@@ -819,7 +842,7 @@ _AGED_PHRASE = re.compile(
 )
 # "15, Aboriginal, been in 9 placements": an age opening a sentence, with its comma.
 _AGE_OPENING = re.compile(
-    r"(?:^|[.!?]\s+|[^\w\s,;:'’\"(]\s+)(\d{1,2},\s)(?=[A-Za-z])"
+    r"(?:^|[.!?]\s+|[^\w\s,;:'’\"(]\s+|(?<=\())(\d{1,2},\s)(?=[A-Za-z])"
     r"|(?<=[.!?]\s)(\d{1,2}[.!](?:\s(?=[A-Z])|$))"
 )
 _DAYS = (
@@ -866,13 +889,14 @@ _KNOWN_STORY = re.compile(
     re.IGNORECASE,
 )
 _DIGIT_AFTER = re.compile(r"\s*\d")
-_SENTENCE = re.compile(r"[^.!?\n]*(?:[.!?]+[\"'’”)]*|\n|$)")
+_SENTENCE_BREAK = re.compile(r"(?<=[.!?][\"'’”)\]])\s+|(?<=[.!?])\s+|\n+")
 
 # Placeholders for kinds the rule data (categories.yaml, `rewrite`) may not name yet.
 _DEFAULT_WORDS = {
     "hospital": "the hospital", "court": "court", "prison": "a prison",
     "university": "a university",
     "ages_plural": "young children",
+    "time_noun": "visit",
 }
 
 # Why there is no safe version, by reason; categories.yaml `rewrite` may override each
@@ -983,6 +1007,8 @@ class _Net:
             ):
                 continue
             before = self.lower[max(0, m.start() - 24) : m.start()]
+            if before.endswith(("the next ", "the new ", "the real ")):
+                continue  # "he's the next Conor McGregor": a public figure, as a comparison
             if _OWN_NAME_BEFORE.search(before):
                 continue  # "call me Auntie Beth", "I'm Jo": the writer's own name
             if word in rules.big_places or _PLACE_BEFORE.search(before):
@@ -995,6 +1021,13 @@ class _Net:
             ):
                 end = sur.end()
             self.add("name", m.start(), end)
+        for m in self.scan(_ROLE_NAME):
+            word = m.group("name")
+            if word not in rules.not_starts and word not in rules.not_places and (
+                word not in rules.org_suffixes and word.lower() not in _ORIGINS
+                and word not in rules.big_places and word.upper() != word
+            ):
+                self.add("name", *m.span("name"))
         for m in self.scan(_INITIAL_PAIR):
             self.add("initials", *m.span())
         for m in _INITIALS.finditer(text):
@@ -1062,6 +1095,8 @@ class _Net:
             if len(words) >= 2 and not re.match(r"\w+['’](?:s|re)$", words[0]):
                 verb_start = self.lower.index(words[1], verb_start)
             self.add("age", verb_start, m.end("age"))
+        for m in self.scan(_DECADE, True):
+            self.add("age", *m.span())
         for m in self.scan(_AGE_WORDED, True):
             self.add("age", *m.span())
         for m in self.scan(_AGES_PLURAL, True):
@@ -1096,8 +1131,14 @@ class _Net:
 
 
 # Found first, and taking the place of any narrower identifier the checker saw inside.
-_WIDE = ((_PSEUDONYM, "pseudonym"), (_UNIVERSITY, "university"), (_HOSPITAL, "hospital"),
-         (_COURT, "court"), (_PRISON, "prison"))
+_WIDE = (
+    (_PSEUDONYM, "pseudonym"),
+    (_UNIVERSITY, "university"),
+    (_HOSPITAL, "hospital"),
+    (_COURT, "court"),
+    (_PRISON, "prison"),
+    (_SCHOOL, "school"),
+)
 
 _DIGITS_GATE = tuple("0123456789")
 _NUMBER_WORDS = (
@@ -1121,11 +1162,13 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _HANDLE: ("@",),
     _TITLE: ("mr", "ms", "miss", "mx"),
     _FAMILY_SURNAME: ("the ",),
+    _ROLE_NAME: tuple(" " + c for c in "abcdefghijklmnopqrstuvwxyz"),
     _INITIAL_PAIR: ("&", " and "),
     _AGE_EXACT: (*_DIGITS_GATE, *_NUMBER_WORDS),
     _AGE_KIN: ("mum", "dad", "mam", "ma ", "da ", "mother", "father", "nan", "gran"),
     _AGED_PHRASE: ("aged",),
     _AGE_WORDED: ("old",),
+    _DECADE: ("0s",),
     _AGES_PLURAL: ("yos", "y/os", "olds"),
     _KIN_AGES: _DIGITS_GATE,
     _AGE_OPENING: _DIGITS_GATE,
@@ -1168,7 +1211,8 @@ def _has_confidentiality(text: str) -> bool:
 
 
 def _sentences(text: str) -> list[str]:
-    return [m.group(0) for m in _SENTENCE.finditer(text) if m.group(0).strip()]
+    """Sentences with their closing marks: "(she did, verbally!)." stays one."""
+    return [p for p in _SENTENCE_BREAK.split(text) if p.strip()]
 
 
 def _join_sentences(parts: list[str]) -> str:
