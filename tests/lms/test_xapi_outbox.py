@@ -243,3 +243,18 @@ def test_background_sender_delivers_after_commit(lrs_settings: Any, ralph: Ralph
         thread.join(10)
     registration = str(Cursor.objects.get(play=play).registration)
     assert len(stored_for(ralph, registration)) == expected
+
+
+def test_staff_download_a_package(client: Client, django_user_model: Any) -> None:
+    import io
+    import zipfile
+
+    url = "/packages/friend-request/scorm12.zip"
+    assert client.get(url).status_code == 404, "not for learners"
+    staff = django_user_model.objects.create_user("trainer", password="x" * 12, is_staff=True)
+    client.force_login(staff)
+    answer = client.get(url)
+    assert answer.status_code == 200 and answer["Content-Type"] == "application/zip"
+    assert "imsmanifest.xml" in zipfile.ZipFile(io.BytesIO(answer.content)).namelist()
+    assert client.get("/packages/friend-request/cmi5.zip").status_code == 200
+    assert client.get("/packages/friend-request/scorm2004.zip").status_code == 404

@@ -4,7 +4,7 @@ from django.contrib import admin
 from django.urls import path
 from lti_tool.views import jwks
 
-from . import lti
+from . import lti, packages
 
 app_name = "lms"
 
@@ -14,5 +14,8 @@ urlpatterns = [
     path("lti/launch/", lti.Launch.as_view(), name="launch"),
     path("lti/deep-link/", lti.deep_link_return, name="deep_link"),
     path("lti/group/", lti.start_group, name="start_group"),
+    path(
+        "packages/<str:scenario_id>/<str:fmt>.zip", packages.download, name="package"
+    ),  # staff: SCORM 1.2 / cmi5 zip of one scenario
     path("admin/", admin.site.urls),
 ]
