@@ -203,3 +203,17 @@ def test_trend_across_repeated_assessments() -> None:
     page = lead.get(f"/organise/{second.id}/results/").content.decode()
     assert "Trend across assessments" in page
     assert re.search(r"Overall</th>.*?\+\d+", page, re.S)
+
+
+def test_survey_form_carries_a_working_csrf_token() -> None:
+    row = open_assessment(lead_client())
+    client = Client(enforce_csrf_checks=True)
+    page = client.get(f"/organise/s/{row.code}/").content.decode()
+    token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', page)
+    assert token, "the survey form has no CSRF token"
+    forged = client.post(f"/organise/s/{row.code}/", all_answers(0))
+    assert forged.status_code == 403
+    done = client.post(
+        f"/organise/s/{row.code}/", {**all_answers(0), "csrfmiddlewaretoken": token.group(1)}
+    )
+    assert done.status_code == 200 and SurveyResponse.objects.count() == 1
