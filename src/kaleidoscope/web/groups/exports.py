@@ -17,7 +17,8 @@ from django.utils import timezone
 from kaleidoscope.learn.engine import PlayError
 from kaleidoscope.learn.model import DIMENSION_LABELS, Dimension, Ending
 from kaleidoscope.web.core.pdf import FAMILY, document, printable
-from kaleidoscope.web.learn.services import guidance_entries, profile_chart
+from kaleidoscope.web.learn.presenters import profile_chart
+from kaleidoscope.web.learn.services import guidance_entries
 
 from . import services
 from .models import GroupSession, Phase

@@ -221,7 +221,8 @@ def _join_page(
 def join(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _join_page(request, request.GET.get("code", "")[:20], "", {})
-    if not ratelimit.hit(ratelimit.JOIN_CODE, ratelimit.client_address(request)):
+    address = ratelimit.client_address(request)
+    if not ratelimit.hit(ratelimit.JOIN_CODE, address):  # counted before the code is tried
         return _join_page(request, "", "", {"code": msg("join_rate_limited")}, status=429)
     raw_code = request.POST.get("code", "")[:MAX_FIELD]
     name = services.clean_name(request.POST.get("name", "")[: MAX_FIELD + 1])
@@ -240,6 +241,8 @@ def join(request: HttpRequest) -> HttpResponse:
             errors["code"] = msg("code_expired")
     if len(name) > services.MAX_NAME:
         errors["name"] = msg("name_too_long")
+    if "code" not in errors:
+        ratelimit.undo(ratelimit.JOIN_CODE, address)  # a right code does not count
     if errors or session is None:
         return _join_page(request, raw_code.strip()[:20], name[:MAX_FIELD], errors, status=400)
     cookie = services.cookie_name(session)

@@ -25,7 +25,7 @@ from markupsafe import Markup
 from kaleidoscope.guidance.registry import Guidance, load_registry
 from kaleidoscope.learn.engine import PlayError, Playthrough
 from kaleidoscope.learn.library import Library, bundled_library
-from kaleidoscope.learn.model import DIMENSION_LABELS, Decision, Dimension, Scenario
+from kaleidoscope.learn.model import Decision, Scenario
 
 from .models import FirstChoice, Play
 
@@ -240,35 +240,6 @@ def choice_shares(scenario: Scenario, node_ids: list[str] | None = None) -> list
         ]
         result.append(DecisionShares(node_id, decision.text, total, shares))
     return result
-
-
-@dataclass(frozen=True)
-class Bar:
-    label: str
-    value: int
-    x: float
-    width: float
-    y: float
-
-
-def profile_chart(profile: dict[Dimension, int]) -> dict[str, Any]:
-    """Geometry for the SVG dimension chart: bars left (negative) or right of a centre line."""
-    scale = max([2, *(abs(v) for v in profile.values())])
-    half = 140.0
-    centre = 220.0 + half
-    bars = []
-    for index, dim in enumerate(Dimension):
-        value = profile.get(dim, 0)
-        width = half * abs(value) / scale
-        x = centre if value >= 0 else centre - width
-        bars.append(Bar(DIMENSION_LABELS[dim], value, x, width, 10 + index * 34))
-    return {
-        "bars": bars,
-        "centre": centre,
-        "half": half,
-        "scale": scale,
-        "height": 10 + len(bars) * 34 + 20,
-    }
 
 
 def guidance_entries(keys: list[str]) -> list[Guidance]:

@@ -17,7 +17,7 @@ from kaleidoscope.learn.engine import PlayError, Playthrough
 from kaleidoscope.learn.model import Decision, Ending, Passage
 from kaleidoscope.web.core.views import see_other
 
-from . import exports, nation, services
+from . import exports, nation, presenters, services
 from .models import Play
 from .services import text
 
@@ -203,7 +203,7 @@ def debrief(request: HttpRequest, play_id: Any) -> HttpResponse:
             "ending": pt.current,
             "path": path,
             "profile": profile,
-            "chart": services.profile_chart(profile),
+            "chart": presenters.profile_chart(profile),
             "shares": services.choice_shares(
                 scenario, [s.node for s in pt.steps[:-1] if s.choice is not None]
             ),
