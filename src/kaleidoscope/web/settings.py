@@ -257,10 +257,18 @@ XAPI_SENDER_THREAD = os.environ.get("KALEIDOSCOPE_XAPI_SENDER", "thread") == "th
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
-    "handlers": {"console": {"class": "logging.StreamHandler"}},
+    "filters": {"no_traceback": {"()": "kaleidoscope.web.core.logs.NoTraceback"}},
+    "handlers": {
+        "console": {"class": "logging.StreamHandler"},
+        "console_short": {"class": "logging.StreamHandler", "filters": ["no_traceback"]},
+    },
     "loggers": {
         "django": {"handlers": ["console"], "level": "WARNING"},
         "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
-        "django.security": {"handlers": ["console"], "level": "ERROR", "propagate": False},
+        "django.security": {
+            "handlers": ["console_short"],
+            "level": "ERROR",
+            "propagate": False,
+        },
     },
 }

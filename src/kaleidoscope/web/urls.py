@@ -2,6 +2,7 @@
 
 from django.urls import include, path
 
+handler400 = "kaleidoscope.web.core.views.bad_request"
 handler404 = "kaleidoscope.web.core.views.not_found"
 handler500 = "kaleidoscope.web.core.views.server_error"
 

@@ -17,6 +17,7 @@ codes use up the limit.
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 from dataclasses import dataclass
 
@@ -61,10 +62,8 @@ def hit(limit: Limit, *parts: str) -> bool:
 
 def undo(limit: Limit, *parts: str) -> None:
     """Give back one counted attempt (it turned out to be a good one)."""
-    try:
+    with contextlib.suppress(ValueError):  # the window has ended meanwhile
         cache.decr(_key(limit, *parts))
-    except ValueError:  # the window has ended meanwhile
-        pass
 
 
 def reset(limit: Limit, *parts: str) -> None:

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaleidoscope.web.core import ratelimit
 from kaleidoscope.web.learn import services as learn
 
+
 @functools.cache
 def text() -> dict[str, str]:
     raw = resources.files(__package__).joinpath("text.yaml").read_text("utf-8")
@@ -117,4 +118,19 @@ def server_error(request: HttpRequest) -> HttpResponse:
         "error.html",
         {"title": "Sorry, something went wrong", "message": "Nothing was lost. Try again."},
         status=500,
+    )
+
+
+def bad_request(request: HttpRequest, exception: Exception | None = None) -> HttpResponse:
+    """400s, including a form body over DATA_UPLOAD_MAX_MEMORY_SIZE (RequestDataTooBig):
+    a page that says what happened, never Django's bare "Bad Request"."""
+    too_big = type(exception).__name__ in ("RequestDataTooBig", "TooManyFieldsSent")
+    return render(
+        request,
+        "error.html",
+        {
+            "title": text()["too_big_title" if too_big else "bad_request_title"],
+            "message": text()["too_big" if too_big else "bad_request"],
+        },
+        status=400,
     )

@@ -6,6 +6,8 @@ learned, and the impact on your practice. Each play becomes one such entry.
 
 from __future__ import annotations
 
+import re
+
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
@@ -79,6 +81,18 @@ def _date(value: datetime | None) -> str:
     return value.strftime("%d %B %Y") if value else "not yet"
 
 
+_MD_SPECIAL = re.compile(r"([!-/:-@\[-`{-~])")  # every ASCII punctuation mark
+
+
+def md_text(text: str) -> str:
+    """A learner's own words as Markdown that shows exactly what they wrote: every ASCII
+    punctuation mark is backslash-escaped (CommonMark allows that for all of them), so no
+    heading, list, link, emphasis or HTML can come from it; indentation is dropped so no
+    line becomes a code block; line breaks are kept."""
+    lines = [_MD_SPECIAL.sub(r"\\\1", line.strip()) for line in text.splitlines()]
+    return "  \n".join(lines).replace("  \n  \n", "\n\n")
+
+
 def markdown(entries: list[Entry]) -> str:
     lines = [
         "# My learning record (Kaleidoscope)",
@@ -110,11 +124,11 @@ def markdown(entries: list[Entry]) -> str:
         lines += [
             "### What I learned",
             "",
-            entry.learned or "(not written yet)",
+            md_text(entry.learned) if entry.learned else "(not written yet)",
             "",
             "### Impact on my practice",
             "",
-            entry.impact or "(not written yet)",
+            md_text(entry.impact) if entry.impact else "(not written yet)",
             "",
         ]
     return "\n".join(lines)
