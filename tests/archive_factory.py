@@ -560,3 +560,117 @@ class Built:
 
     path: Path
     files: Files = field(default_factory=dict)
+
+
+# --------------------------------------------------------------------------- hostile kit
+# Crafted uploads for the safety tests and bench/hostile_uploads.py (issue 14).
+
+
+def write_many_entries_zip(path: Path, n: int, *, prefix: str = "data/f") -> Path:
+    """A valid zip of ``n`` empty stored entries, written with struct (fast for millions):
+    1.2 million entries make about 106 MB. The entry count in the end record is capped at
+    65535 as in a zip without zip64 records; the central directory holds them all."""
+    central = bytearray()
+    with path.open("wb", buffering=1 << 20) as fh:
+        offset = 0
+        for i in range(n):
+            name = f"{prefix}{i}".encode()
+            local = struct.pack("<4s5H3L2H", b"PK\x03\x04", 10, 0, 0, 0, 0x21, 0, 0, 0,
+                                len(name), 0) + name
+            fh.write(local)
+            central += struct.pack("<4s6H3L5H2L", b"PK\x01\x02", 20, 10, 0, 0, 0, 0x21, 0, 0,
+                                   0, len(name), 0, 0, 0, 0, 0, offset) + name
+            offset += len(local)
+        fh.write(central)
+        count = min(n, 0xFFFF)
+        fh.write(struct.pack("<4s4H2LH", b"PK\x05\x06", 0, 0, count, count, len(central),
+                             min(offset, 0xFFFFFFFF), 0))
+    return path
+
+
+def big_record_x_zip(path: Path, mib: int = 32, *, one_string: bool = False) -> Path:
+    """An X archive whose tweets.js holds one record of ``mib`` MiB (many small strings,
+    or one long one) between two ordinary tweets."""
+    t0 = datetime(2021, 3, 1, tzinfo=UTC)
+    first = json.dumps(tweet_record(Tweet("1", "before the big one", t0)))
+    last = json.dumps(tweet_record(Tweet("3", "after the big one", t0)))
+    if one_string:
+        letters = bytes(range(97, 123)) * 10
+        table = bytes(letters[i % len(letters)] for i in range(256))
+        pad = b'"' + random.Random(5).randbytes(mib << 20).translate(table) + b'"'
+    else:
+        item = b'"abcdefghijklmnopqrstuvwxyz012345",'
+        pad = b"[" + item * ((mib << 20) // len(item)) + b'"end"]'
+    big = b'{"tweet": {"id_str": "2", "full_text": "big", "created_at": "Mon Mar 01 00:00:00 '
+    big += b'+0000 2021", "pad": ' + pad + b"}}"
+    body = b"window.YTD.tweets.part0 = [" + first.encode() + b",\n" + big + b",\n"
+    body += last.encode() + b"]"
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        zf.writestr("data/tweets.js", body)
+    return path
+
+
+def deep_record_x_files(depth: int = 100_000) -> Files:
+    """tweets.js whose second record is nested ``depth`` levels deep."""
+    t0 = datetime(2021, 3, 1, tzinfo=UTC)
+    first = json.dumps(tweet_record(Tweet("1", "before the deep one", t0))).encode()
+    last = json.dumps(tweet_record(Tweet("3", "after the deep one", t0))).encode()
+    deep = b'{"tweet": {"id_str": "2", "full_text": "deep", "x": ' + b"[" * depth
+    deep += b"]" * depth + b"}}"
+    return {"data/tweets.js": b"window.YTD.tweets.part0 = [" + first + b"," + deep + b","
+            + last + b"]"}
+
+
+def lone_surrogate_facebook_files() -> Files:
+    """A Facebook export whose second post holds a lone surrogate escape ("\\ud83d")."""
+    posts = [fb_post(1_600_000_000, "an ordinary day"),
+             fb_post(1_600_000_100, "BROKEN"),
+             fb_post(1_600_000_200, "another ordinary day")]
+    files = facebook_files([posts], [])
+    for name, data in files.items():
+        files[name] = data.replace(b"BROKEN", b"half an emoji \\ud83d here")
+    return files
+
+
+def ratio_bomb_targz(path: Path, mib: int = 1024) -> Path:
+    """A Mastodon-looking tar.gz whose media entry is ``mib`` MiB of zeros (~1000:1)."""
+    outbox = mastodon_files([toot(1, "<p>hi</p>")])
+    with tarfile.open(path, "w:gz") as tar:
+        for name, data in outbox.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            tar.addfile(info, io.BytesIO(data))
+        info = tarfile.TarInfo("media_attachments/files/000/000/001/original/zero.png")
+        info.size = mib << 20
+
+        class Zeros(io.RawIOBase):
+            left = info.size
+
+            def readable(self) -> bool:
+                return True
+
+            def readinto(self, b: Any) -> int:
+                n = min(len(b), self.left)
+                b[:n] = bytes(n)
+                self.left -= n
+                return n
+
+        tar.addfile(info, io.BufferedReader(Zeros()))
+    return path
+
+
+def realistic_mastodon_targz(path: Path, toots: int = 6000, media: int = 20) -> Path:
+    """A pre-2023 Mastodon export as the server wrote it: outbox.json FIRST, then
+    actor.json, likes, bookmarks and media (incompressible). outbox.json compresses about
+    10:1, far more than what the gzip stream has given when its header is read."""
+    rng = random.Random(3)
+    texts = sample_texts(toots, seed=3)
+    items = [toot(i, f"<p>{next(texts)}</p>", hashtags=["socialwork"] if i % 5 == 0 else [],
+                  published=f"2022-{1 + i % 12:02d}-{1 + i % 28:02d}T10:00:00Z")
+             for i in range(toots)]
+    files = mastodon_files(items)
+    ordered: Files = {"outbox.json": files["outbox.json"], "actor.json": files["actor.json"],
+                      "likes.json": files["likes.json"], "bookmarks.json": b'{"orderedItems": []}'}
+    for i in range(media):
+        ordered[f"media_attachments/files/109/{i:03d}/original/{i}.jpg"] = rng.randbytes(50_000)
+    return write_targz(path, ordered)

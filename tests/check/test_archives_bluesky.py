@@ -5,8 +5,9 @@ from __future__ import annotations
 from pathlib import Path
 
 import archive_factory as af
+import pytest
 
-from kaleidoscope.check.archives import open_archive
+from kaleidoscope.check.archives import TruncatedArchiveError, open_archive
 from kaleidoscope.check.archives.bluesky import char_offset, facet_spans
 from kaleidoscope.check.records import Audience, Platform, PostKind
 
@@ -68,6 +69,7 @@ def test_car_inside_a_zip_and_a_broken_car(tmp_path: Path) -> None:
         assert len(list(archive.posts())) == 5
     broken = tmp_path / "broken.car"
     broken.write_bytes(car[: len(car) // 2])
-    with open_archive(broken) as archive:
-        assert list(archive.posts()) == []
-        assert "not a valid CAR file" in archive.skips.reasons[0].reason
+    with open_archive(broken) as archive, pytest.raises(  # never "0 posts" (issue 14)
+        TruncatedArchiveError, match=r"broken\.car: not a valid CAR file"
+    ):
+        list(archive.posts())

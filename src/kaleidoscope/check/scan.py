@@ -119,11 +119,13 @@ def scan_archive(
     progress: ProgressFn | None = None,
     limits: Limits | None = None,
     check: CheckFn | None = None,
+    scratch_root: Path | None = None,
 ) -> ScanSummary:
     """Read ``path`` (zip, tar.gz, folder or one export file) and check every own post.
 
     Raises ``ArchiveError`` (with a message for the user) when the input is unusable.
-    Reposts are counted but not checked: they are not the person's words.
+    Reposts are counted but not checked: they are not the person's words. A tar's entries
+    are copied into a private folder under ``scratch_root`` while it is read.
     """
     check_post = check or _default_check()
     started = time.perf_counter()
@@ -132,7 +134,7 @@ def scan_archive(
     findings: dict[Category, Counter[Severity]] = {}
     first: datetime | None = None
     last: datetime | None = None
-    with open_archive(Path(path), limits=limits) as archive:
+    with open_archive(Path(path), limits=limits, scratch_root=scratch_root) as archive:
         count = 0
         for post in archive.posts():
             count += 1

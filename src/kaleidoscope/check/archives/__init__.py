@@ -82,11 +82,13 @@ def detect_platform(names: list[str]) -> ModuleType:
 class Archive:
     """An opened export: its platform, its posts (streamed) and what was skipped."""
 
-    def __init__(self, path: Path, limits: Limits | None = None) -> None:
+    def __init__(
+        self, path: Path, limits: Limits | None = None, scratch_root: Path | None = None
+    ) -> None:
         self.path = path
         self.limits = limits or Limits()
         self.container: Container = open_container(
-            path, self.limits, wanted=_ALL_WANTED, single=_ALL_WANTED
+            path, self.limits, wanted=_ALL_WANTED, single=_ALL_WANTED, scratch_root=scratch_root
         )
         try:
             self.reader = detect_platform(self.container.names())
@@ -129,6 +131,11 @@ class Archive:
         self.close()
 
 
-def open_archive(path: Path, *, limits: Limits | None = None) -> Archive:
-    """Open a zip, tar.gz, folder or single export file; raise ``ArchiveError`` if unusable."""
-    return Archive(Path(path), limits)
+def open_archive(
+    path: Path, *, limits: Limits | None = None, scratch_root: Path | None = None
+) -> Archive:
+    """Open a zip, tar.gz, folder or single export file; raise ``ArchiveError`` if unusable.
+
+    A tar's entries are copied into a private folder under ``scratch_root`` (default: the
+    data folder's temp area), deleted on ``close``."""
+    return Archive(Path(path), limits, scratch_root)

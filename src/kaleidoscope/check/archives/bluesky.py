@@ -13,6 +13,7 @@ from kaleidoscope.check.archives.common import (
     from_iso,
 )
 from kaleidoscope.check.archives.container import EntrySkip
+from kaleidoscope.check.archives.errors import TruncatedArchiveError
 from kaleidoscope.check.archives.limits import MIB
 from kaleidoscope.check.records import Audience, Platform, Post, PostKind
 
@@ -119,9 +120,13 @@ def record_post(
 
 
 def read(ctx: ReadContext) -> Iterator[Post]:
+    """Posts of every readable CAR file; ``TruncatedArchiveError`` when none can be read
+    (a broken export must not look like one with no posts)."""
     import libipld
 
-    for name in ctx.find(*MARKERS):
+    names = ctx.find(*MARKERS)
+    broken: list[str] = []
+    for name in names:
         size = ctx.container.sizes[name]
         limit = ctx.container.limits.max_car_bytes
         if size > limit:
@@ -137,6 +142,7 @@ def read(ctx: ReadContext) -> Iterator[Post]:
             header, blocks = libipld.decode_car(data)
         except Exception as exc:  # libipld raises several kinds for bad CAR data
             ctx.skips.add(f"file skipped: not a valid CAR file ({type(exc).__name__})", name)
+            broken.append(name)
             continue
         del data
         did: str | None = None
@@ -154,3 +160,8 @@ def read(ctx: ReadContext) -> Iterator[Post]:
             if not isinstance(record, dict) or record.get("$type") not in (POST, REPOST):
                 continue
             yield record_post(record, key=keys.get(cid), did=did, source=name, index=index)
+    if names and len(broken) == len(names):
+        raise TruncatedArchiveError(
+            f"{', '.join(broken)}: not a valid CAR file (truncated or damaged); download "
+            "your Bluesky data again (Settings, Account, Export my data)"
+        )

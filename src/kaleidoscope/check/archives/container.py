@@ -1,8 +1,11 @@
 """Safe, streaming access to the files inside an export: zip, tar(.gz), folder or one file.
 
-Nothing is extracted from a zip or a folder: entries are streamed in place. A tar stream
-cannot be read out of order, so the few entries a reader may want are copied, in one pass,
-into a TemporaryDirectory that is deleted when the container is closed.
+Nothing is extracted from a zip or a folder: entries are streamed in place. A zip's
+central directory is walked (end record first) and counted before ``zipfile`` builds its
+list. A tar stream cannot be read out of order, so the few entries a reader may want are
+copied, in one pass, into a private scratch folder (``scratch.make``: 0700, locked, in the
+data folder's temp area, never the system /tmp) that is deleted when the container is
+closed, or by the next sweep if the process is killed.
 """
 
 from __future__ import annotations
@@ -11,14 +14,15 @@ import io
 import os
 import re
 import stat
+import struct
 import tarfile
-import tempfile
 import zipfile
 import zlib
 from collections.abc import Callable
 from pathlib import Path
 from typing import BinaryIO, cast
 
+from kaleidoscope.check.archives import scratch
 from kaleidoscope.check.archives.errors import (
     ArchiveError,
     NotAnArchiveError,
@@ -154,11 +158,82 @@ class Container:
         self.sizes[name] = size
 
 
+_EOCD = struct.Struct("<4s4H2LH")  # end of central directory record
+_EOCD64_LOCATOR = struct.Struct("<4sLQL")
+_EOCD64 = struct.Struct("<4sQ2H2L4Q")
+_CENTRAL = struct.Struct("<4s4B4HL2L5H2L")  # one central directory header (46 bytes)
+
+
+def _central_directory(fh: BinaryIO, size: int) -> tuple[int, int, int] | None:
+    """(declared entries, directory size, directory start) from the end records; None
+    when there is no end record (``zipfile`` then says the zip is damaged)."""
+    tail_len = min(size, _EOCD.size + 65535)
+    fh.seek(size - tail_len)
+    tail = fh.read(tail_len)
+    at = tail.rfind(b"PK\x05\x06")
+    if at < 0 or len(tail) - at < _EOCD.size:
+        return None
+    _, _, _, _, entries, cd_size, _, _ = _EOCD.unpack_from(tail, at)
+    end = size - tail_len + at
+    if at >= _EOCD64_LOCATOR.size and tail[at - 20 : at - 16] == b"PK\x06\x07":
+        _, _, where, _ = _EOCD64_LOCATOR.unpack_from(tail, at - 20)
+        fh.seek(where)
+        record = fh.read(_EOCD64.size)
+        if len(record) == _EOCD64.size and record[:4] == b"PK\x06\x06":
+            fields = _EOCD64.unpack(record)
+            entries, cd_size = fields[7], fields[8]
+            end = where
+    return entries, cd_size, end - cd_size
+
+
+def check_zip_directory(path: Path, limits: Limits) -> None:
+    """Refuse a zip whose central directory is too big or lists too many entries, before
+    ``zipfile`` reads it: the directory is walked header by header, nothing is kept."""
+    with path.open("rb", buffering=1024 * 1024) as fh:
+        size = fh.seek(0, io.SEEK_END)
+        found = _central_directory(fh, size)
+        if found is None:
+            return
+        declared, cd_size, start = found
+        if declared > limits.max_entries:
+            raise UnsafeArchiveError(
+                f"refused: {path.name} lists {declared} entries, more than "
+                f"{limits.max_entries} (limit max_entries)"
+            )
+        if cd_size > limits.max_directory_bytes:
+            raise UnsafeArchiveError(
+                f"refused: {path.name} has a {cd_size // MIB} MiB list of entries, more than "
+                f"{limits.max_directory_bytes // MIB} MiB (limit max_directory_bytes)"
+            )
+        if start < 0:
+            return
+        fh.seek(start)
+        count = read = 0
+        while read + _CENTRAL.size <= cd_size:
+            header = fh.read(_CENTRAL.size)
+            if len(header) < _CENTRAL.size or header[:4] != b"PK\x01\x02":
+                return  # damaged: zipfile gives the message
+            fields = _CENTRAL.unpack(header)
+            skip = fields[12] + fields[13] + fields[14]  # name, extra, comment lengths
+            fh.seek(skip, io.SEEK_CUR)
+            read += _CENTRAL.size + skip
+            count += 1
+            if count > limits.max_entries:
+                raise UnsafeArchiveError(
+                    f"refused: {path.name} holds more than {limits.max_entries} entries "
+                    "(limit max_entries)"
+                )
+
+
 class ZipContainer(Container):
     kind = "zip"
 
     def __init__(self, path: Path, limits: Limits) -> None:
         super().__init__(path.name, limits)
+        try:
+            check_zip_directory(path, limits)
+        except OSError as exc:
+            raise ArchiveError(f"{path.name}: cannot read ({exc.strerror})") from None
         try:
             self._zip = zipfile.ZipFile(path)
         except zipfile.BadZipFile:
@@ -243,25 +318,64 @@ class SingleFileContainer(FolderContainer):
         self._add(path.name, path.stat().st_size)
 
 
+class _Counted(io.RawIOBase):
+    """A file that counts the (compressed) bytes read from it."""
+
+    def __init__(self, raw: BinaryIO) -> None:
+        super().__init__()
+        self._raw = raw
+        self.count = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def read(self, size: int = -1) -> bytes:
+        data = self._raw.read(size)
+        self.count += len(data)
+        return data
+
+    def readinto(self, buffer: memoryview) -> int:  # type: ignore[override]
+        data = self.read(len(buffer))
+        buffer[: len(data)] = data
+        return len(data)
+
+
 class TarContainer(FolderContainer):
-    """One streaming pass; wanted entries are copied to a temporary directory."""
+    """One streaming pass; wanted entries are copied to a private scratch folder."""
 
     kind = "tar"
 
-    def __init__(self, path: Path, limits: Limits, wanted: Callable[[str], bool]) -> None:
+    def __init__(
+        self,
+        path: Path,
+        limits: Limits,
+        wanted: Callable[[str], bool],
+        scratch_root: Path | None = None,
+    ) -> None:
         Container.__init__(self, path.name, limits)
-        self._tmp = tempfile.TemporaryDirectory(prefix="kaleidoscope-")
-        self._root = Path(self._tmp.name)
+        root = scratch.private_root(scratch_root or scratch.default_root())
+        scratch.sweep(root, (_SCRATCH_PREFIX,))  # what a killed scan left, of any age
+        self._root = scratch.make(root, _SCRATCH_PREFIX)
         self._map: dict[str, str] = {}
         try:
             self._extract(path, wanted)
         except BaseException:
-            self._tmp.cleanup()
+            scratch.remove(self._root)
             raise
+
+    def _check_ratio(self, name: str, expanded: int, read: int) -> None:
+        """Bytes actually decompressed against compressed bytes actually read."""
+        limits = self.limits
+        if expanded > limits.ratio_floor_bytes and expanded / max(read, 1) > limits.max_ratio:
+            raise UnsafeArchiveError(
+                f"refused: {name} expands more than {limits.max_ratio:.0f} times; this looks "
+                "like a compression bomb"
+            )
 
     def _extract(self, path: Path, wanted: Callable[[str], bool]) -> None:
         limits = self.limits
-        with path.open("rb") as fh:
+        with path.open("rb") as raw:
+            fh = _Counted(raw)
             try:
                 tar = tarfile.open(fileobj=fh, mode="r|*")  # noqa: SIM115 - closed below
             except (tarfile.ReadError, EOFError, zlib.error, OSError):
@@ -269,6 +383,7 @@ class TarContainer(FolderContainer):
                     f"{path.name}: compressed, but not a tar archive"
                 ) from None
             declared = 0
+            expanded = 0  # member bytes decompressed so far
             try:
                 for member in tar:
                     name = safe_name(member.name)
@@ -280,28 +395,26 @@ class TarContainer(FolderContainer):
                             f"refused: {path.name} holds more than "
                             f"{limits.max_declared_bytes // MIB} MiB uncompressed"
                         )
-                    seen = member.offset_data + member.size
-                    if seen > limits.ratio_floor_bytes and seen / max(fh.tell(), 1) > (
-                        limits.max_ratio
-                    ):
-                        raise UnsafeArchiveError(
-                            f"refused: {path.name} expands more than {limits.max_ratio:.0f} "
-                            "times; this looks like a compression bomb"
-                        )
                     self._add(name, member.size)
-                    if not wanted(name) or member.size > limits.max_entry_bytes:
-                        continue
+                    keep = wanted(name) and member.size <= limits.max_entry_bytes
                     source = tar.extractfile(member)
                     if source is None:
                         continue
-                    target = self._root / f"{len(self._map):06d}"
-                    with target.open("wb") as out:
-                        copied = 0
+                    fd = -1
+                    if keep:
+                        target = self._root / f"{len(self._map):06d}"
+                        fd = scratch.private_file(target)
+                    # Every member is read here, wanted or not, so the ratio is checked
+                    # as the bytes come, never against a size still to be read.
+                    with os.fdopen(fd, "wb") if keep else io.BytesIO() as out:
                         while chunk := source.read(1024 * 1024):
-                            copied += len(chunk)
-                            self.budget.spend(len(chunk))
-                            out.write(chunk)
-                    self._map[name] = target.name
+                            expanded += len(chunk)
+                            self._check_ratio(path.name, expanded, fh.count)
+                            if keep:
+                                self.budget.spend(len(chunk))
+                                out.write(chunk)
+                    if keep:
+                        self._map[name] = target.name
             except (EOFError, zlib.error, tarfile.ReadError) as exc:
                 raise TruncatedArchiveError(
                     f"{path.name}: the archive is truncated or damaged ({exc}); "
@@ -317,16 +430,25 @@ class TarContainer(FolderContainer):
         return (self._root / self._map[name]).open("rb")
 
     def close(self) -> None:
-        self._tmp.cleanup()
+        scratch.remove(self._root)
+
+
+_SCRATCH_PREFIX = "scan-"
 
 
 def open_container(
-    path: Path, limits: Limits, *, wanted: Callable[[str], bool], single: Callable[[str], bool]
+    path: Path,
+    limits: Limits,
+    *,
+    wanted: Callable[[str], bool],
+    single: Callable[[str], bool],
+    scratch_root: Path | None = None,
 ) -> Container:
     """Open ``path`` as the right kind of container, or raise a clear ``ArchiveError``.
 
     ``wanted`` says which entry names a reader may use (for tar); ``single`` which file
-    names may be given on their own.
+    names may be given on their own; ``scratch_root`` where a tar's entries are copied
+    (default: ``scratch.default_root()``).
     """
     if not path.exists():
         raise ArchiveError(f"{path}: no such file or folder")
@@ -342,7 +464,7 @@ def open_container(
     if head.startswith((b"PK\x03\x04", b"PK\x05\x06")):
         return ZipContainer(path, limits)
     if head.startswith((b"\x1f\x8b", b"BZh", b"\xfd7zXZ")) or head[257:262] == b"ustar":
-        return TarContainer(path, limits, wanted)
+        return TarContainer(path, limits, wanted, scratch_root)
     if single(path.name.lower()):
         return SingleFileContainer(path, limits)
     if not head:

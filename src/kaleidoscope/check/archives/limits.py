@@ -19,7 +19,10 @@ class Limits:
     # Uncompressed/compressed ratio of one entry, checked for entries over ratio_floor_bytes.
     max_ratio: float = 200.0
     ratio_floor_bytes: int = 1 * MIB
-    max_entries: int = 500_000
+    # Entries in a container, and the size of a zip's list of entries (its central
+    # directory): both checked before the list is read (zipfile holds ~500 bytes an entry).
+    max_entries: int = 200_000
+    max_directory_bytes: int = 64 * MIB
     # Bluesky repo.car is decoded whole: it gets its own, smaller limit.
     max_car_bytes: int = 512 * MIB
     # One JSON record (a tweet, a post): bigger or deeper ones are skipped and counted.
