@@ -315,3 +315,12 @@ def test_templates_are_not_reloaded_and_step_markup_is_reused(client: Client) ->
     client.get(f"/plays/{play.id}/")
     scenario_, pt = services.playthrough(play)
     assert services.step_parts(scenario_, pt) is services.step_parts(scenario_, pt)
+
+
+def test_back_to_the_last_decision_shows_only_after_a_decision(client: Client) -> None:
+    play = start(client)
+    first = client.get(f"/plays/{play.id}/").content.decode()
+    assert "Back to the last decision" not in first and "Start again" in first
+    decision = play_to_decision(client, play)
+    post(client, play, "choose", decision.choices[0].id)
+    assert "Back to the last decision" in client.get(f"/plays/{play.id}/").content.decode()

@@ -171,3 +171,8 @@ def test_see_answers_are_not_logged_or_stored(client: Client, caplog: Any) -> No
     assert "Zebedee" not in caplog.text
     for model in apps.get_models():
         assert "Zebedee" not in str(list(model.objects.values())), model
+
+
+def test_a_bookmarked_child_report_link_goes_back_to_the_questions(client: Client) -> None:
+    response = client.get("/see/child/report.md")
+    assert response.status_code == 302 and response["Location"] == "/see/child/"

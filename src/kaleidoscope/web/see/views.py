@@ -15,7 +15,7 @@ from typing import Any
 import yaml
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse, QueryDict
-from django.shortcuts import render
+from django.shortcuts import redirect, render
 from django.utils.http import urlencode
 from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
@@ -296,8 +296,10 @@ def child_tool(request: HttpRequest) -> HttpResponse:
 
 
 @sensitive_post_parameters()
-@require_POST
+@require_http_methods(["GET", "POST"])
 def child_markdown(request: HttpRequest) -> HttpResponse:
+    if request.method == "GET":  # a bookmarked or shared link: the answers are not in it
+        return redirect("see:child")
     answers, problem = _checked_answers(request)
     if answers is None:
         assert problem is not None
