@@ -535,3 +535,22 @@ def test_local_broker_delivers_across_threads_and_keeps_the_newest_state() -> No
     assert run_async(scenario_run) == ['{"rev": 2}', '{"rev": 1}']
     assert json.loads(broker.kept("s:state") or "{}") == {"rev": 2}  # older never replaces
     assert [broker.hit("k", 3, 60) for _ in range(5)] == [True, True, True, False, False]
+
+
+def test_latecomers_still_see_the_code_and_qr_after_the_start() -> None:
+    fac = facilitator("late-fac")
+    session = create(fac)
+    assert act(fac, session, "start").status_code == 303
+    session.refresh_from_db()
+    room = fac.get(f"/groups/{session.id}/").content.decode()
+    assert session.code in room and 'class="k-qr"' in room and "Late? Join" in room
+    late = join(session, "Latecomer")
+    assert session.code in late.get(f"/join/{session.code}/").content.decode()
+
+
+def test_the_participant_page_says_how_to_follow_without_javascript() -> None:
+    fac = facilitator("nojs-fac")
+    session = create(fac)
+    phone = join(session, "Phone")
+    page = phone.get(f"/join/{session.code}/").content.decode()
+    assert "does not update by itself: use Refresh" in page and ">Refresh</a>" in page

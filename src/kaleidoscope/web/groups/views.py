@@ -95,7 +95,7 @@ def join_url(request: HttpRequest, session: GroupSession) -> str:
 
 def qr_svg(url: str) -> str:
     svg: str = segno.make(url, error="m").svg_inline(
-        scale=6, border=2, dark="#0b0c0c", light="#ffffff", omitsize=False
+        scale=6, border=2, dark="#0b0c0c", light="#ffffff", omitsize=True  # viewBox: scales
     )
     return svg.replace("<svg ", '<svg aria-hidden="true" focusable="false" class="k-qr" ', 1)
 
