@@ -75,7 +75,7 @@ class Ralph:
 
     def start(self) -> Ralph:
         self.proc = subprocess.Popen(
-            [str(PYTHON), str(Path(__file__).with_name("ralph_server.py")), str(self.port)],
+            [str(PYTHON), "-P", str(Path(__file__).with_name("ralph_server.py")), str(self.port)],
             env=self.env,
             stdout=subprocess.DEVNULL,
             stderr=open(self.folder / "ralph.log", "ab"),  # noqa: SIM115

@@ -25,7 +25,7 @@ from kaleidoscope.web.lms import sender
 from kaleidoscope.web.lms.cli import register_platform
 from kaleidoscope.web.lms.models import LaunchLink, OutboxItem
 
-from .platform import CLIENT_ID, INSTRUCTOR, LEARNER, Browser, Platform, forms
+from .lti_platform import CLIENT_ID, INSTRUCTOR, LEARNER, Browser, Platform, forms
 
 pytestmark = [pytest.mark.lti, pytest.mark.django_db(transaction=True)]
 SCENARIO = "friend-request"

@@ -52,7 +52,26 @@ def opaque_actor(play: Play) -> xapi.Actor:
     return xapi.Actor(settings.XAPI_ACTOR_HOME, digest.hexdigest()[:32])
 
 
+GRADES_KEY = "lms:grades-anywhere"
+
+
+def grades_anywhere() -> bool:
+    """Is any platform set to receive grades? (cached; PlatformSettings saves clear it)"""
+    from django.core.cache import cache
+
+    from .models import PlatformSettings
+
+    found = cache.get(GRADES_KEY)
+    if found is None:
+        found = PlatformSettings.objects.filter(send_grades=True).exists()
+        cache.set(GRADES_KEY, found, 300)
+    return bool(found)
+
+
 def _link(play: Play) -> LaunchLink | None:
+    """The play's LTI launch, if it had one (one indexed lookup; the rest only then)."""
+    if not LaunchLink.objects.filter(play_id=play.pk).exists():
+        return None
     link: LaunchLink | None = (
         LaunchLink.objects.filter(play_id=play.pk)
         .select_related("deployment__registration__kaleidoscope")
@@ -138,6 +157,8 @@ def _statements(
 
 def record_move(play: Play) -> None:
     """Write this move's statements (and grade) to the outbox, in the caller's transaction."""
+    if not xapi_configured() and not grades_anywhere():
+        return  # nothing can be sent anywhere: no query at all
     link = _link(play)
     actor = _actor(play, link)
     grades = link is not None and bool(link.ags) and _platform_allows(link, "send_grades")

@@ -6,7 +6,7 @@ from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse
 from django.views.decorators.http import require_GET
 
-from kaleidoscope.learn.packages import FORMATS, PackageError, Packaged, build_package
+from kaleidoscope.learn.packages import FORMATS, Packaged, PackageError, build_package
 from kaleidoscope.web.learn.services import library
 
 

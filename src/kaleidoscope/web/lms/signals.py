@@ -9,12 +9,13 @@ from __future__ import annotations
 
 from typing import Any
 
-from django.db.models.signals import post_save
+from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
 from kaleidoscope.web.learn.models import Play
 
 from . import outbox
+from .models import PlatformSettings
 
 SKIP = "_lms_skip"  # set on a Play before its first save when the caller records it itself
 
@@ -26,3 +27,11 @@ def play_saved(sender: Any, instance: Play, created: bool, **kwargs: Any) -> Non
         return
     if created or (fields is not None and "state" in fields):
         outbox.record_move(instance)
+
+
+@receiver(post_save, sender=PlatformSettings, dispatch_uid="lms-grades-anywhere")
+@receiver(post_delete, sender=PlatformSettings, dispatch_uid="lms-grades-anywhere-gone")
+def platform_settings_saved(sender: Any, **kwargs: Any) -> None:
+    from django.core.cache import cache
+
+    cache.delete(outbox.GRADES_KEY)
