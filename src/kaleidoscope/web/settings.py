@@ -18,7 +18,7 @@ from pathlib import Path
 
 import dj_database_url
 
-from kaleidoscope.web.core.datadir import data_dir, secret_key
+from kaleidoscope.web.core.datadir import data_dir, secret_key, sqlite_file
 
 if "pytest" in sys.modules and "KALEIDOSCOPE_DATA_DIR" not in os.environ:
     # pytest-django imports these settings before any conftest runs: keep test runs out
@@ -112,7 +112,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": DATA_DIR / "kaleidoscope.sqlite3",
+            "NAME": sqlite_file(DATA_DIR),  # 0600, so its -wal and -shm are too
             "OPTIONS": {
                 # WAL: readers never block the writer; NORMAL sync is durable across a
                 # crash of the process (SIGKILL), which is what the server must survive.

@@ -10,6 +10,7 @@ that arrived as the whole file.
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 from typing import IO, Any
@@ -17,6 +18,8 @@ from typing import IO, Any
 from django.core.files.uploadhandler import FileUploadHandler, SkipFile, StopUpload
 from django.http import QueryDict
 from django.utils.datastructures import MultiValueDict
+
+from kaleidoscope.check.archives import scratch
 
 from . import services
 
@@ -91,7 +94,8 @@ class ArchiveUploadHandler(FileUploadHandler):
         self.original_name = file_name
         self.folder = services.new_upload_dir()
         self.path = self.folder / safe_name(file_name)
-        self._out = open(self.path, "xb")  # noqa: SIM115 (closed in file_complete/discard)
+        # 0600 whatever the umask, in a 0700 folder (closed in file_complete/discard)
+        self._out = os.fdopen(scratch.private_file(self.path), "wb")
 
     def receive_data_chunk(self, raw_data: bytes, start: int) -> bytes | None:
         if self._out is None:

@@ -7,6 +7,8 @@
   reflections can never be read again, so the play goes (after a day's grace, so a play
   started a moment ago is never taken before its session is saved). The anonymous
   "how others chose" counts (``FirstChoice``) are kept: they name nobody.
+- **What a killed archive scan left** in the private temp area, whatever its age (a
+  live scan's folder is locked, so other processes' scans are never touched).
 - **Group sessions** ``GROUP_KEEP_DAYS`` (90) days after their last activity, with
   every participant, round, vote and reason; the debrief page says until when.
 
@@ -19,9 +21,10 @@ from __future__ import annotations
 
 import logging
 import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from importlib import import_module
+from pathlib import Path
 
 from django.conf import settings
 from django.contrib.sessions.models import Session
@@ -52,12 +55,14 @@ class Swept:
     sessions: int
     plays: int
     groups: int
+    scans: int = field(default=0, compare=False)  # scratch folders of killed scans
 
     def __str__(self) -> str:
-        return (
+        text = (
             f"{self.sessions} expired session(s), {self.plays} unreachable anonymous "
             f"play(s), {self.groups} old group session(s) deleted"
         )
+        return text + (f"; {self.scans} killed scan folder(s) deleted" if self.scans else "")
 
 
 def live_anonymous_keys(now: datetime) -> set[str]:
@@ -90,7 +95,10 @@ def sweep(now: datetime | None = None) -> Swept:
     cutoff = now - timedelta(days=group_keep_days())
     with write_transaction():
         _, per_model = GroupSession.objects.filter(last_activity__lt=cutoff).delete()
-    return Swept(sessions, len(stale), per_model.get(GroupSession._meta.label, 0))
+    from kaleidoscope.web.core.datadir import sweep_scratch
+
+    scans = sweep_scratch(Path(settings.DATA_DIR))  # any age: locks tell the live ones
+    return Swept(sessions, len(stale), per_model.get(GroupSession._meta.label, 0), scans)
 
 
 def start_thread(interval: float = INTERVAL) -> threading.Thread:
