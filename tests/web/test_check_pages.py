@@ -14,6 +14,7 @@ import logging
 import os
 import re
 import socket
+import threading
 import time
 import zipfile
 from datetime import UTC, datetime
@@ -24,11 +25,13 @@ import archive_factory as af
 import pytest
 from django.apps import apps
 from django.contrib.sessions.models import Session
+from django.core.cache import cache
 from django.test import Client
 from django.views.debug import SafeExceptionReporterFilter
+from django_tasks_db.models import DBTaskResult
 
 from kaleidoscope.guidance.registry import load_registry
-from kaleidoscope.web.check import jobs
+from kaleidoscope.web.check import jobs, services, tasks
 from kaleidoscope.web.check.services import parse_size, segments
 
 from .live import Learner, LiveServer
@@ -90,10 +93,25 @@ def wait_for_report(client: Client, url: str, timeout: float = 60) -> str:
     raise AssertionError("the scan did not finish in time")
 
 
+def run_queued() -> int:
+    """What `kaleidoscope worker` does with the scans waiting on this machine's queue:
+    django-tasks-db's own worker claims each row and runs it (in this thread, so that it
+    sees the test's database transaction). Returns how many ran."""
+    worker = tasks.new_worker(batch=True)
+    ran = 0
+    ready = DBTaskResult.objects.ready().filter(queue_name__in=tasks.worker_queues())
+    while (row := ready.order_by("enqueued_at").first()) is not None:
+        row.claim(worker.worker_id)
+        worker.run_task(row)
+        ran += 1
+    return ran
+
+
 def scan(client: Client, path: Path) -> tuple[str, str]:
     response = upload(client, path)
     assert response.status_code == 303, html(response)[:2000]
     url = response["Location"]
+    assert run_queued() == 1
     return url, wait_for_report(client, url)
 
 
@@ -311,51 +329,137 @@ def test_overlapping_spans_share_one_mark_with_every_number() -> None:
     assert any(len(p.refs) > 1 for p in parts)  # "Home visit" raised two findings
 
 
-# --- the job store ---------------------------------------------------------------------------
-def _folder_with(path: Path, tmp_path: Path, name: str) -> tuple[Path, Path]:
-    folder = tmp_path / name
-    folder.mkdir()
-    target = folder / path.name
-    target.write_bytes(path.read_bytes())
-    return folder, target
+# --- jobs across processes: the cache, the task, the key ------------------------------------
+def _token(url: str) -> str:
+    return url.rstrip("/").split("/")[-1]
 
 
-def _wait(job: jobs.Job, timeout: float = 60) -> None:
-    deadline = time.monotonic() + timeout
-    while job.finished is None and time.monotonic() < deadline:
+def _cache_values() -> list[bytes]:
+    """Every value in the (local memory) cache, as stored: what a dump would show."""
+    store = getattr(cache, "_cache", None)
+    assert isinstance(store, dict), "these tests read the local memory cache"
+    return [v if isinstance(v, bytes) else repr(v).encode() for v in store.values()]
+
+
+def test_the_report_is_encrypted_in_the_cache_and_its_key_only_in_the_browser(
+    client: Client, tmp_path: Path
+) -> None:
+    tweets = [af.Tweet(id="1", text=f"Home visit to {MARKER}, 13yo, at Hillcrest Academy",
+                       created=datetime(2023, 5, 1, 9, tzinfo=UTC))]
+    archive = af.write_zip(tmp_path / "twitter-marker.zip", af.x_files(tweets))
+    url, page = scan(client, archive)
+    assert MARKER in page and "Hillcrest" in page
+    token = _token(url)
+    cookie = client.cookies[jobs.key_cookie(token)]
+    assert cookie["path"] == url and cookie["httponly"] and cookie["samesite"] == "Lax"
+    key = cookie.value
+    # Nothing in the cache or the database can be read back without that key.
+    assert all(MARKER.encode() not in v and key.encode() not in v for v in _cache_values())
+    assert cache.get(f"check:key:{token}") is None  # the worker took it and let it go
+    (row,) = DBTaskResult.objects.all()
+    assert row.args_kwargs == {"args": [token], "kwargs": {}} and row.status == "SUCCESSFUL"
+    for model in apps.get_models():
+        assert MARKER not in str(list(model.objects.values())), model
+    for session in Session.objects.all():
+        assert key not in str(session.get_decoded())
+    # The owner's session without the key cookie: the report cannot be read.
+    del client.cookies[jobs.key_cookie(token)]
+    assert client.get(url).status_code == 404
+    assert client.get(url + "findings.csv").status_code == 404
+    # The key without the owner's session: nor can it.
+    stranger = Client()
+    stranger.cookies[jobs.key_cookie(token)] = key
+    assert stranger.get(url).status_code == 404
+    client.cookies[jobs.key_cookie(token)] = "not-" + key
+    assert client.get(url).status_code == 404
+    client.cookies[jobs.key_cookie(token)] = key
+    assert MARKER in html(client.get(url))
+
+
+def test_results_expire(client: Client, tmp_path: Path, settings: Any) -> None:
+    settings.CHECK_RESULT_TTL = 1
+    url, page = scan(client, x_archive(tmp_path))
+    assert "posts have findings" in page
+    time.sleep(1.2)
+    assert "This report is not available" in html(client.get(url))
+
+
+def test_a_busy_machine_refuses_more_uploads_and_stopped_jobs_leave_nothing(
+    client: Client, tmp_path: Path, settings: Any, upload_dir: Path
+) -> None:
+    settings.CHECK_MAX_SCANS = 1  # one scan at a time, three waiting: four in all
+    archive = x_archive(tmp_path)
+    urls = []
+    for _ in range(4):
+        response = upload(client, archive)
+        assert response.status_code == 303
+        urls.append(response["Location"])
+    assert len(list(upload_dir.iterdir())) == 4  # waiting for the worker
+    refused = upload(client, archive)
+    assert refused.status_code == 503 and "try again" in html(refused).lower()
+    assert len(list(upload_dir.iterdir())) == 4  # the refused one left nothing
+    for url in urls[:3]:
+        assert "Waiting for a free slot" in html(client.get(url))
+        assert "have been deleted" in html(client.post(url + "delete/"))
+        assert "This report is not available" in html(client.get(url))
+    assert run_queued() == 4
+    assert list(upload_dir.iterdir()) == []
+    assert "posts have findings" in wait_for_report(client, urls[3])
+    # A browser keeps its last three reports; the oldest finished one goes first.
+    for _ in range(3):
+        scan(client, archive)
+    assert "This report is not available" in html(client.get(urls[3]))
+
+
+def test_a_running_scan_stops_when_its_report_is_deleted(
+    client: Client, tmp_path: Path, upload_dir: Path
+) -> None:
+    big = af.write_big_x_archive(tmp_path / "big.zip", 60_000)
+    response = upload(client, big)
+    url = response["Location"]
+    token = _token(url)
+    worker = threading.Thread(target=jobs.run, args=(token,))  # the task's body
+    worker.start()
+    deadline = time.monotonic() + 30
+    while "posts read so far" not in html(client.get(url)):
+        assert time.monotonic() < deadline, "the scan did not start"
         time.sleep(0.02)
-    assert job.finished is not None
+    assert "have been deleted" in html(client.post(url + "delete/"))
+    worker.join(30)
+    assert not worker.is_alive() and list(upload_dir.iterdir()) == []
+    assert cache.get(f"check:job:{token}") is None and cache.get(f"check:report:{token}") is None
+    assert "This report is not available" in html(client.get(url))
 
 
-def test_results_expire_and_a_running_scan_can_be_stopped(tmp_path: Path) -> None:
-    store = jobs.JobStore(slots=1, ttl=0.0)
-    folder, path = _folder_with(x_archive(tmp_path), tmp_path, "a")
-    job = store.start("owner", path, folder, "a.zip", 1)
-    _wait(job)
-    assert job.state is jobs.State.DONE and not folder.exists()
-    time.sleep(0.01)
-    assert store.get(job.token, "owner") is None  # expired: forgotten
+def test_a_scan_whose_worker_died_reads_as_stopped_and_its_file_is_swept(
+    client: Client, tmp_path: Path, upload_dir: Path
+) -> None:
+    response = upload(client, x_archive(tmp_path))
+    url = response["Location"]
+    token = _token(url)
+    job = jobs.Job.load(token)
+    assert job is not None and (upload_dir / f"job-{token}").is_dir()
+    job.state = jobs.State.RUNNING  # as a worker publishes it, then is killed: no heartbeat
+    job.save(60)
+    page = html(client.get(url))
+    assert "We could not check this file" in page and "server checking it restarted" in page
+    assert not (upload_dir / f"job-{token}").exists()
+    # Leftovers of a killed process: swept at start-up (per-process cache), or by age.
+    (upload_dir / "job-leftover").mkdir()
+    (upload_dir / "upload-old").mkdir()
+    (upload_dir / "upload-fresh").mkdir()
+    os.utime(upload_dir / "upload-old", (1, 1))
+    assert jobs.sweep_leftovers() == 1
+    assert jobs.sweep_leftovers(startup=True) == 1
+    assert [p.name for p in upload_dir.iterdir()] == ["upload-fresh"]  # may be arriving
 
-    big = af.write_big_x_archive(tmp_path / "big.zip", 20_000)
-    # Each job has its own folder, as real uploads do: a refused job deletes only its own.
-    folders = [_folder_with(big, tmp_path, f"b{n}") for n in range(5)]
-    folder, path = folders[0]
-    store = jobs.JobStore(slots=1, ttl=60)
-    job = store.start("owner", path, folder, "big.zip", 1)
-    queued = [store.start("owner", p, f, "big.zip", 1) for f, p in folders[1:4]]
-    with pytest.raises(jobs.Busy):  # one running and three waiting is the most
-        store.start("owner", folders[4][1], folders[4][0], "big.zip", 1)
-    assert store.get(job.token, "someone else") is None
-    for waiting in queued:
-        assert store.remove(waiting.token, "owner")
-    assert store.remove(job.token, "owner")
-    _wait(job)
-    assert job.state is jobs.State.CANCELLED and job.summary is None
-    for waiting in queued:
-        _wait(waiting)
-        assert waiting.state is jobs.State.CANCELLED
-    assert not folder.exists()
-    assert not any(f.exists() for f, _ in folders)
+
+def test_each_machine_has_its_own_queue(settings: Any) -> None:
+    assert tasks.queue_name() == settings.TASK_QUEUE and len(settings.TASK_QUEUE) <= 32
+    assert tasks.worker_queues()[0] == settings.TASK_QUEUE
+    assert settings.TASKS["default"]["QUEUES"][0] == settings.TASK_QUEUE
+    settings.CHECK_UPLOAD_DIR = None
+    assert services.upload_root() == Path(settings.PRIVATE_TMP) / "uploads"
 
 
 # --- on the live server -------------------------------------------------------------------------
@@ -425,17 +529,33 @@ def test_other_users_are_served_while_archives_are_read(
     assert "posts have findings" in page
     bomb_page = uploader.get(bomb_url)
     assert "zip bomb" in bomb_page and "We could not check this file" in bomb_page
-    assert list((live_server_proc.data_dir / "uploads").iterdir()) == []
+    assert list((live_server_proc.data_dir / "tmp" / "uploads").iterdir()) == []
+
+
+def _open_in(pid: int, folder: Path) -> list[str]:
+    """Files the process has open in ``folder`` (a spooled body is unnamed: O_TMPFILE)."""
+    found = []
+    for fd in Path(f"/proc/{pid}/fd").iterdir():
+        try:
+            target = os.readlink(fd)
+        except OSError:
+            continue
+        if target.startswith(f"{folder}/"):
+            found.append(target)
+    return found
 
 
 def test_an_upload_cut_off_halfway_leaves_no_files(live_server_proc: LiveServer) -> None:
-    """Django spools a large request body to the private temp area while it arrives; a
-    client that goes away halfway leaves nothing there, nor in uploads/."""
+    """Django spools a large request body to the private temp area while it arrives (an
+    unnamed file: only the process's open files show it); a client that goes away halfway
+    leaves nothing there, nor in uploads/."""
     learner = Learner(live_server_proc.port)
     learner.get("/check/archive/")
     head, tail = _multipart(learner.cookies["csrftoken"], "half.zip", os.urandom(8_000_000))
     private_tmp = live_server_proc.data_dir / "tmp"
-    uploads = live_server_proc.data_dir / "uploads"
+    uploads = private_tmp / "uploads"
+    assert live_server_proc.proc is not None
+    pid = live_server_proc.proc.pid
     before = set(private_tmp.iterdir())
     sock = socket.create_connection(("127.0.0.1", live_server_proc.port))
     sock.sendall(
@@ -447,13 +567,14 @@ def test_an_upload_cut_off_halfway_leaves_no_files(live_server_proc: LiveServer)
     )
     sock.sendall(tail[:4_000_000])  # half the file (past the in-memory limit), then gone
     deadline = time.monotonic() + 10
-    while set(private_tmp.iterdir()) == before and time.monotonic() < deadline:
+    while not _open_in(pid, private_tmp) and time.monotonic() < deadline:
         time.sleep(0.02)
-    assert set(private_tmp.iterdir()) != before, "the body never reached the private area"
+    assert _open_in(pid, private_tmp), "the body never reached the private area"
     sock.close()
     deadline = time.monotonic() + 10
-    while set(private_tmp.iterdir()) != before and time.monotonic() < deadline:
+    while _open_in(pid, private_tmp) and time.monotonic() < deadline:
         time.sleep(0.05)
+    assert _open_in(pid, private_tmp) == []
     assert set(private_tmp.iterdir()) == before
     assert list(uploads.iterdir()) == []
     assert Learner(live_server_proc.port).request("GET", "/healthz")[0] == 200

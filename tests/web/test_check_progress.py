@@ -1,16 +1,14 @@
 """The archive progress page tells screen readers how far the scan is, once per stage.
 
-Django's test client against a real Job in the real JobStore the views use; the job is held
-in a given state by keeping the store's only scan slot busy (its thread waits for the slot,
-exactly as a queued upload does), and moved along as the scan's progress callback would.
-Then a real upload in Debian's Chromium (JavaScript on) to see the live region stay in the
-page while htmx swaps the progress under it.
+Django's test client against a real job, uploaded through the real page: with no worker
+taking this machine's queue it waits, exactly as a queued upload does, and the test moves
+its status in the cache along as the worker's progress callback would (with the worker's
+heartbeat). The browser side is in tests/system/test_check_progress_journey.py.
 """
 
 from __future__ import annotations
 
 import re
-import time
 from collections.abc import Iterator
 from dataclasses import dataclass
 from html.parser import HTMLParser
@@ -19,9 +17,10 @@ from typing import Any
 
 import archive_factory as af
 import pytest
+from django.core.cache import cache
 from django.test import Client
 
-from kaleidoscope.web.check import jobs, services
+from kaleidoscope.web.check import jobs, services, tasks
 
 pytestmark = pytest.mark.django_db
 OWNER = "progress-test-owner-key-0123456789"
@@ -99,43 +98,35 @@ def said_in_poll_url(page: str) -> str:
 
 # --- a job held in a given state ----------------------------------------------------------------
 @pytest.fixture
-def held(client: Client, tmp_path: Path, monkeypatch: Any) -> Iterator[jobs.Job]:
-    """A queued job in the store the views use, owned by ``client``'s browser.
-
-    The store gets one scan slot and the test holds it, so the job's thread waits its turn.
-    At the end the job is removed (cancelled) and the slot given back: the thread must then
-    stop and delete the upload folder, as it does for a real queued upload."""
-    store = jobs.JobStore(slots=1, ttl=60)
-    monkeypatch.setattr(jobs, "_store", store)
-    assert jobs.store() is store
-    session = client.session
-    session[services.OWNER_KEY] = OWNER
-    session.save()
-    folder = tmp_path / "upload-progress"
-    folder.mkdir(mode=0o700)
-    archive = af.write_big_x_archive(folder / "twitter-2024.zip", 50)
-    assert store._slots.acquire(timeout=5)  # the one slot: the job below must wait for it
-    try:
-        job = store.start(OWNER, archive, folder, "twitter-2024.zip", archive.stat().st_size)
-    except BaseException:
-        store._slots.release()
-        raise
-    assert job.state is jobs.State.QUEUED
+def held(client: Client, tmp_path: Path, settings: Any) -> Iterator[jobs.Job]:
+    """A queued job owned by ``client``'s browser, uploaded through the page; no worker
+    runs, so it waits. At the end it is deleted (cancelled) and its task run: the task
+    must then stop at once and delete the upload, as it does for a real queued upload."""
+    settings.CHECK_UPLOAD_DIR = str(tmp_path / "uploads")
+    archive = af.write_big_x_archive(tmp_path / "twitter-2024.zip", 50)
+    with open(archive, "rb") as fh:
+        response = client.post("/check/archive/", {"archive": fh})
+    assert response.status_code == 303
+    token = response["Location"].rstrip("/").split("/")[-1]
+    job = jobs.get(token, client.session[services.OWNER_KEY])
+    assert job is not None and job.state is jobs.State.QUEUED
+    folder = jobs.job_folder(token)
+    assert folder.is_dir()
     yield job
-    removed = store.remove(job.token, OWNER)
-    store._slots.release()
-    deadline = time.monotonic() + 30
-    while job.finished is None and time.monotonic() < deadline:
-        time.sleep(0.02)
-    assert removed and job.state is jobs.State.CANCELLED and not folder.exists()
+    assert jobs.remove(job.token, client.session[services.OWNER_KEY])
+    cache.delete(f"check:beat:{job.token}")
+    tasks.scan_archive_job.call(job.token)  # what the worker does when its turn comes
+    assert not folder.exists() and jobs.Job.load(job.token) is None
 
 
 def move(job: jobs.Job, percent: int | None) -> None:
-    """Where the scan's progress callback would have got to (the thread is still waiting)."""
+    """Where the worker's progress callback would have got to, with its heartbeat."""
     job.state = jobs.State.RUNNING
     job.bytes_total = 0 if percent is None else 10_000
     job.bytes_done = 0 if percent is None else percent * 100
     job.posts = 0 if percent is None else percent * 7
+    job.save(60)
+    cache.set(f"check:beat:{job.token}", True, timeout=60)
 
 
 def url(job: jobs.Job) -> str:
@@ -254,11 +245,18 @@ def test_without_javascript_the_page_still_reloads_itself(client: Client, held: 
 
 def test_the_end_of_the_scan_still_reloads_the_page(client: Client, held: jobs.Job) -> None:
     move(held, 100)
-    held.state = jobs.State.FAILED  # as the thread publishes an outcome
-    try:
-        response = client.get(
-            url(held) + "?poll=1&said=three_quarters", headers={"HX-Request": "true"}
-        )
-    finally:
-        held.state = jobs.State.QUEUED  # waiting again, so that the fixture can cancel it
+    held.state = jobs.State.FAILED  # as the worker publishes an outcome
+    held.save(60)
+    response = client.get(
+        url(held) + "?poll=1&said=three_quarters", headers={"HX-Request": "true"}
+    )
     assert response.status_code == 204 and response["HX-Refresh"] == "true"
+
+
+def test_a_poll_after_the_worker_died_reloads_to_say_so(client: Client, held: jobs.Job) -> None:
+    move(held, 40)
+    cache.delete(f"check:beat:{held.token}")  # the worker was killed: no more heartbeats
+    response = client.get(url(held) + "?poll=1&said=quarter", headers={"HX-Request": "true"})
+    assert response.status_code == 204 and response["HX-Refresh"] == "true"
+    page = client.get(url(held)).content.decode()
+    assert "server checking it restarted" in page and "<meta http-equiv" not in page

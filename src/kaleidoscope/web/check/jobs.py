@@ -1,23 +1,42 @@
-"""Archive scans in background threads, with results kept in memory only.
+"""Archive scan jobs shared by every server process: status in Django's cache, the scan
+in a background task, the finished report encrypted.
 
-Each upload becomes a :class:`Job` under an unguessable token, tied to the uploading
-browser's owner key (see ``services.owner_key``). The scan runs in a daemon thread; at most
-``CHECK_MAX_SCANS`` run at once (others wait their turn), so page requests keep their
-threads. The uploaded file is deleted as soon as its scan ends, whatever the outcome.
-Finished jobs expire after ``CHECK_RESULT_TTL`` seconds; nothing is written to the
-database or to a log.
+An upload becomes a job under an unguessable token, tied to the uploading browser's owner
+key (see ``services.owner_key``; the cache holds only its hash). The web process moves
+the upload's folder to ``job-<token>`` in the private upload area, writes the job's status
+to the cache and enqueues :func:`kaleidoscope.web.check.tasks.scan_archive_job` on this
+machine's queue (the file is only here). A worker runs :func:`run`: it publishes progress
+to the cache, keeps a heartbeat key alive while it scans, deletes the folder whatever the
+outcome, and stores the report **encrypted** with a Fernet key made for this job.
+
+That key is handed to the worker through the cache and deleted by the worker the moment
+it takes it; after that it lives only in the owner's browser, in a cookie scoped to the
+job's pages (:func:`key_cookie`). So a dump of Redis or of the database never holds a
+readable report, and nothing of it reaches a disk. Status and report expire after
+``CHECK_RESULT_TTL`` seconds (one hour), as before.
+
+A worker killed mid-scan stops its heartbeat: the job then reads as failed, and
+:func:`sweep_leftovers` (run by every worker before each scan, at start-up and by
+housekeeping) deletes the folder it left.
 """
 
 from __future__ import annotations
 
+import hashlib
 import hmac
 import logging
+import pickle
 import secrets
+import shutil
 import threading
 import time
-from dataclasses import dataclass, field
+import zlib
+from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
+
+from cryptography.fernet import Fernet, InvalidToken
+from django.core.cache import cache
 
 from kaleidoscope.check.archives import ArchiveError
 from kaleidoscope.check.scan import ScanProgress, ScanSummary, scan_archive
@@ -26,9 +45,14 @@ from . import services
 
 log = logging.getLogger(__name__)
 TOKEN_BYTES = 24
-KEEP_PER_OWNER = 3
-MAX_FINISHED = 50  # reports kept in memory for all browsers together (oldest go first)
-QUEUE_PER_SLOT = 4
+KEEP_PER_OWNER = 3  # reports kept per browser (the oldest finished ones go first)
+QUEUE_PER_SLOT = 4  # jobs waiting or running per machine: CHECK_MAX_SCANS times this
+ACTIVE_TTL = services.STALE_UPLOAD_SECONDS  # the longest a job may wait and run
+BEAT_EVERY = 5.0  # seconds between a running scan's heartbeats
+BEAT_TTL = 30  # a running job whose heartbeat is older than this has stopped
+PUBLISH_EVERY = 0.25  # progress reaches the cache at most this often
+FOLDER = "job-"
+PREFIX = "check:"
 
 
 class State(StrEnum):
@@ -47,21 +71,31 @@ class Busy(Exception):
     """Too many scans are waiting already."""
 
 
+def _key(kind: str, token: str) -> str:
+    return f"{PREFIX}{kind}:{token}"
+
+
+def _hash(owner: str) -> str:
+    return hashlib.sha256(owner.encode()).hexdigest()
+
+
 @dataclass
 class Job:
+    """What the pages show of a job (a snapshot of its status in the cache)."""
+
     token: str
-    owner: str
+    owner: str  # the SHA-256 of the owner key, never the key
     filename: str
     size: int
-    created: float = field(default_factory=time.monotonic)
+    queue: str = ""
+    created: float = field(default_factory=time.time)
     state: State = State.QUEUED
     posts: int = 0
     bytes_done: int = 0
     bytes_total: int = 0
-    summary: ScanSummary | None = None
     error: str = ""
+    stopped: bool = False  # its worker stopped mid-scan (killed, restarted)
     finished: float | None = None
-    cancel: threading.Event = field(default_factory=threading.Event)
 
     @property
     def active(self) -> bool:
@@ -73,124 +107,265 @@ class Job:
             return None
         return min(100, int(100 * self.bytes_done / self.bytes_total))
 
+    def save(self, ttl: float) -> None:
+        data = asdict(self)
+        data["state"] = self.state.value
+        cache.set(_key("job", self.token), data, timeout=int(ttl))
 
-class JobStore:
-    def __init__(self, slots: int, ttl: float) -> None:
-        self._jobs: dict[str, Job] = {}
-        self._lock = threading.Lock()
-        self._slots = threading.BoundedSemaphore(max(1, slots))
-        self._max_active = max(1, slots) * QUEUE_PER_SLOT
-        self.ttl = ttl
-
-    # -- lookup ----------------------------------------------------------------------------
-    def get(self, token: str, owner: str) -> Job | None:
-        self.sweep()
-        with self._lock:
-            job = self._jobs.get(token)
-        if job is None or not owner or not hmac.compare_digest(job.owner, owner):
+    @classmethod
+    def load(cls, token: str) -> Job | None:
+        data = cache.get(_key("job", token))
+        if not isinstance(data, dict):
             return None
-        return job
+        try:
+            data["state"] = State(data["state"])
+            return cls(**data)
+        except (KeyError, TypeError, ValueError):
+            return None
 
-    def remove(self, token: str, owner: str) -> bool:
-        job = self.get(token, owner)
-        if job is None:
-            return False
-        job.cancel.set()
-        with self._lock:
-            self._jobs.pop(token, None)
-        job.summary = None
-        return True
 
-    def sweep(self) -> None:
-        """Forget finished jobs older than the time-to-live."""
+# --- in the web process ---------------------------------------------------------------------
+def job_folder(token: str) -> Path:
+    return services.upload_root() / f"{FOLDER}{token}"
+
+
+def key_cookie(token: str) -> str:
+    """The name of the cookie holding a job's report key (sent only to its pages)."""
+    return f"kaleidoscope_report_{token}"
+
+
+def _alive(token: str) -> Job | None:
+    job = Job.load(token)
+    if job is not None and job.state is State.RUNNING and _stopped(job):
+        return None
+    return job if job is not None and job.active else None
+
+
+def _stopped(job: Job) -> bool:
+    return job.state is State.RUNNING and cache.get(_key("beat", job.token)) is None
+
+
+def start(owner: str, folder: Path, filename: str, size: int) -> tuple[Job, str]:
+    """Queue a scan of the one file in ``folder``; return the job and its report key
+    (for the owner's cookie). ``folder`` becomes the job's and is deleted when it ends.
+
+    Raises Busy (and deletes the folder) when too many scans wait on this machine. The
+    count is read and written without a lock: with several processes it may let one
+    more in, never fewer."""
+    from . import tasks
+
+    queue = tasks.queue_name()
+    active_key = f"{PREFIX}active:{queue}"
+    active = [t for t in cache.get(active_key) or [] if _alive(t) is not None]
+    if len(active) >= max(1, services.max_scans()) * QUEUE_PER_SLOT:
+        services.remove_upload_dir(folder)
+        raise Busy()
+    _forget_old_reports(owner)
+    job = Job(secrets.token_urlsafe(TOKEN_BYTES), _hash(owner), filename, size, queue)
+    report_key = Fernet.generate_key().decode()
+    # Status first, then the folder's new name: a sweep never sees a job folder without
+    # its status.
+    job.save(ACTIVE_TTL)
+    cache.set(_key("key", job.token), report_key, timeout=ACTIVE_TTL)
+    cache.set(active_key, [*active, job.token], timeout=ACTIVE_TTL)
+    owned_key = f"{PREFIX}owned:{job.owner}"
+    cache.set(owned_key, [*(cache.get(owned_key) or []), job.token],
+              timeout=int(ACTIVE_TTL + services.result_ttl()))
+    try:
+        folder.rename(job_folder(job.token))
+        tasks.enqueue(job.token)
+    except Exception as exc:  # no database, no queue: the job fails, the file goes
+        log.error("archive scan could not be queued: %s", type(exc).__name__)
+        services.remove_upload_dir(folder)
+        services.remove_upload_dir(job_folder(job.token))
+        cache.delete(_key("key", job.token))
+        job.state, job.finished = State.FAILED, time.time()
+        job.save(services.result_ttl())
+    return job, report_key
+
+
+def _forget_old_reports(owner: str) -> None:
+    owned_key = f"{PREFIX}owned:{_hash(owner)}"
+    tokens = [t for t in cache.get(owned_key) or [] if Job.load(t) is not None]
+    finished = [t for t in tokens if not (job := Job.load(t)) or not job.active]
+    for token in finished[: max(0, len(finished) - (KEEP_PER_OWNER - 1))]:
+        cache.delete_many([_key("job", token), _key("report", token)])
+        tokens.remove(token)
+    cache.set(owned_key, tokens, timeout=int(ACTIVE_TTL + services.result_ttl()))
+
+
+def get(token: str, owner: str) -> Job | None:
+    """The job, if ``owner`` (the browser's owner key) uploaded it. A running job whose
+    heartbeat has stopped reads as failed."""
+    job = Job.load(token)
+    if job is None or not owner or not hmac.compare_digest(job.owner, _hash(owner)):
+        return None
+    if _stopped(job):
+        job.state, job.stopped, job.finished = State.FAILED, True, time.time()
+        services.remove_upload_dir(job_folder(token))  # if it is on this machine
+    return job
+
+
+def remove(token: str, owner: str) -> bool:
+    """Stop the job (its worker sees the flag within a moment) and forget its report."""
+    if get(token, owner) is None:
+        return False
+    cache.set(_key("cancel", token), True, timeout=ACTIVE_TTL)
+    cache.delete_many([_key("job", token), _key("report", token), _key("key", token)])
+    return True
+
+
+def report(token: str, report_key: str | None) -> ScanSummary | None:
+    """The finished report, decrypted with the key from the owner's cookie."""
+    blob = cache.get(_key("report", token))
+    if not isinstance(blob, bytes) or not report_key:
+        return None
+    try:
+        data = Fernet(report_key.encode()).decrypt(blob)
+    except (InvalidToken, ValueError):
+        return None
+    try:
+        # Only bytes this app encrypted with this key get here (Fernet authenticates them).
+        summary = pickle.loads(zlib.decompress(data))
+    except (zlib.error, pickle.UnpicklingError, AttributeError, EOFError):
+        return None  # written by another release of the app: treat as expired
+    return summary if isinstance(summary, ScanSummary) else None
+
+
+# --- in the worker ----------------------------------------------------------------------------
+class _Heartbeat:
+    """Keeps ``check:beat:<token>`` alive from a thread while the scan runs."""
+
+    def __init__(self, token: str) -> None:
+        self.key = _key("beat", token)
+        self.stop = threading.Event()
+        self.thread = threading.Thread(target=self._run, name="scan-heartbeat", daemon=True)
+
+    def _run(self) -> None:
+        while True:
+            try:
+                cache.set(self.key, True, timeout=BEAT_TTL)
+            except Exception as exc:  # the cache is briefly away: try again next beat
+                log.warning("scan heartbeat failed: %s", type(exc).__name__)
+            if self.stop.wait(BEAT_EVERY):
+                return
+
+    def __enter__(self) -> _Heartbeat:
+        cache.set(self.key, True, timeout=BEAT_TTL)
+        self.thread.start()
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop.set()
+        self.thread.join(BEAT_EVERY + 1)
+        cache.delete(self.key)
+
+
+def cancelled(token: str) -> bool:
+    return bool(cache.get(_key("cancel", token)))
+
+
+def run(token: str) -> None:
+    """Scan the job's archive (called by the task, in a worker on this machine)."""
+    sweep_leftovers()
+    folder = job_folder(token)
+    report_key = cache.get(_key("key", token))
+    cache.delete(_key("key", token))  # from now on only the worker and the owner hold it
+    job = Job.load(token)
+    active_key = f"{PREFIX}active:{job.queue}" if job else ""
+    try:
+        if job is None or not job.active or not report_key or cancelled(token):
+            return  # deleted (or expired) before its turn came
+        _scan(job, folder, str(report_key))
+    finally:
+        # Delete the upload before publishing the outcome: a page that shows a finished
+        # job tells the person their file is already gone, so it must be.
+        services.remove_upload_dir(folder)
+        if job is not None:
+            _publish_outcome(job)
+            tokens = cache.get(active_key) or []
+            if token in tokens:
+                cache.set(active_key, [t for t in tokens if t != token], timeout=ACTIVE_TTL)
+
+
+def _scan(job: Job, folder: Path, report_key: str) -> None:
+    last = 0.0
+
+    def progress(p: ScanProgress) -> None:
+        nonlocal last
+        job.posts, job.bytes_done, job.bytes_total = p.posts, p.bytes_done, p.bytes_total
         now = time.monotonic()
-        with self._lock:
-            for token in [
-                t for t, j in self._jobs.items()
-                if j.finished is not None and now - j.finished > self.ttl
-            ]:
-                del self._jobs[token]
-
-    def __len__(self) -> int:
-        with self._lock:
-            return len(self._jobs)
-
-    # -- starting --------------------------------------------------------------------------
-    def start(self, owner: str, path: Path, folder: Path, filename: str, size: int) -> Job:
-        """Queue a scan of ``path``; ``folder`` (holding it) is deleted when it ends.
-
-        Raises Busy (and deletes the folder) when too many scans are waiting already."""
-        self.sweep()
-        with self._lock:
-            active = sum(1 for j in self._jobs.values() if j.active)
-            if active >= self._max_active:
-                services.remove_upload_dir(folder)
-                raise Busy()
-            mine = sorted(
-                (j for j in self._jobs.values() if j.owner == owner and not j.active),
-                key=lambda j: j.created,
-            )
-            for old in mine[: max(0, len(mine) - (KEEP_PER_OWNER - 1))]:
-                del self._jobs[old.token]
-            done = sorted((j for j in self._jobs.values() if not j.active),
-                          key=lambda j: j.created)
-            for old in done[: max(0, len(done) - (MAX_FINISHED - 1))]:
-                del self._jobs[old.token]
-            job = Job(secrets.token_urlsafe(TOKEN_BYTES), owner, filename, size)
-            self._jobs[job.token] = job
-        thread = threading.Thread(
-            target=self._run, args=(job, path, folder), name="archive-scan", daemon=True
-        )
-        try:
-            thread.start()
-        except RuntimeError:  # cannot start a thread: fail the job, never keep the file
-            services.remove_upload_dir(folder)
-            job.state, job.error, job.finished = State.FAILED, "", time.monotonic()
-        return job
-
-    def _run(self, job: Job, path: Path, folder: Path) -> None:
-        def progress(p: ScanProgress) -> None:
-            job.posts, job.bytes_done, job.bytes_total = p.posts, p.bytes_done, p.bytes_total
-            if job.cancel.is_set():
+        if now - last >= PUBLISH_EVERY:
+            last = now
+            if cancelled(job.token):
                 raise Cancelled()
+            job.save(ACTIVE_TTL)
 
-        final = State.FAILED
-        try:
-            with self._slots:
-                if job.cancel.is_set():
-                    raise Cancelled()
-                job.state = State.RUNNING
-                summary = scan_archive(path, progress=progress)
-            summary.source = job.filename
-            job.summary = summary
-            final = State.DONE
-        except Cancelled:
-            final = State.CANCELLED
-        except ArchiveError as exc:
-            # The message is written for the person; it names our temp path, not theirs.
-            job.error = str(exc).replace(str(path), job.filename).replace(f"{folder}/", "")
-        except MemoryError:
-            job.error = ""
-        except Exception as exc:  # never let a scan take the server down
-            log.error("archive scan failed: %s", type(exc).__name__)  # no content, no name
-            job.error = ""
-        finally:
-            # Delete the upload before publishing the outcome: a page that shows a finished
-            # job tells the person their file is already gone, so it must be.
-            services.remove_upload_dir(folder)
-            job.finished = time.monotonic()
-            if job.cancel.is_set():
-                job.summary = None
-            job.state = final
-
-
-_store: JobStore | None = None
-_store_lock = threading.Lock()
+    final = State.FAILED
+    path: Path | None = None
+    try:
+        path = next(p for p in folder.iterdir() if p.is_file())
+        with _Heartbeat(job.token):
+            job.state = State.RUNNING
+            job.save(ACTIVE_TTL)
+            summary = scan_archive(path, progress=progress)
+        summary.source = job.filename
+        blob = Fernet(report_key.encode()).encrypt(zlib.compress(pickle.dumps(summary), 1))
+        if not cancelled(job.token):
+            cache.set(_key("report", job.token), blob, timeout=int(services.result_ttl()))
+        final = State.DONE
+    except Cancelled:
+        final = State.CANCELLED
+    except ArchiveError as exc:
+        # The message is written for the person; it names our temp path, not theirs.
+        message = str(exc)
+        if path is not None:
+            message = message.replace(str(path), job.filename)
+        job.error = message.replace(f"{folder}/", "").replace(str(folder), "")
+    except (MemoryError, StopIteration, OSError):
+        job.error = ""
+    except Exception as exc:  # never let a scan take the worker down
+        log.error("archive scan failed: %s", type(exc).__name__)  # no content, no name
+        job.error = ""
+    job.state = final
 
 
-def store() -> JobStore:
-    global _store
-    with _store_lock:
-        if _store is None:
-            _store = JobStore(services.max_scans(), services.result_ttl())
-        return _store
+def _publish_outcome(job: Job) -> None:
+    if cancelled(job.token):
+        cache.delete_many([_key("job", job.token), _key("report", job.token)])
+        return
+    if job.active:  # it never started (the key or the file was missing)
+        job.state = State.FAILED
+    job.finished = time.time()
+    job.save(services.result_ttl())
+
+
+def sweep_leftovers(startup: bool = False) -> int:
+    """Delete upload folders nobody will scan: a job's whose status is gone, finished or
+    stopped (its worker was killed), and half-received uploads older than any upload
+    takes. With a per-process cache (no Redis) a job's status is only visible to the
+    process that made it, so job folders are then judged by age alone, except at
+    ``startup`` (nothing of this process is running yet). Returns how many went."""
+    shared = not services.local_cache()
+    removed = 0
+    try:
+        root = services.upload_root()
+        cutoff = time.time() - services.STALE_UPLOAD_SECONDS
+        for entry in root.iterdir():
+            old = entry.stat().st_mtime < cutoff
+            if entry.name.startswith(FOLDER):
+                token = entry.name[len(FOLDER):]
+                job = Job.load(token) if shared else None
+                leftover = (
+                    old or (shared and (job is None or not job.active or _stopped(job)))
+                    or (startup and not shared)
+                )
+            else:
+                leftover = entry.name.startswith("upload-") and old
+            if leftover:
+                shutil.rmtree(entry, ignore_errors=True)
+                removed += 1
+    except OSError:
+        pass  # a read-only data directory must not stop the app
+    return removed
+

@@ -13,7 +13,6 @@ import secrets
 import shutil
 import stat
 import tempfile
-import time
 from dataclasses import dataclass
 from functools import cache
 from importlib import resources
@@ -161,10 +160,12 @@ def human_size(n: int) -> str:
 
 
 def upload_root() -> Path:
-    """A private folder for uploads in progress (``CHECK_UPLOAD_DIR``, default: the data
-    directory's ``uploads``), created with mode 0700."""
+    """A private folder for uploads and the archives waiting for their scan
+    (``CHECK_UPLOAD_DIR``, default: ``uploads`` in the data folder's private temp area,
+    ``settings.PRIVATE_TMP``), created with mode 0700."""
     configured = getattr(settings, "CHECK_UPLOAD_DIR", None)
-    root = Path(configured) if configured else Path(settings.DATA_DIR) / "uploads"
+    private = getattr(settings, "PRIVATE_TMP", None) or Path(settings.DATA_DIR) / "tmp"
+    root = Path(configured) if configured else Path(private) / "uploads"
     root.mkdir(mode=0o700, parents=True, exist_ok=True)
     if stat.S_IMODE(root.stat().st_mode) != 0o700:
         os.chmod(root, 0o700)
@@ -181,17 +182,20 @@ def remove_upload_dir(path: Path | None) -> None:
         shutil.rmtree(path, ignore_errors=True)
 
 
-def remove_stale_uploads() -> None:
-    """Delete uploads left behind by a crash (a server killed mid-scan). Only folders
-    older than any scan could take are touched, so other processes are safe."""
-    try:
-        root = upload_root()
-        cutoff = time.time() - STALE_UPLOAD_SECONDS
-        for entry in root.iterdir():
-            if entry.name.startswith("upload-") and entry.stat().st_mtime < cutoff:
-                shutil.rmtree(entry, ignore_errors=True)
-    except OSError:
-        pass  # a read-only data directory must not stop the app
+def remove_stale_uploads() -> int:
+    """Delete uploads nobody will scan (left by a crash); see ``jobs.sweep_leftovers``."""
+    from . import jobs
+
+    return jobs.sweep_leftovers()
+
+
+def local_cache() -> bool:
+    """Whether Django's cache is this process's memory (no REDIS_URL): job status and
+    reports are then visible to this process only."""
+    from django.core.cache import caches
+    from django.core.cache.backends.locmem import LocMemCache
+
+    return isinstance(caches["default"], LocMemCache)
 
 
 # --- who owns a report ----------------------------------------------------------------------

@@ -12,10 +12,9 @@ from __future__ import annotations
 import io
 import logging
 import re
-from collections import Counter
-from datetime import datetime
 from typing import Any
 
+from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import (
     Http404,
@@ -33,16 +32,15 @@ from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaleidoscope.check.checker import check_text
-from kaleidoscope.check.records import Category, Finding, Result
-from kaleidoscope.check.report import chart_svg, render_report_html
+from kaleidoscope.check.records import Result
+from kaleidoscope.check.report import render_report_html
 from kaleidoscope.check.scan import ScanSummary, write_csv
 
-from . import jobs, services
-from .services import MAX_DRAFT_CHARS, SEVERITIES_DOWN, text
+from . import jobs, presenters, services
+from .services import MAX_DRAFT_CHARS, text
 from .uploads import ArchiveUploadHandler, CountingStream
 
 log = logging.getLogger(__name__)
-PER_PAGE = 50
 _TOKEN = re.compile(r"^[A-Za-z0-9_-]{20,64}$")
 
 
@@ -63,26 +61,6 @@ def _private(response: HttpResponse) -> HttpResponse:
 
 
 # --- drafts -----------------------------------------------------------------------------------
-def _finding_view(number: int, finding: Finding) -> dict[str, Any]:
-    return {
-        "number": number,
-        "finding": finding,
-        "title": services.category_title(finding.category),
-        "severity": finding.severity.value,
-        "quotes": [s.quote for s in finding.spans],
-        "guidance": services.guidance_entries(finding.guidance),
-    }
-
-
-def _result_context(result: Result) -> dict[str, Any]:
-    return {
-        "result": result,
-        "segments": services.segments(result.post.text, result.findings),
-        "findings": [_finding_view(n, f) for n, f in enumerate(result.findings, 1)],
-        "highest": result.severity.value,
-    }
-
-
 def _draft_page(
     request: HttpRequest, values: dict[str, str], errors: dict[str, str],
     result: Result | None = None, status: int = 200,
@@ -97,7 +75,7 @@ def _draft_page(
         "checked": result is not None,
     }
     if result is not None:
-        context.update(_result_context(result))
+        context.update(presenters.result_context(result))
     if _is_htmx(request):  # htmx swaps only 2xx answers: errors travel in the fragment
         return _private(render(request, "check/_draft_results.html", context))
     return _private(render(request, "check/draft.html", context, status=status))
@@ -239,24 +217,36 @@ def _archive_start(
     if not handler.complete or handler.path is None or handler.folder is None:
         return _upload_page(request, text()["errors"]["no_file"], status=200)
     owner = services.owner_key(request, create=True)
+    started.append(True)  # from here the job owns the folder (and deletes it)
     try:
-        job = jobs.store().start(
-            owner, handler.path, handler.folder, handler.original_name, handler.size
+        job, report_key = jobs.start(
+            owner, handler.folder, handler.original_name, handler.size
         )
     except jobs.Busy:
         return _upload_page(request, text()["errors"]["busy"], status=503)
-    started.append(True)  # the job owns the file now and deletes it when the scan ends
-    return _see_other(reverse("check:report", args=[job.token]))
+    response = _see_other(reverse("check:report", args=[job.token]))
+    # The report's key lives only in this browser: a cookie sent to this job's pages alone.
+    response.set_cookie(
+        jobs.key_cookie(job.token), report_key,
+        max_age=int(jobs.ACTIVE_TTL + services.result_ttl()),
+        path=reverse("check:report", args=[job.token]),
+        secure=settings.SESSION_COOKIE_SECURE, httponly=True, samesite="Lax",
+    )
+    return response
 
 
 # --- archive progress and report --------------------------------------------------------------
 def _job_or_404(request: HttpRequest, token: str) -> jobs.Job:
     job = None
     if _TOKEN.match(token):
-        job = jobs.store().get(token, services.owner_key(request))
+        job = jobs.get(token, services.owner_key(request))
     if job is None:
         raise Http404("no such report")
     return job
+
+
+def _summary(request: HttpRequest, job: jobs.Job) -> ScanSummary | None:
+    return jobs.report(job.token, request.COOKIES.get(jobs.key_cookie(job.token)))
 
 
 def _refresh() -> HttpResponse:
@@ -273,34 +263,6 @@ def _gone(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _stage(job: jobs.Job) -> str:
-    """Where the scan is, in steps coarse enough to announce each one once."""
-    if job.state is jobs.State.QUEUED:
-        return "queued"
-    percent = job.percent
-    if percent is None or percent < 25:
-        return "started"
-    if percent < 50:
-        return "quarter"
-    if percent < 75:
-        return "half"
-    return "three_quarters"
-
-
-def _progress_context(job: jobs.Job, said: str | None = None) -> dict[str, Any]:
-    """The progress page, or (``said``: the stage the browser last announced) a poll.
-
-    The live region is told the stage only when it differs from ``said``, so a screen
-    reader hears each step once rather than every second."""
-    stage = _stage(job)
-    return {
-        "job": job,
-        "stage": stage,
-        "stage_text": text()["archive"]["progress"][stage],
-        "announce": said is not None and said != stage,
-    }
-
-
 @require_GET
 @never_cache
 def report(request: HttpRequest, token: str) -> HttpResponse:
@@ -313,104 +275,23 @@ def report(request: HttpRequest, token: str) -> HttpResponse:
     if job.active:
         if _is_htmx(request) and request.GET.get("poll") == "1":
             return render(request, "check/_progress.html",
-                          _progress_context(job, request.GET.get("said", "")))
-        return _private(render(request, "check/archive_progress.html", _progress_context(job)))
+                          presenters.progress_context(job, request.GET.get("said", "")))
+        return _private(render(request, "check/archive_progress.html",
+                               presenters.progress_context(job)))
     if _is_htmx(request):
         return _refresh()  # the scan ended: load the whole report page
-    if job.state is not jobs.State.DONE or job.summary is None:
+    if job.state is not jobs.State.DONE:
         return _private(render(
             request, "check/archive_failed.html", {"job": job, "words": text()["archive"]},
         ))
+    summary = _summary(request, job)
+    if summary is None:  # expired, or this browser lacks the report's key
+        return _gone(request)
     return _private(render(request, "check/archive_report.html",
-                           _report_context(request, job, job.summary)))
+                           presenters.report_context(request, job, summary)))
 
 
-def _report_context(request: HttpRequest, job: jobs.Job, summary: ScanSummary) -> dict[str, Any]:
-    words = text()["errors"]
-    items: list[tuple[Result, Finding]] = [
-        (r, f) for r in summary.flagged for f in r.findings
-    ]
-    years = sorted({r.post.created_at.year for r, _ in items if r.post.created_at}, reverse=True)
-    notes: list[str] = []
-    category = request.GET.get("category", "")
-    if category and category not in {c.value for c in Category}:
-        notes.append(words["filter"].format(what="category", value=category[:40]))
-        category = ""
-    severity = request.GET.get("severity", "")
-    if severity and severity not in {s.value for s in SEVERITIES_DOWN}:
-        notes.append(words["filter"].format(what="severity", value=severity[:40]))
-        severity = ""
-    year = request.GET.get("year", "")
-    if year and not (year.isdigit() and int(year) in years):
-        notes.append(words["filter"].format(what="year with findings", value=year[:40]))
-        year = ""
-    shown = [
-        (r, f) for r, f in items
-        if (not category or f.category.value == category)
-        and (not severity or f.severity.value == severity)
-        and (not year or (r.post.created_at is not None and r.post.created_at.year == int(year)))
-    ]
-    try:
-        page = max(1, int(request.GET.get("page", "1")))
-    except ValueError:
-        page = 1
-    pages = max(1, -(-len(shown) // PER_PAGE))
-    page = min(page, pages)
-    filters = {k: v for k, v in (("category", category), ("severity", severity), ("year", year))
-               if v}
-    months = summary.risky_by_month()
-    chart_title = services.report_words()["chart_title"]
-    return {
-        "job": job,
-        "summary": summary,
-        "kinds": [(k.value, n) for k, n in summary.posts_by_kind.items()],
-        "table": [
-            (c.value, services.category_title(c), [by.get(s, 0) for s in SEVERITIES_DOWN])
-            for c, by in summary.findings.items()
-        ],
-        "severities": [s.value for s in SEVERITIES_DOWN],
-        "severity_words": services.report_words()["severities"],
-        "categories": [(c.value, services.category_title(c)) for c in Category],
-        "category_about": {
-            c.value: services.report_words()["categories"][c.value]["about"] for c in Category
-        },
-        "years": years,
-        "filters": filters,
-        "notes": notes,
-        "total": len(items),
-        "shown_count": len(shown),
-        "shown": [
-            _archive_item(r, f) for r, f in shown[(page - 1) * PER_PAGE : page * PER_PAGE]
-        ],
-        "page": page,
-        "pages": pages,
-        "first_number": (page - 1) * PER_PAGE + 1,
-        "chart": chart_svg(months, chart_title) if months else "",
-        "chart_title": chart_title,
-        "months": [(m, n) for m, n in months.items() if n],
-        "by_category": Counter(f.category.value for _, f in items),
-    }
-
-
-def _archive_item(result: Result, finding: Finding) -> dict[str, Any]:
-    post = result.post
-    created: datetime | None = post.created_at
-    return {
-        "post": post,
-        "date": f"{created:%d %B %Y, %H:%M} UTC" if created else "",
-        "iso": created.isoformat() if created else "",
-        "url": post.url if post.url and post.url.startswith(("https://", "http://")) else "",
-        "segments": services.segments(post.text, [finding]),
-        "finding": finding,
-        "title": services.category_title(finding.category),
-        "severity": finding.severity.value,
-        "quotes": [s.quote for s in finding.spans],
-        "guidance": services.guidance_entries(finding.guidance),
-        "amplifiers": result.amplifiers,
-    }
-
-
-def _download(job: jobs.Job, body: str, content_type: str, name: str) -> HttpResponse:
+def _download(body: str, content_type: str, name: str) -> HttpResponse:
     response = HttpResponse(body, content_type=content_type)
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return _private(response)
@@ -418,29 +299,31 @@ def _download(job: jobs.Job, body: str, content_type: str, name: str) -> HttpRes
 
 @require_GET
 def report_html(request: HttpRequest, token: str) -> HttpResponse:
-    job = _job_or_404(request, token)
-    if job.summary is None:
+    summary = _summary(request, _job_or_404(request, token))
+    if summary is None:
         raise Http404("no report yet")
-    return _download(job, render_report_html(job.summary), "text/html; charset=utf-8",
+    return _download(render_report_html(summary), "text/html; charset=utf-8",
                      "kaleidoscope-archive-report.html")
 
 
 @require_GET
 def report_csv(request: HttpRequest, token: str) -> HttpResponse:
-    job = _job_or_404(request, token)
-    if job.summary is None:
+    summary = _summary(request, _job_or_404(request, token))
+    if summary is None:
         raise Http404("no report yet")
     out = io.StringIO()
-    write_csv(job.summary, out)
-    return _download(job, out.getvalue(), "text/csv; charset=utf-8",
+    write_csv(summary, out)
+    return _download(out.getvalue(), "text/csv; charset=utf-8",
                      "kaleidoscope-archive-findings.csv")
 
 
 @require_POST
 def delete(request: HttpRequest, token: str) -> HttpResponse:
-    removed = _TOKEN.match(token) and jobs.store().remove(token, services.owner_key(request))
+    removed = _TOKEN.match(token) and jobs.remove(token, services.owner_key(request))
     if not removed:
         return _gone(request)
-    return render(request, "check/message.html", {
+    response = render(request, "check/message.html", {
         "title": text()["archive"]["deleted"], "message": "", "again": True,
     })
+    response.delete_cookie(jobs.key_cookie(token), path=reverse("check:report", args=[token]))
+    return response
