@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck pytest install assets fonts clean
+.PHONY: serve test lint typecheck pytest install assets fonts clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,18 @@ pytest: install
 	fi
 
 test: lint typecheck pytest
+
+# Long fuzzing of the archive readers and the Twine/YAML importers (issue 14): `make test`
+# runs the same targets briefly. FUZZ_EXAMPLES cases per target (2000: about 10 minutes
+# on two shared cores); the cases tried per target are printed at the end.
+FUZZ_EXAMPLES ?= 2000
+fuzz: install
+	rm -f $(VENV)/fuzz-report.json
+	KALEIDOSCOPE_FUZZ=1 KALEIDOSCOPE_FUZZ_EXAMPLES=$(FUZZ_EXAMPLES) \
+	KALEIDOSCOPE_FUZZ_REPORT=$(VENV)/fuzz-report.json \
+		$(BIN)/pytest -q -p no:cacheprovider tests/check/test_fuzz_archives.py \
+		tests/check/test_fuzz_importers.py
+	@cat $(VENV)/fuzz-report.json
 
 # Rebuild the committed front-end assets from node_modules (needs npm; `make serve` and
 # `make test` do not: the built files are committed).

@@ -289,8 +289,14 @@ class JsonArray:
                     parser.send(data)
                 else:
                     parser.close()
-            except Exception as exc:  # yajl's errors, and numbers Python cannot hold
+            except ijson.JSONError as exc:
                 error = exc
+            except Exception as exc:
+                # An integer over Python's digit limit: ijson's C backend then leaves the
+                # last event half made (its value must never be touched): drop it.
+                error = exc
+                if events and events[-1][0] == "number":
+                    del events[-1]
             if events:
                 last_event_at = feed.fed
             for ev, val in events:
@@ -438,8 +444,8 @@ def _stream_error(exc: Exception, line: int) -> JsonStreamError:
         return MalformedJsonError(first or "unreadable JSON", line)
     if isinstance(exc, UnicodeDecodeError):
         return MalformedJsonError("a broken character escape", line)
-    if isinstance(exc, ValueError):  # e.g. an integer of thousands of digits
-        return MalformedJsonError("a number too large to read", line)
+    if isinstance(exc, (ValueError, SystemError)):  # an integer of thousands of digits
+        return MalformedJsonError("a number too long to read", line)
     return MalformedJsonError(f"unreadable JSON ({type(exc).__name__})", line)
 
 
