@@ -74,6 +74,10 @@ def test_launch_play_and_grade(platform: Platform) -> None:
     play = Play.objects.get()
     assert play.scenario_id == SCENARIO and play.user is not None
     assert play.user.email == "" and "Sam" not in play.user.get_username()
+    from lti_tool.models import LtiUser
+
+    lti_user = LtiUser.objects.get(sub="learner-1")
+    assert (lti_user.name, lti_user.email) == ("", ""), "the platform sent them; we keep none"
     link = LaunchLink.objects.get(play=play)
     assert link.sub == "learner-1" and link.ags is not None
     ending = play_to_end(session_client(browser), play)

@@ -161,7 +161,13 @@ class Launch(LtiLaunchBaseView):
         return response
 
     def launch_setup(self, request: HttpRequest, lti_launch: LtiLaunch) -> None:
-        """Each launch once: a nonce seen before means a replayed launch."""
+        """Each launch once: a nonce seen before means a replayed launch. And keep no
+        name, email or picture that the platform sent (django-lti copies them)."""
+        from lti_tool.models import LtiUser
+
+        LtiUser.objects.filter(
+            registration=lti_launch.registration, sub=lti_launch.get_claim("sub")
+        ).update(given_name="", family_name="", name="", email="", picture_url="")
         issuer = str(lti_launch.get_claim("iss"))
         nonce = str(lti_launch.get_claim("nonce"))
         try:
