@@ -5,7 +5,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: serve test lint typecheck pytest install assets fonts clean fuzz
+.PHONY: serve test lint typecheck pytest install assets fonts model clean fuzz
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -62,6 +62,11 @@ assets:
 # Rebuild the PDF font subsets from Debian's fonts-dejavu-core (committed; see tools/).
 fonts: install
 	$(BIN)/python tools/subset_fonts.py
+
+# Retrain the checker's learned layer from data/posts/train and tests/fixtures/check
+# (deterministic: the same data gives the same bytes; see tools/train_checker.py).
+model: install
+	$(BIN)/python tools/train_checker.py
 
 clean:
 	rm -rf $(VENV) .pytest_cache .mypy_cache .ruff_cache

@@ -16,7 +16,7 @@ from pathlib import Path
 
 import archive_factory as af
 
-RISKY = "Home visit today: 13yo girl at Hillcrest Academy, mum's new partner just out of prison"
+RISKY = "Home visit today: 13yo girl at Hillcrest Academy, new partner just moved in"
 SAFE = "Lovely walk by the canal this evening, recharged for the week"
 LOW = "Hungover and grumpy this morning"
 

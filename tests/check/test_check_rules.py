@@ -1,6 +1,8 @@
 """The checker's rules: each category's positives and hard negatives, spans, rewrites.
 
-Every post here is written for these tests (none is copied from the shared data).
+These test the rules layer (``rule_check``: the findings before the learned model
+decides); tests/check/test_model.py tests the full check. Every post here is written for
+these tests (none is copied from the shared data).
 """
 
 from __future__ import annotations
@@ -12,7 +14,13 @@ from pathlib import Path
 
 import pytest
 
-from kaleidoscope.check.checker import check_post, check_text
+from kaleidoscope.check.checker import (
+    check_post,
+    check_text,
+    parse_audience,
+    parse_platform,
+    rule_check,
+)
 from kaleidoscope.check.records import (
     Audience,
     Category,
@@ -27,12 +35,19 @@ from kaleidoscope.guidance.registry import load_registry
 FIXTURES = Path(__file__).parents[1] / "fixtures" / "check"
 
 
+def check_rules(text: str, platform: str | None = None, audience: str | None = None) -> Result:
+    post = Post(
+        id="draft", text=text, platform=parse_platform(platform), audience=parse_audience(audience)
+    )
+    return rule_check(post)
+
+
 def labels(text: str, **kw: str) -> set[str]:
-    return set(check_text(text, **kw).labels)
+    return set(check_rules(text, **kw).labels)
 
 
 def finding(text: str, category: Category) -> tuple[str, list[str], str | None, str]:
-    result = check_text(text)
+    result = check_rules(text)
     for f in result.findings:
         if f.category is category:
             return f.severity.value, [s.quote for s in f.spans], f.rewrite, f.why
@@ -59,7 +74,7 @@ def finding(text: str, category: Category) -> tuple[str, list[str], str | None, 
     ],
 )
 def test_confidentiality_positives(text: str) -> None:
-    result = check_text(text)
+    result = check_rules(text)
     assert "confidentiality" in result.labels
     assert result.severity is Severity.HIGH
 
@@ -88,7 +103,7 @@ def test_jigsaw_spans_point_at_the_identifiers_and_why_names_the_combination() -
     for piece in ("14yo", "Ridgeway High", "prison", "Home visit"):
         assert any(piece in q for q in quotes), (piece, quotes)
     assert "age" in why and "school" in why and "Home visit" in why
-    result = check_text(text)
+    result = check_rules(text)
     for f in result.findings:
         for span in f.spans:
             assert text[span.start : span.end] == span.quote
@@ -105,7 +120,8 @@ def test_rewrite_removes_direct_and_indirect_identifiers() -> None:
 
 
 def test_rewrite_generalises_a_school_and_an_aged_person() -> None:
-    text = "Heartbreaking visit: a 15yo girl at St Agnes Academy is pregnant again"
+    # (the safer version is re-checked by the full check, model included)
+    text = "Heartbreaking visit: a 15yo girl at St Agnes Academy was in tears again"
     _, _, rewrite, _ = finding(text, Category.CONFIDENTIALITY)
     assert rewrite is not None
     assert "15yo" not in rewrite and "St Agnes" not in rewrite
@@ -127,7 +143,7 @@ def test_rewrite_generalises_a_school_and_an_aged_person() -> None:
     ],
 )
 def test_boundaries(text: str, severity: str) -> None:
-    result = check_text(text)
+    result = check_rules(text)
     assert "boundaries" in result.labels
     assert finding(text, Category.BOUNDARIES)[0] == severity
 
@@ -136,7 +152,7 @@ def test_boundaries_advice_and_direct_audience() -> None:
     assert "boundaries" not in labels(
         "Students: never accept friend requests from the people you work with."
     )
-    direct = check_text(
+    direct = check_rules(
         "It's your social worker, text me on my personal number whenever you want",
         audience="direct",
     )
@@ -222,7 +238,7 @@ def test_employer_criticism_hard_negatives(text: str) -> None:
     ],
 )
 def test_derogatory(text: str) -> None:
-    result = check_text(text)
+    result = check_rules(text)
     assert "derogatory" in result.labels
     assert result.severity is Severity.HIGH
 
@@ -258,7 +274,7 @@ def test_colleague_insult_is_also_employer_criticism() -> None:
     ],
 )
 def test_consent_privacy(text: str) -> None:
-    result = check_text(text)
+    result = check_rules(text)
     assert "consent_privacy" in result.labels
     assert result.severity is Severity.HIGH
 
@@ -285,7 +301,7 @@ def test_safe_posts_have_no_findings() -> None:
         "Social work is a human rights profession. #WorldSocialWorkDay",
         "Delighted to start my new role with the adults' team at Lindow Council",
     ):
-        result = check_text(text)
+        result = check_rules(text)
         assert result.findings == [] and result.severity is Severity.NONE, text
 
 
@@ -305,14 +321,14 @@ def test_amplifiers_come_from_metadata() -> None:
         location="Leeds",
         media_count=1,
     )
-    amplifiers = " | ".join(check_post(post).amplifiers)
+    amplifiers = " | ".join(rule_check(post).amplifiers)
     for word in ("public", "searchable", "mentions", "location", "photo"):
         assert word in amplifiers
 
 
 def test_attached_media_with_a_care_context_is_a_consent_risk() -> None:
     post = Post(id="1", text="Contact day at the family centre, look at these two", media_count=2)
-    assert "consent_privacy" in check_post(post).labels
+    assert "consent_privacy" in rule_check(post).labels
 
 
 def test_unknown_platform_or_audience_is_a_clear_error() -> None:
@@ -328,7 +344,7 @@ def test_guidance_keys_exist_in_the_registry() -> None:
         "Had a nosey at mum's Facebook. Hungover. Our manager is useless. Scroungers. "
         "TJ, 14, at court. Message me on my personal number, one of my young people"
     )
-    result = check_text(text)
+    result = check_rules(text)
     assert len(result.findings) == 6
     for f in result.findings:
         assert f.guidance
@@ -338,7 +354,7 @@ def test_guidance_keys_exist_in_the_registry() -> None:
 
 def test_thread_safe_results_match_serial_ones() -> None:
     texts = [json.loads(line)["text"] for line in (FIXTURES / "own_posts.jsonl").open()]
-    expected = [check_text(t).labels for t in texts]
+    expected = [check_text(t).labels for t in texts]  # the full check, model included
     got: dict[int, list[list[str]]] = {}
 
     def work(n: int) -> None:
@@ -354,7 +370,7 @@ def test_thread_safe_results_match_serial_ones() -> None:
 
 def test_offsets_are_python_string_offsets_with_emoji_and_accents() -> None:
     text = "🎉🎉 Café trip then court for Zoë's mum? No: court for TJ, 12 🙈"
-    result = check_text(text)
+    result = check_rules(text)
     assert result.findings
     for f in result.findings:
         for span in f.spans:
@@ -373,7 +389,7 @@ def test_own_labelled_sets_stay_accurate(name: str) -> None:
     records = [json.loads(line) for line in (FIXTURES / name).open(encoding="utf-8")]
     wrong = []
     for record in records:
-        got = set(check_text(record["text"]).labels)
+        got = set(check_rules(record["text"]).labels)
         if got != set(record["labels"]):
             wrong.append((record["id"], sorted(got), record["labels"]))
     assert len(wrong) <= len(records) // 10, wrong

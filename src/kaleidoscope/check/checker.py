@@ -20,6 +20,15 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
+from kaleidoscope.check.entities import find_entities
+from kaleidoscope.check.model import (
+    CARE_CONCEPTS,
+    Model,
+    ModelError,
+    features,
+    load_model,
+    token_spans,
+)
 from kaleidoscope.check.records import (
     Audience,
     Category,
@@ -34,7 +43,19 @@ from kaleidoscope.check.records import (
 from kaleidoscope.check.rewrite import rewrite
 from kaleidoscope.check.rules import Rules, load_rules
 
-__all__ = ["check_post", "check_text", "parse_audience", "parse_platform"]
+__all__ = [
+    "MAX_CHARS",
+    "ModelError",
+    "check_post",
+    "check_text",
+    "parse_audience",
+    "parse_platform",
+    "post_features",
+    "rule_check",
+]
+
+# The longest text checked: beyond it (a 1 MB paste), only the first part is read.
+MAX_CHARS = 100_000
 
 Pos = tuple[int, int]
 Ident = tuple[str, int, int]  # (kind, start, end)
@@ -771,6 +792,7 @@ def _confidentiality(ctx: _Ctx, post: Post, names: list[Ident]) -> Finding | Non
     return finding
 
 
+_NOT_IDENTIFYING = frozenset({"media", "weekday"})  # entity kinds that name nobody
 _REWRITE_KINDS = frozenset({"age", "school", "place", "time", "condition", "origin", "occupation"})
 
 
@@ -1020,12 +1042,9 @@ def _amplifiers(ctx: _Ctx, post: Post) -> list[str]:
 # --- public API -------------------------------------------------------------------------
 
 
-def check_post(post: Post) -> Result:
-    """Check one post; reposts are not the user's words and get no findings."""
-    text = post.text
-    if post.kind is PostKind.REPOST or not text or text.isspace():
-        return Result(post=post, findings=[])
-    ctx = _Ctx(load_rules(), text)
+def _rule_findings(ctx: _Ctx, post: Post) -> list[Finding]:
+    """What the rules find: each category is tried only when what it needs is there."""
+    text = ctx.text
     found = ctx.hits.keys()
     findings: list[Finding] = []
     names: list[Ident] = []
@@ -1034,7 +1053,6 @@ def check_post(post: Post) -> Result:
         conf = _confidentiality(ctx, post, names)
         if conf is not None:
             findings.append(conf)
-    # each category is tried only when what it needs is in the post
     if "boundary" in found and ("su_ref" in found or findings):
         finding = _boundaries(ctx, post, names, bool(findings))
         if finding is not None:
@@ -1063,8 +1081,101 @@ def check_post(post: Post) -> Result:
     if post.media_count > 0 or "[" in text or not found.isdisjoint(_CONSENT_CUES):
         candidates.append(_consent(ctx, post))
     findings.extend(f for f in candidates if f is not None)
+    return findings
+
+
+def _checkable(post: Post) -> bool:
+    text = post.text
+    return post.kind is not PostKind.REPOST and bool(text) and not text.isspace()
+
+
+def post_features(post: Post) -> list[str]:
+    """The learned model's inputs for a post (what `tools/train_checker.py` trains on)."""
+    if not _checkable(post):
+        return []
+    ctx = _Ctx(load_rules(), post.text[:MAX_CHARS])
+    findings = _rule_findings(ctx, post)
+    return features(ctx.text, ctx.lower, ctx.hits, [f.category.value for f in findings])
+
+
+def _model_finding(ctx: _Ctx, post: Post, model: Model, category: Category) -> Finding:
+    """A finding the model makes where no rule fired: the words that weighed most are the
+    spans; for confidentiality, the identifiers the rules can see are named too."""
+    care = not CARE_CONCEPTS.isdisjoint(ctx.hits)
+    weighed = [
+        t for t in model.word_weights(token_spans(ctx.lower), category.value, care) if t[0] > 0
+    ]
+    top = sorted(weighed, key=lambda t: (-t[0], t[1]))[:3]
+    cues = [(s, e) for _, s, e in top]
+    rules = ctx.rules
+    severity = Severity(rules.model_severity[category.value])
+    why = rules.why["model_" + category.value]
+    parts = ""
+    idents: list[Ident] = []
+    if category is Category.CONFIDENTIALITY:
+        idents = _names(ctx, True)
+        kinds, _, finer = _indirect(ctx)
+        idents += [
+            (finer.get((s, e), kind) if kind == "place" else kind, s, e)
+            for kind, found in kinds.items()
+            if kind in _REWRITE_KINDS
+            for s, e in found
+        ]
+        labels = [k for k, _, _ in idents]
+        if labels:
+            joined = _join_parts(ctx, labels, finer, kinds.get("place", []))
+            parts = rules.why["model_parts"].format(parts=joined)
+        cues += [(s, e) for _, s, e in idents]
+    text = " ".join(why.format(cue=_cue(ctx, cues[:3]) or "its wording", parts=parts).split())
+    finding = _finding(ctx, category, severity, cues, text, lazy=bool(idents))
+    if idents:
+        assert isinstance(finding, _Finding)
+        finding._make = _rewrite(ctx, idents)
+    return finding
+
+
+def rule_check(post: Post) -> Result:
+    """The rules' own findings, before the model decides: for tests of the rules and for
+    measuring them. Never shown to a user as the check (``check_post`` is the check)."""
+    if not _checkable(post):
+        return Result(post=post, findings=[])
+    ctx = _Ctx(load_rules(), post.text[:MAX_CHARS])
+    findings = _rule_findings(ctx, post)
     amplifiers = _amplifiers(ctx, post) if findings else []
     return Result(post=post, findings=findings, amplifiers=amplifiers)
+
+
+def check_post(post: Post) -> Result:
+    """Check one post: the rules find spans and reasons, the learned model decides each
+    category. Reposts are not the user's words and get no findings. Raises ModelError
+    when the model file is missing or corrupt (the rules alone are not the full check)."""
+    model = load_model()
+    if not _checkable(post):
+        return Result(post=post, findings=[])
+    ctx = _Ctx(load_rules(), post.text[:MAX_CHARS])
+    ruled = _rule_findings(ctx, post)
+    fired = [f.category.value for f in ruled]
+    decided = model.decide(model.post_scores(ctx.text, ctx.lower, ctx.hits, fired), fired)
+    if not decided:
+        return Result(post=post, findings=[])
+    by_category = {f.category.value: f for f in ruled}
+    findings = [
+        by_category.get(name) or _model_finding(ctx, post, model, Category(name))
+        for name, _ in decided
+        if name in by_category or name != "confidentiality" or _identifying(ctx)
+    ]
+    if not findings:
+        return Result(post=post, findings=[])
+    return Result(post=post, findings=findings, amplifiers=_amplifiers(ctx, post))
+
+
+def _identifying(ctx: _Ctx) -> bool:
+    """Confidentiality from the model alone needs a detail someone could recognise: a
+    person (name, initials, handle, case number) or at least one other identifier; a
+    reflection with no recognisable person is not a breach."""
+    care = not CARE_CONCEPTS.isdisjoint(ctx.hits)
+    found = find_entities(ctx.text, ctx.lower, care, spans=False)
+    return any(e.kind not in _NOT_IDENTIFYING for e in found)
 
 
 def parse_platform(value: str | None) -> Platform | None:

@@ -19,11 +19,16 @@ from rich.console import Console
 from rich.text import Text
 
 from kaleidoscope.check.checker import check_post, check_text, parse_audience, parse_platform
+from kaleidoscope.check.model import ModelError, load_model
 from kaleidoscope.check.records import Finding, Post, Result, Severity
 
 ARCHIVE_SUFFIXES = (".zip", ".tar.gz", ".tgz", ".car")
 DRAFT_FORMATS = ("text", "json", "jsonl", "csv")
 MAX_DRAFT_BYTES = 5 * 1024 * 1024
+MODEL_MISSING = (
+    "the checker's model cannot be loaded: {reason}. Nothing was checked: the rules alone "
+    "are not the full check. Reinstall Kaleidoscope, or run `make model` in a source checkout."
+)
 MAX_LINE_BYTES = 1024 * 1024
 CSV_COLUMNS = ("id", "category", "severity", "start", "end", "quote", "why", "guidance")
 
@@ -361,7 +366,11 @@ def register(app: typer.Typer, scenarios_app: typer.Typer) -> None:
         out = Console(highlight=False)
         err = Console(stderr=True, highlight=False, soft_wrap=True)
         try:
+            load_model()  # at start-up: without the model there is no full check to run
             code = _run(target, file, jsonl, platform, audience, fmt, report, fail_on, out, err)
+        except ModelError as exc:
+            err.print(Text("error: ", style="red").append(MODEL_MISSING.format(reason=exc)))
+            raise typer.Exit(2) from None
         except BadInput as exc:
             err.print(Text("error: ", style="red").append(str(exc), style=""))
             raise typer.Exit(2) from None

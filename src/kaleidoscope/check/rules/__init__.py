@@ -73,6 +73,7 @@ class Rules:
     why: dict[str, str]
     amplifiers: dict[str, str]
     concepts: frozenset[str]
+    model_severity: dict[str, str]
 
 
 def _read(name: str) -> Any:
@@ -213,6 +214,7 @@ def _load() -> Rules:
         why={str(k): " ".join(str(v).split()) for k, v in categories["why"].items()},
         amplifiers={str(k): str(v) for k, v in categories["amplifiers"].items()},
         concepts=frozenset(lexicon),
+        model_severity={str(k): str(v) for k, v in categories["model_severity"].items()},
     )
 
 

@@ -1,0 +1,268 @@
+"""Identifiers in a post and whom they belong to.
+
+``find_entities`` finds the details a reader could use to recognise someone: names
+(possessives too), initials (with ages), @handles, ages in every spelling, schools and
+other institutions, streets, estates, named venues, dates and times, case and NHS
+numbers, and descriptions of shared media. ``role_of`` decides whom a person detail is
+about: a service user, the author, the author's own family, a colleague or a public
+figure. ``about`` decides the same for the post as a whole.
+
+These feed the learned model (``model.py``) and explain its findings: which details
+combine, and who could put them together. The patterns are data in
+``rules/entities.yaml``; this module only compiles and applies them.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+import threading
+from dataclasses import dataclass
+from importlib import resources
+from typing import Any, NamedTuple
+
+import yaml
+
+__all__ = [
+    "PERSON_KINDS",
+    "ROLES",
+    "Entity",
+    "EntityRules",
+    "about",
+    "entity_rules",
+    "find_entities",
+    "role_of",
+]
+
+ROLES = ("service_user", "author", "family", "colleague", "public", "unknown")
+# Kinds that point at a person (the others are details about one: age, school, street...).
+PERSON_KINDS = frozenset({"name", "possessive", "initials", "initials_age", "handle", "name_age"})
+
+
+class Entity(NamedTuple):
+    kind: str
+    start: int
+    end: int
+    role: str  # one of ROLES ("unknown" for details that are not a person)
+
+
+@dataclass(frozen=True, slots=True)
+class EntityRules:
+    cased: re.Pattern[str]  # tried at each capitalised word: names, places, institutions
+    place_before: frozenset[str]
+    digits: re.Pattern[str]  # on the lowercased text when it has a digit
+    number_after: dict[str, tuple[str, ...]]  # kind -> words before a bare number
+    words: dict[str, str]  # single token -> kind
+    pairs: dict[str, str]  # "first second" -> kind
+    pair_firsts: frozenset[str]
+    not_names: frozenset[str]
+    role_words: dict[str, re.Pattern[str]]  # role -> words just before a person
+    about_words: dict[str, frozenset[str]]  # role -> tokens or "a b" pairs anywhere
+
+
+class EntityRulesError(ValueError):
+    """rules/entities.yaml is malformed (a packaging bug, not user input)."""
+
+
+def _compile(pattern: str, where: str, flags: int = 0) -> re.Pattern[str]:
+    try:
+        return re.compile(pattern, flags | re.VERBOSE)
+    except re.error as exc:
+        raise EntityRulesError(f"entities.yaml: {where}: {exc}") from None
+
+
+def _join(section: dict[str, Any], where: str) -> re.Pattern[str]:
+    for name, pattern in section.items():
+        _compile(str(pattern), f"{where}.{name}")
+    return _compile("|".join(f"(?P<{name}>{pattern})" for name, pattern in section.items()), where)
+
+
+def _role_words(section: dict[str, Any], where: str) -> dict[str, re.Pattern[str]]:
+    out = {}
+    for role, words in section.items():
+        if role not in ROLES or not isinstance(words, list):
+            raise EntityRulesError(f"entities.yaml: {where}.{role}: not a role with a word list")
+        alternation = "|".join(re.escape(str(w)).replace(r"\ ", r"\s") for w in words)
+        out[str(role)] = _compile(rf"\b(?:{alternation})[\s,]*(?:\w+\s)?$", f"{where}.{role}")
+    return out
+
+
+def _word_kinds(section: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
+    words: dict[str, str] = {}
+    pairs: dict[str, str] = {}
+    for kind, items in section.items():
+        for item in items:
+            phrase = " ".join(re.findall(r"[a-z0-9]+|[^\x00-\x7f\w]", str(item).lower()))
+            (pairs if " " in phrase else words)[phrase] = str(kind)
+    return words, pairs
+
+
+def _load() -> EntityRules:
+    text = resources.files("kaleidoscope.check.rules").joinpath("entities.yaml").read_text("utf-8")
+    data = yaml.safe_load(text)
+    try:
+        words, pairs = _word_kinds(data["words"])
+        about_words = {
+            str(role): frozenset(" ".join(str(w).lower().split()) for w in items)
+            for role, items in data["about"].items()
+        }
+        return EntityRules(
+            cased=_join(data["cased"], "cased"),
+            place_before=frozenset(str(w) for w in data["place_before"]),
+            digits=_compile(str(data["digits"]), "digits"),
+            number_after={
+                str(k): tuple(" " + str(w) + " " for w in v)
+                for k, v in data["number_after"].items()
+            },
+            words=words,
+            pairs=pairs,
+            pair_firsts=frozenset(p.split(" ")[0] for p in pairs),
+            not_names=frozenset(str(w) for w in data["not_names"]),
+            role_words=_role_words(data["role_before"], "role_before"),
+            about_words=about_words,
+        )
+    except (KeyError, TypeError, AttributeError) as exc:
+        raise EntityRulesError(f"entities.yaml: missing or malformed section {exc}") from None
+
+
+_LOCK = threading.Lock()
+_RULES: list[EntityRules] = []
+
+
+def entity_rules() -> EntityRules:
+    if not _RULES:
+        with _LOCK:
+            if not _RULES:
+                _RULES.append(_load())
+    return _RULES[0]
+
+
+def role_of(lower: str, start: int, rules: EntityRules, care: bool) -> str:
+    """Whom the person detail at ``start`` is: the words just before it decide ("my
+    manager Sue", "my son's", "MP Jess Phillips"); otherwise a service user when the post
+    is set in practice, else unknown."""
+    before = lower[max(0, start - 28) : start]
+    for role in ("family", "colleague", "public", "service_user"):
+        if rules.role_words[role].search(before):
+            return role
+    return "service_user" if care else "unknown"
+
+
+_CAPITAL = re.compile(r"[A-Z]")  # a literal first character: the engine skips fast
+_DIGIT_RUN = re.compile(r"[0-9]+")
+_GLUED = frozenset("'’@#_")
+_JOINS = ("/", ":", ".")
+_HANDLE = re.compile(r"(?<![\w@])@\w{2,30}")
+_ANY_DIGIT = re.compile(r"[0-9]")
+_TOKEN = re.compile(r"[a-z0-9]+|[^\x00-\x7f\w]")
+_NOWHERE = (-1, -1)
+
+
+def _word_entities(lower: str, words: list[str], rules: EntityRules, spans: bool) -> list[Entity]:
+    out: list[Entity] = []
+    kinds = rules.words
+    pairs = rules.pairs
+    hits = [(kinds[w], w) for w in set(words).intersection(kinds)]
+    firsts = rules.pair_firsts
+    hits += [
+        (pairs[pair], pair)
+        for pair in {f"{a} {b}" for a, b in itertools.pairwise(words) if a in firsts}
+        if pair in pairs
+    ]
+    if not hits:
+        return out
+    if not spans:
+        return [Entity(kind, -1, -1, "unknown") for kind, _ in hits]
+    found = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(lower)]
+    for kind, phrase in hits:
+        parts = phrase.split(" ")
+        for i in range(len(found) - len(parts) + 1):
+            if all(found[i + j][0] == part for j, part in enumerate(parts)):
+                out.append(Entity(kind, found[i][1], found[i + len(parts) - 1][2], "unknown"))
+    return out
+
+
+def find_entities(
+    text: str, lower: str, care: bool, words: list[str] | None = None, spans: bool = True
+) -> list[Entity]:
+    """Every identifier in the post, in text order, with the role of person details.
+
+    ``words`` are the post's tokens (as ``model.tokens``) when already known; with
+    ``spans=False`` details found by word lists carry no offsets (start = end = -1)."""
+    rules = entity_rules()
+    out: list[Entity] = []
+    not_names = rules.not_names
+    cased = rules.cased
+    done = 0
+    for c in _CAPITAL.finditer(text):
+        at = c.start()
+        if at < done or (at and (text[at - 1].isalnum() or text[at - 1] in _GLUED)):
+            continue
+        m = cased.match(text, at)
+        if m is None:
+            continue
+        kind = m.lastgroup or "name"
+        s, e = m.span()
+        if kind == "place":
+            before = lower[max(0, s - 10) : s]
+            if not before.endswith(" ") or before.split()[-1:] == [] or (
+                before.split()[-1] not in rules.place_before
+            ) or text[s:e].split()[0] in not_names:
+                continue
+        elif kind in ("possessive", "name_age"):
+            word = re.split(r"['’, (]", text[s:e], maxsplit=1)[0]
+            if word in not_names:
+                continue
+        role = role_of(lower, s, rules, care) if kind in PERSON_KINDS else "unknown"
+        out.append(Entity(kind, s, e, role))
+        done = e
+    if "@" in text:
+        for m in _HANDLE.finditer(text):
+            out.append(Entity("handle", m.start(), m.end(), role_of(lower, m.start(), rules, care)))
+    if _ANY_DIGIT.search(lower):
+        digits = rules.digits
+        padded = " " + lower
+        done = 0
+        for run in _DIGIT_RUN.finditer(lower):
+            at, stop = run.span()
+            if at < done:
+                continue
+            m = digits.match(lower, at)
+            if m is not None:
+                kind = m.lastgroup or "number"
+                out.append(Entity("age" if kind == "bracket_age" else kind, *m.span(), "unknown"))
+                done = m.end()
+                continue
+            if at and lower[at - 1] == "(" and lower[stop : stop + 1] == ")" and stop - at <= 2:
+                out.append(Entity("age", at - 1, stop + 1, "unknown"))
+                continue
+            if stop - at > 2 or (at and lower[at - 1] in "/:.") or lower[stop : stop + 1] in _JOINS:
+                continue
+            for kind, befores in rules.number_after.items():
+                if padded.endswith(befores, 0, at + 1):
+                    out.append(Entity(kind, at, stop, "unknown"))
+                    break
+    if words is None:
+        from kaleidoscope.check.model import tokens  # the same tokens as the model reads
+
+        words = tokens(lower)
+    out += _word_entities(lower, words, rules, spans)
+    out.sort(key=lambda x: x.start)
+    return out
+
+
+def about(words: list[str], entities: list[Entity], care: bool) -> str:
+    """Whom the post is mostly about, from its person details and wording."""
+    roles = [e.role for e in entities if e.kind in PERSON_KINDS and e.role != "unknown"]
+    if roles:
+        # a service user outweighs the others: that is whom confidentiality protects
+        if "service_user" in roles:
+            return "service_user"
+        return max(sorted(set(roles)), key=roles.count)
+    rules = entity_rules()
+    present = set(words)
+    present.update(f"{a} {b}" for a, b in itertools.pairwise(words))
+    for role in ("service_user", "colleague", "family", "public"):
+        if not rules.about_words[role].isdisjoint(present):
+            return role
+    return "service_user" if care else "author"

@@ -1,0 +1,292 @@
+"""The learned layer of the checker: a linear model that decides each category.
+
+The rules (``checker.py``) find the spans and say why; this model, trained on the
+labelled corpus in ``data/posts/`` by ``tools/train_checker.py``, decides whether each
+category applies. Its inputs are the post's words and word pairs (with emoji), the same
+words again when the post has a care context, the lexicon concepts the rules found and
+the categories the rules fired. One logistic regression per category; the weights are
+``checker_model.json`` beside this module (written by ``make model``; nothing is
+downloaded at run time).
+
+A missing or corrupt weights file raises :class:`ModelError` with a plain message; the
+checker never falls back to the rules alone while calling itself the full check.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import math
+import os
+import re
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass
+from importlib import resources
+from pathlib import Path
+
+from kaleidoscope.check.entities import PERSON_KINDS, about, find_entities
+
+__all__ = [
+    "FORMAT",
+    "MODEL_ENV",
+    "Model",
+    "ModelError",
+    "features",
+    "load_model",
+    "model_path",
+    "token_spans",
+]
+
+FORMAT = "kaleidoscope-checker-model/1"
+MODEL_FILE = "checker_model.json"
+MODEL_ENV = "KALEIDOSCOPE_CHECK_MODEL"  # another weights file (tests, experiments)
+
+# Words (ASCII letters and digits) and single characters outside ASCII (emoji, symbols).
+_TOKEN = re.compile(r"[a-z0-9]+|[^\x00-\x7f\w]")
+# Every digit reads as "0": "14" and "15" are both a two-digit number ("00").
+_DIGITS = str.maketrans("123456789", "000000000")
+_ANY_DIGIT = re.compile("[1-9]")
+# Concepts that mean the post is set in practice: its words are also read "in care".
+CARE_CONCEPTS = frozenset({"care", "su_ref", "care_weak"})
+
+
+# Entity kinds that are not details about a person (the jigsaw counts the others).
+_NOT_DETAILS = frozenset({"media", "weekday"})
+
+
+class ModelError(RuntimeError):
+    """The model file is missing or unreadable: the full check cannot run."""
+
+
+def tokens(lower: str) -> list[str]:
+    """The post's tokens, lowercased, every digit read as "0" ("14" -> "00")."""
+    return _TOKEN.findall(lower.translate(_DIGITS))
+
+
+def entity_features(text: str, lower: str, words: list[str], care: bool) -> list[str]:
+    """Features from the identifiers and whom they belong to (see ``entities.py``)."""
+    found = find_entities(text, lower, care, words, spans=False)
+    kinds = {e.kind for e in found}
+    out = ["e:" + k for k in kinds]
+    out += [f"e:{e.kind}:{e.role}" for e in found if e.kind in PERSON_KINDS]
+    details = len(kinds - PERSON_KINDS - _NOT_DETAILS)
+    out.append(f"e:details{min(details, 3)}")
+    out.append("about:" + about(words, found, care))
+    if care:
+        out += ["ce:" + k for k in kinds]
+        out.append(f"ce:details{min(details, 3)}")
+    return out
+
+
+def features(
+    text: str, lower: str, concepts: Iterable[str], rule_labels: Iterable[str]
+) -> list[str]:
+    """The model's inputs for one post (a list of feature names, repeats allowed).
+
+    ``lower`` is the lowercased post, ``concepts`` the lexicon concepts the rules found,
+    ``rule_labels`` the categories the rules fired.
+    """
+    words = tokens(lower)
+    out = ["w:" + t for t in words]
+    out += [f"b:{a} {b}" for a, b in itertools.pairwise(words)]
+    found = list(concepts)
+    out += ["c:" + c for c in found]
+    care = not CARE_CONCEPTS.isdisjoint(found)
+    if care:
+        out += ["s:" + t for t in words]
+        out.append("care")
+    out += ["r:" + label for label in rule_labels]
+    out += entity_features(text, lower, words, care)
+    out.append("bias")
+    return out
+
+
+def token_spans(lower: str) -> list[tuple[str, int, int]]:
+    """Each token with its offsets, to point at the words that weighed most."""
+    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(lower.translate(_DIGITS))]
+
+
+@dataclass(frozen=True, slots=True)
+class Model:
+    """Per-category weights: ``table[feature]`` is one weight per category."""
+
+    categories: tuple[str, ...]
+    thresholds: tuple[float, ...]
+    rule_floors: tuple[float, ...]  # where a rule fired, this probability is enough
+    table: dict[str, tuple[float, ...]]
+    source: str
+    # The same weights split by family, keyed without prefixes, for the fast path.
+    words: dict[str, tuple[float, ...]]
+    pairs: dict[tuple[str, str], tuple[float, ...]]
+    in_care: dict[str, tuple[float, ...]]
+    others: dict[str, tuple[float, ...]]
+
+    def scores(self, feats: list[str]) -> list[float]:
+        """The raw score (log-odds) of each category, from feature names."""
+        return self._sum(list(filter(None, map(self.table.get, feats))))
+
+    def _sum(self, known: list[tuple[float, ...]]) -> list[float]:
+        if not known:
+            return [0.0] * len(self.categories)
+        return [sum(column) for column in zip(*known, strict=True)]
+
+    def post_scores(
+        self, text: str, lower: str, concepts: Iterable[str], rule_labels: Iterable[str]
+    ) -> list[float]:
+        """The same as ``scores(features(text, lower, concepts, rule_labels))``, faster:
+        no names are built for the word features."""
+        words = _TOKEN.findall(lower.translate(_DIGITS) if _ANY_DIGIT.search(lower) else lower)
+        others = self.others
+        found = list(concepts)
+        rows = [
+            *map(self.words.get, words),
+            *map(self.pairs.get, itertools.pairwise(words)),
+            *map(others.get, ["c:" + c for c in found]),
+            *map(others.get, ["r:" + label for label in rule_labels]),
+            others.get("bias"),
+        ]
+        care = not CARE_CONCEPTS.isdisjoint(found)
+        if care:
+            rows += map(self.in_care.get, words)
+            rows.append(others.get("care"))
+        rows += map(others.get, entity_features(text, lower, words, care))
+        return self._sum(list(filter(None, rows)))
+
+    def decide(self, scores: list[float], ruled: Iterable[str] = ()) -> list[tuple[str, float]]:
+        """The categories found, with their probability: those reaching their threshold,
+        and those a rule fired for that reach the (lower) rule floor."""
+        fired = set(ruled)
+        out = []
+        for category, score, threshold, floor in zip(
+            self.categories, scores, self.thresholds, self.rule_floors, strict=True
+        ):
+            probability = 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, score))))
+            if probability >= threshold or (category in fired and probability >= floor):
+                out.append((category, probability))
+        return out
+
+    def weight(self, feature: str, category: str) -> float:
+        row = self.table.get(feature)
+        return row[self.categories.index(category)] if row is not None else 0.0
+
+    def word_weights(
+        self, spans: list[tuple[str, int, int]], category: str, care: bool
+    ) -> list[tuple[float, int, int]]:
+        """Each word's (or word pair's, when it weighs more) weight for a category, with
+        its offsets: what made the model decide."""
+        c = self.categories.index(category)
+        words, in_care, pairs = self.words, self.in_care, self.pairs
+        out = []
+        for i, (word, s, e) in enumerate(spans):
+            row = words.get(word)
+            w = row[c] if row is not None else 0.0
+            if care:
+                row = in_care.get(word)
+                w += row[c] if row is not None else 0.0
+            if i + 1 < len(spans):
+                nxt, _, e2 = spans[i + 1]
+                row = pairs.get((word, nxt))
+                if row is not None and row[c] > w:
+                    w, e = row[c], e2
+            out.append((w, s, e))
+        return out
+
+
+_PACKAGED: list[str] = []
+
+
+def model_path() -> str:
+    """Where the weights are read from (the packaged file unless MODEL_ENV names one)."""
+    override = os.environ.get(MODEL_ENV)
+    if override:
+        return override
+    if not _PACKAGED:
+        _PACKAGED.append(str(resources.files(__package__).joinpath(MODEL_FILE)))
+    return _PACKAGED[0]
+
+
+def parse_model(raw: bytes, source: str) -> Model:
+    """Validate and load a weights file's bytes; ModelError names what is wrong."""
+    try:
+        data = json.loads(raw.decode("utf-8"))
+    except (UnicodeDecodeError, ValueError) as exc:
+        raise ModelError(f"{source}: not a valid model file ({exc})") from None
+    if not isinstance(data, dict) or data.get("format") != FORMAT:
+        raise ModelError(f"{source}: not a checker model (expected format {FORMAT!r})")
+    categories = data.get("categories")
+    thresholds = data.get("thresholds")
+    floors = data.get("rule_floors")
+    weights = data.get("weights")
+    if (
+        not isinstance(categories, list)
+        or not categories
+        or not all(isinstance(c, str) for c in categories)
+        or not isinstance(thresholds, list)
+        or len(thresholds) != len(categories)
+        or not all(isinstance(t, int | float) and 0.0 < t < 1.0 for t in thresholds)
+        or not isinstance(floors, list)
+        or len(floors) != len(categories)
+        or not all(isinstance(t, int | float) and 0.0 < t < 1.0 for t in floors)
+        or not isinstance(weights, dict)
+        or "bias" not in weights
+    ):
+        raise ModelError(f"{source}: the model file is incomplete or damaged")
+    size = len(categories)
+    table: dict[str, tuple[float, ...]] = {}
+    for feature, row in weights.items():
+        if (
+            not isinstance(row, list)
+            or len(row) != size
+            or not all(isinstance(v, int | float) and math.isfinite(v) for v in row)
+        ):
+            raise ModelError(f"{source}: the weights of {feature[:40]!r} are damaged")
+        table[feature] = tuple(float(v) for v in row)
+    words: dict[str, tuple[float, ...]] = {}
+    pairs: dict[tuple[str, str], tuple[float, ...]] = {}
+    in_care: dict[str, tuple[float, ...]] = {}
+    others: dict[str, tuple[float, ...]] = {}
+    for feature, row in table.items():
+        family, _, key = feature.partition(":")
+        if family == "w":
+            words[key] = row
+        elif family == "s":
+            in_care[key] = row
+        elif family == "b" and key.count(" ") == 1:
+            first, second = key.split(" ")
+            pairs[(first, second)] = row
+        else:
+            others[feature] = row
+    return Model(
+        categories=tuple(categories),
+        thresholds=tuple(float(t) for t in thresholds),
+        rule_floors=tuple(float(t) for t in floors),
+        table=table,
+        source=source,
+        words=words,
+        pairs=pairs,
+        in_care=in_care,
+        others=others,
+    )
+
+
+_LOCK = threading.Lock()
+_MODEL: Model | None = None
+
+
+def load_model() -> Model:
+    """The model, read once per process; ModelError if it is missing or corrupt."""
+    global _MODEL
+    model = _MODEL
+    if model is None or model.source != model_path():
+        with _LOCK:
+            source = model_path()
+            if _MODEL is None or _MODEL.source != source:
+                try:
+                    raw = Path(source).read_bytes()
+                except OSError as exc:
+                    reason = exc.strerror or type(exc).__name__
+                    raise ModelError(f"{source}: cannot read the model file ({reason})") from None
+                _MODEL = parse_model(raw, source)
+            model = _MODEL
+    return model

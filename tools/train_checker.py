@@ -1,0 +1,192 @@
+"""Train the checker's learned layer from the repo's labelled posts, deterministically.
+
+    .venv/bin/python tools/train_checker.py            # write the packaged weights
+    .venv/bin/python tools/train_checker.py --check    # retrain; fail unless identical
+
+Data (all in the repo): data/posts/train/*.jsonl (writers W1, W2) and the project's own
+labelled posts, tests/fixtures/check/*.jsonl. Never the held-out batches, never the dev set
+(a regression set), never the real tweets (their texts are not ours to keep).
+
+Model: one logistic regression per category over `kaleidoscope.check.model.features`
+(words, word pairs, emoji, the same words in a care context, lexicon concepts, rule
+categories), trained by plain stochastic gradient descent in a fixed order (a seeded
+linear congruential shuffle), with L2 decay on the weights it touches. Features seen in
+fewer than two training posts are dropped. Each category's threshold is chosen on a
+by-batch split (t09, t10, t19, t20 held back, then the model is retrained on everything),
+with a lower "rule floor": where a rule fired, a smaller probability is enough (the model
+re-weights the rules' findings rather than ignoring them).
+The weights are written rounded to 4 decimals, keys sorted: the same data always gives the
+same bytes.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import math
+import sys
+from collections import Counter
+from pathlib import Path
+
+from kaleidoscope.check.checker import parse_audience, parse_platform, post_features
+from kaleidoscope.check.model import FORMAT, MODEL_FILE
+from kaleidoscope.check.records import Category, Post
+
+ROOT = Path(__file__).resolve().parents[1]
+TRAIN = ROOT / "data" / "posts" / "train"
+OWN = ROOT / "tests" / "fixtures" / "check"
+OUT = ROOT / "src" / "kaleidoscope" / "check" / MODEL_FILE
+TUNE_BATCHES = ("batch-t09", "batch-t10", "batch-t19", "batch-t20")
+CATEGORIES = [c.value for c in Category]
+EPOCHS = 15
+RATE = 0.2
+L2 = 1e-4
+SEED = 12345
+MIN_POSTS = 2
+THRESHOLDS = [round(0.15 + 0.05 * i, 2) for i in range(12)]  # 0.15 ... 0.70
+FLOORS = [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7]  # where a fired rule is enough
+
+Example = tuple[list[str], set[str]]
+
+
+def read(path: Path) -> list[Example]:
+    out: list[Example] = []
+    for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            record = json.loads(line)
+            post = Post(
+                id=str(record.get("id", number)),
+                text=record["text"],
+                platform=parse_platform(record.get("platform")),
+                audience=parse_audience(record.get("audience")),
+            )
+            labels = set(record.get("labels", []))
+        except (ValueError, KeyError, TypeError) as exc:
+            raise SystemExit(f"error: {path}:{number}: {exc}") from None
+        unknown = labels - set(CATEGORIES)
+        if unknown:
+            raise SystemExit(f"error: {path}:{number}: unknown labels {sorted(unknown)}")
+        out.append((post_features(post), labels))
+    return out
+
+
+def _shuffle(order: list[int], seed: int) -> int:
+    for i in range(len(order) - 1, 0, -1):
+        seed = (seed * 1103515245 + 12345) & 0x7FFFFFFF
+        j = seed % (i + 1)
+        order[i], order[j] = order[j], order[i]
+    return seed
+
+
+def train(examples: list[Example]) -> dict[str, list[float]]:
+    """Weights by feature, one per category (features in fewer than MIN_POSTS dropped)."""
+    seen = Counter(f for feats, _ in examples for f in set(feats))
+    keep = {f for f, n in seen.items() if n >= MIN_POSTS}
+    data = [([f for f in feats if f in keep], labels) for feats, labels in examples]
+    weights = [dict.fromkeys(sorted(keep), 0.0) for _ in CATEGORIES]
+    order = list(range(len(data)))
+    seed = SEED
+    for epoch in range(EPOCHS):
+        seed = _shuffle(order, seed)
+        eta = RATE / (1.0 + 0.5 * epoch)
+        for i in order:
+            feats, labels = data[i]
+            for c, category in enumerate(CATEGORIES):
+                w = weights[c]
+                z = math.fsum(w[f] for f in feats)
+                p = 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+                g = (1.0 if category in labels else 0.0) - p
+                for f in feats:
+                    v = w[f]
+                    w[f] = v + eta * (g - L2 * v)
+    return {f: [weights[c][f] for c in range(len(CATEGORIES))] for f in sorted(keep)}
+
+
+def _probability(weights: dict[str, list[float]], feats: list[str], c: int) -> float:
+    z = math.fsum(weights[f][c] for f in feats if f in weights)
+    return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
+
+
+def choose_thresholds(
+    weights: dict[str, list[float]], tune: list[Example]
+) -> tuple[list[float], list[float]]:
+    """Per category, the threshold and the rule floor with the best F1 on the held-back
+    batches: a category is found when its probability reaches the threshold, or when a
+    rule fired and the probability reaches the (lower) floor. Ties: the higher values
+    (fewer false alarms)."""
+    thresholds, floors = [], []
+    for c, category in enumerate(CATEGORIES):
+        rule = "r:" + category
+        probs = [
+            (_probability(weights, feats, c), rule in feats, category in labels)
+            for feats, labels in tune
+        ]
+        best, best_f1 = (0.5, 0.5), -1.0
+        for t in THRESHOLDS:
+            for floor in FLOORS:
+                if floor > t:
+                    continue
+                tp = fp = fn = 0
+                for p, ruled, y in probs:
+                    got = p >= t or (ruled and p >= floor)
+                    tp += got and y
+                    fp += got and not y
+                    fn += y and not got
+                f1 = 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+                if f1 >= best_f1:
+                    best, best_f1 = (t, floor), f1
+        thresholds.append(best[0])
+        floors.append(best[1])
+    return thresholds, floors
+
+
+def build() -> bytes:
+    batches = sorted(TRAIN.glob("batch-t*.jsonl"))
+    if not batches:
+        raise SystemExit(f"error: {TRAIN}: no training batches")
+    own: list[Example] = []
+    for path in sorted(OWN.glob("*.jsonl")):
+        own += read(path)
+    fit: list[Example] = []
+    tune: list[Example] = []
+    for path in batches:
+        (tune if path.stem in TUNE_BATCHES else fit).extend(read(path))
+    thresholds, floors = choose_thresholds(train(fit + own), tune)
+    weights = train(fit + tune + own)
+    rounded = {}
+    for feature, row in weights.items():
+        values = [round(v, 4) + 0.0 for v in row]  # + 0.0: no "-0.0"
+        if any(values) or feature == "bias":
+            rounded[feature] = values
+    document = {
+        "format": FORMAT,
+        "categories": CATEGORIES,
+        "thresholds": thresholds,
+        "rule_floors": floors,
+        "trained_on": {"posts": len(fit) + len(tune) + len(own), "batches": len(batches)},
+        "weights": rounded,
+    }
+    return (json.dumps(document, sort_keys=True, separators=(",", ":")) + "\n").encode()
+
+
+def main(argv: list[str]) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--check", action="store_true", help="fail unless the shipped file matches")
+    parser.add_argument("--out", type=Path, default=OUT)
+    args = parser.parse_args(argv)
+    data = build()
+    if args.check:
+        if not args.out.is_file() or args.out.read_bytes() != data:
+            print(f"error: {args.out} differs from a fresh training run", file=sys.stderr)
+            return 1
+        print(f"{args.out}: identical to a fresh training run ({len(data):,} bytes)")
+        return 0
+    args.out.write_bytes(data)
+    print(f"wrote {args.out} ({len(data):,} bytes)")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main(sys.argv[1:]))
