@@ -9,11 +9,11 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from kaleidoscope.learn.model import Decision, Ending, Passage, Scenario
-from kaleidoscope.learn.twine.convert import (
+from kaleidoscope.learn.twine.exporter import scenario_to_story
+from kaleidoscope.learn.twine.importer import (
     Imported,
     prose,
     read_stories,
-    scenario_to_story,
     split_header,
     story_to_scenario,
 )

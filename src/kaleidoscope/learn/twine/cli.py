@@ -37,7 +37,7 @@ def _show(diagnostics: list[Diagnostic]) -> None:
 
 def _scenario_id(story: TwineStory, display: str) -> str:
     """The file name a story gets in a folder: its scenario id, as import will read it."""
-    from kaleidoscope.learn.twine.convert import story_to_scenario
+    from kaleidoscope.learn.twine.importer import story_to_scenario
 
     return story_to_scenario(story, display).scenario_id
 
@@ -59,7 +59,7 @@ def scenarios_import(
     ] = None,
 ) -> None:
     """Import a Twine story as a scenario, then validate it."""
-    from kaleidoscope.learn.twine.convert import draft, read_stories
+    from kaleidoscope.learn.twine.importer import draft, read_stories
     from kaleidoscope.learn.twine.story import TwineInputError
     from kaleidoscope.learn.validate import read_shared_cast
 
@@ -152,7 +152,7 @@ def scenarios_export(
 ) -> None:
     """Export a scenario to Twine: Twee 3, or an archive HTML for Library > Import."""
     from kaleidoscope.learn.model import CastMember, Scenario
-    from kaleidoscope.learn.twine.convert import scenario_to_story
+    from kaleidoscope.learn.twine.exporter import scenario_to_story
     from kaleidoscope.learn.twine.html import write_html
     from kaleidoscope.learn.twine.layout import Layout, read_layout
     from kaleidoscope.learn.twine.twee import write_twee

@@ -1,7 +1,7 @@
 """A Twine story as Twine sees it: named passages with tags, text and a place on the map.
 
 Both file forms (Twee 3 text and Twine 2 HTML) read into and write from these shapes;
-:mod:`kaleidoscope.learn.twine.convert` turns them into scenarios and back. Link parsing
+:mod:`~kaleidoscope.learn.twine.importer` and :mod:`~kaleidoscope.learn.twine.exporter` turn them into scenarios and back. Link parsing
 follows Twine's own rules so that what we call a link is what Twine draws as an arrow.
 """
 

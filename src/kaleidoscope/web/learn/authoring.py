@@ -17,7 +17,7 @@ from django.views.decorators.http import require_http_methods
 
 from kaleidoscope.diagnostics import Diagnostic, count_errors
 from kaleidoscope.learn.library import bundled_path
-from kaleidoscope.learn.twine.convert import draft, stories_from_bytes
+from kaleidoscope.learn.twine.importer import draft, stories_from_bytes
 from kaleidoscope.learn.twine.story import MAX_TWINE_BYTES, TwineInputError
 from kaleidoscope.learn.validate import read_shared_cast
 
