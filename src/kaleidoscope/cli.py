@@ -9,6 +9,7 @@ from typing import Annotated
 
 import typer
 from rich.console import Console
+from rich.markup import escape
 from rich.table import Table
 
 from kaleidoscope.diagnostics import count_errors
@@ -24,12 +25,13 @@ scenarios_app = typer.Typer(
 )
 app.add_typer(scenarios_app, name="scenarios")
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# No emoji codes: ':100:' in 'file:100:1' must stay as written. User data is escaped.
+out = Console(highlight=False, emoji=False)
+err = Console(stderr=True, highlight=False, emoji=False)
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}")
+    err.print(f"[red]error:[/red] {escape(message)}")
     return typer.Exit(code)
 
 
@@ -73,7 +75,7 @@ def scenarios_list(
     for column in ("id", "title", "themes", "minutes"):
         table.add_column(column, justify="right" if column == "minutes" else "left")
     for s in library:
-        table.add_row(s.id, s.title, ", ".join(s.themes), str(s.minutes))
+        table.add_row(escape(s.id), escape(s.title), escape(", ".join(s.themes)), str(s.minutes))
     out.print(table)
 
 
@@ -132,7 +134,9 @@ def play(
     library = _library(path)
     if scenario_id is None:
         for s in library:
-            out.print(f"[bold]{s.id}[/bold]  {s.title} [dim]({s.minutes} min)[/dim]")
+            out.print(
+                f"[bold]{escape(s.id)}[/bold]  {escape(s.title)} [dim]({s.minutes} min)[/dim]"
+            )
         out.print("\nPlay one with: kaleidoscope play ID")
         return
     scenario = library.get(scenario_id)
