@@ -159,8 +159,8 @@ def damaged_export(draw: st.DrawFn, platform: str) -> tuple[str, dict[str, bytes
             try:
                 files[name] = draw(damaged_json(raw))
                 continue
-            except (ValueError, UnicodeDecodeError):
-                pass  # already damaged beyond parsing: damage its bytes instead
+            except (ValueError, UnicodeDecodeError, RecursionError):
+                pass  # already damaged beyond json.loads: damage its bytes instead
         files[name] = draw(damaged_bytes(raw))
     form = draw(st.sampled_from(["zip", "folder", "targz", "cut-zip", "cut-targz"]))
     return platform, files, form
