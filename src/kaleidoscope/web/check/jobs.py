@@ -256,9 +256,10 @@ class _Heartbeat:
         return self
 
     def __exit__(self, *exc: object) -> None:
+        # The key stays until it expires: the outcome is published after this, and until
+        # then the job must not read as stopped.
         self.stop.set()
         self.thread.join(BEAT_EVERY + 1)
-        cache.delete(self.key)
 
 
 def cancelled(token: str) -> bool:
@@ -309,10 +310,10 @@ def _scan(job: Job, folder: Path, report_key: str) -> None:
             job.state = State.RUNNING
             job.save(ACTIVE_TTL)
             summary = scan_archive(path, progress=progress)
-        summary.source = job.filename
-        blob = Fernet(report_key.encode()).encrypt(zlib.compress(pickle.dumps(summary), 1))
-        if not cancelled(job.token):
-            cache.set(_key("report", job.token), blob, timeout=int(services.result_ttl()))
+            summary.source = job.filename
+            blob = Fernet(report_key.encode()).encrypt(zlib.compress(pickle.dumps(summary), 1))
+            if not cancelled(job.token):
+                cache.set(_key("report", job.token), blob, timeout=int(services.result_ttl()))
         final = State.DONE
     except Cancelled:
         final = State.CANCELLED
