@@ -1,4 +1,4 @@
-"""The web app's commands: ``serve``, ``migrate``, ``createuser``, ``staff``,
+"""The web app's commands: ``serve``, ``worker``, ``migrate``, ``createuser``, ``staff``,
 ``housekeeping``."""
 
 from __future__ import annotations
@@ -87,6 +87,30 @@ def _check_port_free(host: str, port: int) -> None:
             raise typer.Exit(2) from None
 
 
+LOOPBACK = ("127.0.0.1", "localhost", "::1")
+
+
+def _require_allowed_hosts(host: str) -> None:
+    """Listening beyond loopback needs the site's own names in KALEIDOSCOPE_ALLOWED_HOSTS:
+    a request for any other Host gets a 400. ``--host 0.0.0.0`` never means "any name"."""
+    if host in LOOPBACK:
+        return
+    if host not in ("0.0.0.0", "::"):
+        extra = os.environ.get("KALEIDOSCOPE_ALLOWED_HOSTS", "")
+        os.environ["KALEIDOSCOPE_ALLOWED_HOSTS"] = ",".join(filter(None, [extra, host]))
+        return
+    names = [h.strip() for h in os.environ.get("KALEIDOSCOPE_ALLOWED_HOSTS", "").split(",")]
+    if not any(names):
+        typer.echo(
+            f"error: --host {host} listens on every interface, so set "
+            "KALEIDOSCOPE_ALLOWED_HOSTS to the names people use to reach this server "
+            "(comma separated, e.g. kaleidoscope.example.org); requests for any other "
+            "host name are refused. See docs/deploy.md.",
+            err=True,
+        )
+        raise typer.Exit(2)
+
+
 def register(app: typer.Typer, scenarios_app: typer.Typer) -> None:
     @app.command("serve")
     def serve(
@@ -95,20 +119,26 @@ def register(app: typer.Typer, scenarios_app: typer.Typer) -> None:
         workers: Annotated[
             int, typer.Option(help="Server processes (more than 1 needs REDIS_URL)", min=1)
         ] = 1,
+        scan_worker: Annotated[
+            bool | None,
+            typer.Option(
+                "--scan-worker/--no-scan-worker",
+                help="Also run archive scans in this process (default: only on the "
+                "embedded SQLite; otherwise run `kaleidoscope worker` beside it)",
+                show_default=False,
+            ),
+        ] = None,
     ) -> None:
         """Run the web app under uvicorn (migrates an embedded SQLite on first run)."""
-        if workers > 1 and not os.environ.get("REDIS_URL", "").strip():
+        redis = bool(os.environ.get("REDIS_URL", "").strip())
+        if workers > 1 and not redis:
             typer.echo(
                 "error: --workers above 1 needs REDIS_URL: the processes share sign-in "
                 "limits, group sessions and scan progress through it",
                 err=True,
             )
             raise typer.Exit(2)
-        if host not in ("127.0.0.1", "localhost", "::1"):
-            extra = os.environ.get("KALEIDOSCOPE_ALLOWED_HOSTS", "")
-            os.environ["KALEIDOSCOPE_ALLOWED_HOSTS"] = ",".join(
-                filter(None, [extra, "*" if host in ("0.0.0.0", "::") else host])
-            )
+        _require_allowed_hosts(host)
         _check_port_free(host, port)
         summary = prepare(migrate=_embedded_sqlite())
         import uvicorn
@@ -116,6 +146,20 @@ def register(app: typer.Typer, scenarios_app: typer.Typer) -> None:
         from kaleidoscope.web.core import housekeeping
 
         housekeeping.start_thread()  # forget what has expired, now and every 6 hours
+        if scan_worker if scan_worker is not None else _embedded_sqlite():
+            from kaleidoscope.web.check import jobs, tasks
+
+            if not redis:
+                # Job status lives in this process's memory: nothing of an earlier run can
+                # still be scanning, so every archive left waiting goes now.
+                jobs.sweep_leftovers(startup=True)
+            tasks.start_thread()  # one archive scan at a time, beside the pages
+        elif not redis:
+            typer.echo(
+                "note: archive scans need a worker in this process without REDIS_URL; "
+                "with --no-scan-worker, uploaded archives wait and are never checked",
+                err=True,
+            )
         shown = f"[{host}]" if ":" in host else host
         typer.echo(f"Kaleidoscope: {summary}")
         typer.echo(f"Serving on http://{shown}:{port}/  (Ctrl+C to stop)")
@@ -129,6 +173,48 @@ def register(app: typer.Typer, scenarios_app: typer.Typer) -> None:
             log_level="warning",
             lifespan="off",
             server_header=False,
+        )
+
+    @app.command("worker")
+    def worker(
+        interval: Annotated[
+            float, typer.Option(help="Seconds between looks at the queue when idle", min=0.1)
+        ] = 1.0,
+        batch: Annotated[
+            bool, typer.Option("--batch", help="Run what is waiting, then exit")
+        ] = False,
+    ) -> None:
+        """Run archive scans (and other background tasks) queued on this machine.
+
+        Start one on every machine that runs `serve` against a shared database: uploaded
+        archives stay on the machine that received them, so each machine's worker takes
+        its own queue (named after the host; KALEIDOSCOPE_TASK_QUEUE overrides it). Needs
+        REDIS_URL, through which it reports progress to the web processes."""
+        if not os.environ.get("REDIS_URL", "").strip():
+            typer.echo(
+                "error: `kaleidoscope worker` needs REDIS_URL: scan progress and reports "
+                "reach the web processes through it. With the embedded SQLite and no "
+                "Redis, `kaleidoscope serve` runs the scans itself.",
+                err=True,
+            )
+            raise typer.Exit(2)
+        where = prepare(migrate=False)
+        from django.conf import settings
+        from django.core.management import call_command
+
+        from kaleidoscope.web.check import jobs, tasks
+
+        jobs.sweep_leftovers()
+        database = where.split("; ")[-1]
+        typer.echo(f"Kaleidoscope worker: {database}; this machine's queue: {settings.TASK_QUEUE}")
+        sys.stdout.flush()
+        call_command(
+            "db_worker",
+            queue_name=",".join(tasks.worker_queues()),
+            interval=interval,
+            batch=batch,
+            reload=False,
+            verbosity=0,
         )
 
     @app.command("migrate")
