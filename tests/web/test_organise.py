@@ -49,7 +49,7 @@ def staff_answer(row: Assessment, pick: int = 0, client: Client | None = None) -
     client = client or Client()
     page = client.get(f"/organise/s/{row.code}/")
     assert page.status_code == 200
-    return client, client.post(f"/organise/s/{row.code}/", all_answers(pick))
+    return client, client.post(f"/organise/s/{row.code}/", all_answers(pick), follow=True)
 
 
 def test_lead_opens_answers_and_staff_respond() -> None:
@@ -216,4 +216,5 @@ def test_survey_form_carries_a_working_csrf_token() -> None:
     done = client.post(
         f"/organise/s/{row.code}/", {**all_answers(0), "csrfmiddlewaretoken": token.group(1)}
     )
-    assert done.status_code == 200 and SurveyResponse.objects.count() == 1
+    assert done.status_code == 303 and done["Location"].endswith("/thanks/")
+    assert SurveyResponse.objects.count() == 1

@@ -9,6 +9,7 @@ from importlib import resources
 from typing import Any
 
 import yaml
+from django.template.loader import render_to_string
 from markupsafe import Markup
 
 from kaleidoscope.organise.charts import benchmark_svg, profile_svg
@@ -73,6 +74,23 @@ def question_groups(
             questions.append(QuestionView(q.id, getattr(q, wording), items, errors.get(q.id)))
         groups.append({"theme": theme, "questions": questions})
     return groups
+
+
+@cache
+def blank_questions(wording: str) -> Markup:
+    """The unanswered form's questions, rendered once per process: every respondent's
+    first view of the survey is the same markup, and it is the costly part of the page."""
+    html = render_to_string(
+        "organise/_questions.html", {"groups": question_groups(wording, {}, {})}
+    )
+    return Markup(html)
+
+
+def questions_html(wording: str, values: dict[str, str], errors: dict[str, str]) -> Markup:
+    if not values and not errors:
+        return blank_questions(wording)
+    groups = question_groups(wording, values, errors)
+    return Markup(render_to_string("organise/_questions.html", {"groups": groups}))
 
 
 def staff_answers(row: AssessmentRow) -> list[dict[str, str]]:

@@ -12,6 +12,7 @@ urlpatterns = [
     path("case-studies/", views.case_studies, name="cases"),
     path("join/", views.join, name="join"),
     path("s/<str:code>/", views.survey, name="survey"),
+    path("s/<str:code>/thanks/", views.thanks, name="thanks"),
     path("<uuid:assessment_id>/", views.lead, name="lead"),
     path("<uuid:assessment_id>/answers/", views.lead_answers, name="lead_answers"),
     path("<uuid:assessment_id>/results/", views.results, name="results"),

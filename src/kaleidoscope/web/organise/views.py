@@ -147,7 +147,7 @@ def lead_answers(request: HttpRequest, assessment_id: Any) -> HttpResponse:
     ctx = _base(
         request,
         row=row,
-        groups=presenters.question_groups("lead", values, errors),
+        questions=presenters.questions_html("lead", values, errors),
         errors=[{"text": t, "href": f"#{k}"} for k, t in errors.items()],
     )
     return render(request, "organise/lead_answers.html", ctx, status=status)
@@ -340,32 +340,37 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
             status=400,
         )
         return _set_marker(response, token) if fresh else response
-    already = False
-    with write_transaction():
-        current = Assessment.objects.filter(pk=row.pk).values("survey_open", "closes_at").first()
-        if current is None:
-            raise Http404("no such survey")
-        if not current["survey_open"] or current["closes_at"] < timezone.now():
-            row.refresh_from_db()
-            response = render(
-                request,
-                "organise/survey_closed.html",
-                _base(request, row=row, problem=_survey_problem(row)),
-                status=410,
-            )
-            return response
-        if SurveyResponse.objects.filter(assessment=row, marker=marker).exists():
-            already = True
-        else:
-            SurveyResponse.objects.create(assessment=row, marker=marker, answers=form.values)
-            Assessment.objects.filter(pk=row.pk).update(response_count=F("response_count") + 1)
-    response = render(
-        request,
-        "organise/survey_done.html",
-        _base(request, row=row, already=already),
-        status=409 if already else 200,
-    )
+    # One conditional UPDATE checks that the survey is still open and counts the
+    # response; the unique (assessment, marker) constraint refuses a second response
+    # from the same browser, and the count goes back with it (one transaction).
+    try:
+        with write_transaction():
+            counted = Assessment.objects.filter(
+                pk=row.pk, survey_open=True, closes_at__gt=timezone.now()
+            ).update(response_count=F("response_count") + 1)
+            if counted:
+                SurveyResponse.objects.create(assessment=row, marker=marker, answers=form.values)
+    except IntegrityError:
+        response = render(
+            request, "organise/survey_done.html", _base(request, row=row, already=True), status=409
+        )
+        return _set_marker(response, token) if fresh else response
+    if not counted:
+        row.refresh_from_db()
+        return render(
+            request,
+            "organise/survey_closed.html",
+            _base(request, row=row, problem=_survey_problem(row)),
+            status=410,
+        )
+    response = _see_other(reverse("organise:thanks", args=[row.code]))
     return _set_marker(response, token) if fresh else response
+
+
+@require_GET
+def thanks(request: HttpRequest, code: str) -> HttpResponse:
+    row = _survey_row(code)
+    return render(request, "organise/survey_done.html", _base(request, row=row, already=False))
 
 
 def _survey_ctx(
@@ -374,6 +379,6 @@ def _survey_ctx(
     return _base(
         request,
         row=row,
-        groups=presenters.question_groups("staff", values, errors),
+        questions=presenters.questions_html("staff", values, errors),
         errors=[{"text": t, "href": f"#{k}"} for k, t in errors.items()],
     )
