@@ -407,3 +407,16 @@ def test_through_the_checker_a_photo_finding_says_there_is_no_safe_version() -> 
     )
     rewrite = conf(text).rewrite
     assert rewrite == NO_SAFE_VERSION["photo"]
+
+
+def test_a_huge_post_gets_no_rewrite_and_no_wait() -> None:
+    """A 1 MB post (archives hold them) is refused at once, never rewritten in part."""
+    import time
+
+    text = "Home visit to Jayden, 7, at St Anne's on Mill Lane every Tuesday at 2pm. " * 14000
+    started = time.perf_counter()
+    result = safer(text[:1_000_000], (("name", "Jayden"),))
+    assert result.text is None and result.reason == "long"
+    assert time.perf_counter() - started < 2.0
+    many = "Visits today: " + ", ".join(f"Jayden {i}" for i in range(150)) + "."
+    assert safer(many).reason == "long"  # more names than a rewrite is trusted with

@@ -910,16 +910,16 @@ NO_SAFE_VERSION = {
         "No safe version: the post tells a story that people already know (from the news, "
         "or from living near them), so any wording of it points to them."
     ),
+    "long": (
+        "No safe version: the post is too long, or names too many people and places, to "
+        "rewrite safely here. Take the details out by hand, or share less."
+    ),
     "details": (
         "No safe version: even with names, places, ages and times taken out, what the post "
         "is about would still let someone who knows them recognise them. Keep it for "
         "supervision rather than social media."
     ),
 }
-
-
-def _overlaps(spans: list[tuple[int, int]], start: int, end: int) -> bool:
-    return any(s < end and start < e for s, e in spans)
 
 
 class _Net:
@@ -933,7 +933,7 @@ class _Net:
         self.text = text
         self.lower = lower
         self.found: list[Ident] = []
-        self.taken: list[tuple[int, int]] = []
+        self.taken = bytearray(len(text))  # 1 where an identifier already stands
 
     def scan(self, pattern: re.Pattern[str], lower: bool = False) -> list[re.Match[str]]:
         """Every match of ``pattern``, or none at once when the words it needs are absent."""
@@ -943,9 +943,9 @@ class _Net:
         return list(pattern.finditer(self.lower if lower else self.text))
 
     def add(self, kind: str, start: int, end: int) -> None:
-        if end > start and not _overlaps(self.taken, start, end):
+        if end > start and self.taken.find(1, start, end) < 0:
             self.found.append((kind, start, end))
-            self.taken.append((start, end))
+            self.taken[start:end] = b"\x01" * (end - start)
 
     def sentence_start(self, start: int) -> bool:
         before = self.text[max(0, start - 4) : start].rstrip(" \"'‘“(")
@@ -953,13 +953,13 @@ class _Net:
 
     def run(self, idents: list[Ident]) -> list[Ident]:
         """The checker's identifiers, less those a wider one of ours holds, plus ours."""
-        self.taken = []
         for pattern, kind in _WIDE:
             for m in self.scan(pattern):
                 self.add(kind, *m.span())
-        wide = list(self.taken)
-        kept = [i for i in idents if not any(s <= i[1] and i[2] <= e for s, e in wide)]
-        self.taken += [(s, e) for _, s, e in kept]
+        wide = self.taken
+        kept = [i for i in idents if not (wide[i[1]] and wide[i[2] - 1] and i[2] > i[1])]
+        for _, s, e in kept:
+            self.taken[s:e] = b"\x01" * (e - s)
         self._more()
         return kept + self.found
 
@@ -1265,6 +1265,7 @@ _DETAIL_WORDS = (
     "hospital", "court", "area", "nearby", "locally",
 )
 _MAX_SENTENCES = 40
+_MAX_TEXT = 20_000  # characters: a blog post at most; an archive's 1 MB post gets no rewrite
 _MAX_RECHECKS = 12  # re-checks one safer version may spend on leaving sentences out
 
 # Seams a whole-text pass may still need to mend: an article before another determiner.
@@ -1325,9 +1326,13 @@ def safer_version(
     None skips the re-check (for tests of the wording alone)."""
     if any(kind == "face" for kind, _, _ in idents):
         return _no_safe("photo", words)
+    if len(text) > _MAX_TEXT:
+        return _no_safe("long", words)
     if _KNOWN_STORY.search(lower):
         return _no_safe("known", words)
     every = _Net(text, lower).run(idents)
+    if len(every) > _MAX_REWRITES:
+        return _no_safe("long", words)  # more to take out than a rewrite can be trusted with
     out = _Rewriter(text, lower, words, age_words, keep_conditions, young).run(every)
     out = _mend(out)
     if flagged is None or not flagged(out):
