@@ -16,6 +16,7 @@ from typing import Any
 import pytest
 from web.axe import assert_axe_clean
 from web.live import LiveServer
+from web.pages import wait_js
 
 pytestmark = pytest.mark.browser
 PARTICIPANTS = 30
@@ -37,7 +38,7 @@ def press(presenter: Any, button: Any) -> None:
     """Click a facilitator's control and wait until the page shows the next revision."""
     before = int(presenter.locator(".k-group-state").get_attribute("data-rev"))
     button.click()
-    presenter.wait_for_function(
+    wait_js(presenter,
         "(() => { const s = document.querySelector('.k-group-state');"
         f" return s !== null && parseInt(s.dataset.rev, 10) > {before}; }})()"
     )
@@ -96,7 +97,7 @@ def run_session(browser: Any, server: LiveServer, contexts: list[Any]) -> None:
         phone.get_by_text("Waiting for the facilitator to start").wait_for()
         phone.evaluate("window.__notReloaded = true")
     # The joins arrive on the presenter's screen without a reload.
-    presenter.wait_for_function(
+    wait_js(presenter,
         f"document.querySelector('[data-count=joined]').textContent.trim() === '{PARTICIPANTS}'"
     )
 
@@ -126,7 +127,7 @@ def run_session(browser: Any, server: LiveServer, contexts: list[Any]) -> None:
             phone.get_by_text("Your vote is in").wait_for()
             if decisions == 1 and number == 0:
                 axe_clean(phone)
-        presenter.wait_for_function(
+        wait_js(presenter,
             f"document.querySelector('[data-count=votes]').textContent.trim() === '{PARTICIPANTS}'"
         )
         # A participant changes their mind: the count stays right.

@@ -18,7 +18,7 @@ from kaleidoscope.learn.engine import PlayError
 from kaleidoscope.learn.model import DIMENSION_LABELS, Dimension, Ending
 from kaleidoscope.web.core.pdf import FAMILY, document, printable
 from kaleidoscope.web.learn.presenters import profile_chart
-from kaleidoscope.web.learn.services import guidance_entries
+from kaleidoscope.web.learn.services import guidance_entries, library
 
 from . import services
 from .models import GroupSession, Phase
@@ -54,7 +54,7 @@ class Debrief:
 
 def debrief_data(session: GroupSession, include_names: bool = False) -> Debrief:
     participants = list(session.participants.order_by("display_name"))
-    scenario = services.library().get(session.scenario_id)
+    scenario = library().get(session.scenario_id)
     data = Debrief(
         session=session,
         title=scenario.title if scenario else session.scenario_id,

@@ -17,6 +17,7 @@ from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.http import HttpRequest, HttpResponse, StreamingHttpResponse
+from django.http.response import HttpResponseBase
 
 from . import services
 from .broker import CLOSE, get_broker
@@ -103,7 +104,7 @@ def _stream(
     return response
 
 
-async def participant_stream(request: HttpRequest, code: str) -> HttpResponse:
+async def participant_stream(request: HttpRequest, code: str) -> HttpResponseBase:
     session_id = _code_to_id.get(code)
     if session_id is None:
         session_id = await sync_to_async(_session_id)(code)
@@ -123,7 +124,7 @@ def _own(user: Any, session_id: Any) -> GroupSession | None:
     return GroupSession.objects.filter(pk=session_id, facilitator=user).first()
 
 
-async def presenter_stream(request: HttpRequest, session_id: Any) -> HttpResponse:
+async def presenter_stream(request: HttpRequest, session_id: Any) -> HttpResponseBase:
     user = await request.auser()
     if not user.is_authenticated:
         return HttpResponse("sign in first\n", status=403, content_type="text/plain")

@@ -21,6 +21,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 
 from kaleidoscope.learn.engine import PlayError
 from kaleidoscope.web.core import housekeeping, ratelimit
+from kaleidoscope.web.core.auth import account
 from kaleidoscope.web.learn.services import library, write_transaction
 
 from . import exports, services
@@ -45,7 +46,7 @@ def _wants_fragment(request: HttpRequest) -> bool:
 def index(request: HttpRequest) -> HttpResponse:
     sessions = []
     if request.user.is_authenticated:
-        sessions = list(GroupSession.objects.filter(facilitator=request.user)[:20])
+        sessions = list(GroupSession.objects.filter(facilitator=account(request))[:20])
     return render(
         request,
         "groups/index.html",
@@ -68,19 +69,19 @@ def create(request: HttpRequest) -> HttpResponse:
             "groups/index.html",
             {
                 "scenarios": list(library()),
-                "sessions": list(GroupSession.objects.filter(facilitator=request.user)[:20]),
+                "sessions": list(GroupSession.objects.filter(facilitator=account(request))[:20]),
                 "expired": set(),
                 "error": "Select a scenario for the session.",
             },
             status=400,
         )
-    session = services.create_session(request.user, scenario)
+    session = services.create_session(account(request), scenario)
     messages.success(request, msg("session_created"))
     return _see_other(reverse("groups:present", args=[session.id]))
 
 
 def _own_session(request: HttpRequest, session_id: Any, for_update: bool = False) -> GroupSession:
-    query = GroupSession.objects.filter(pk=session_id, facilitator=request.user)
+    query = GroupSession.objects.filter(pk=session_id, facilitator=account(request))
     if for_update:
         query = query.select_for_update()
     session = query.first()

@@ -6,6 +6,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import user_passes_test
+from django.contrib.auth.models import User
 from django.db.models import Count, Q
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -290,7 +291,7 @@ def delete_record(request: HttpRequest) -> HttpResponse:
             return see_other(reverse("record"))
     context = {
         "plays": services.owned_plays(request).count(),
-        "groups": user.group_sessions.count() if signed_in else 0,
+        "groups": user.group_sessions.count() if isinstance(user, User) else 0,
         "error": error,
     }
     response = render(request, "learn/delete_record.html", context)
