@@ -137,7 +137,7 @@ _NOT_IDENTIFYING = frozenset(
     {
         "Lidl", "Greggs", "Tesco", "Asda", "Aldi", "Morrisons", "Waffle", "Spoons", "Cert",
         "GCSEs", "Aboriginal", "Indigenous", "Black", "Somali", "Polish", "Lassie",
-        "Unannounced", "Santa", "B&B",
+        "Unannounced", "Santa", "B&B", "Yolŋu",
     }
 )
 
@@ -270,3 +270,23 @@ def test_each_grammar_check_can_fail(name: str) -> None:
 def test_leak_check_can_fail() -> None:
     case = Case("x", "Visit to Jayden, 7, at St Anne's", "Visit to Jayden at school", ("Jayden",))
     assert "Jayden" in leaks(case)
+
+
+if __name__ == "__main__":  # the figures: .venv/bin/python tests/check/test_rewrite_corpus.py
+    everything = cases()
+    given = [c for c in everything if c.answered]
+    safe = safe_cases()
+    leaking = [c.id for c in safe if leaks(c)]
+    faulty = [c.id for c in safe if faults(c)]
+    rechecked = [
+        c.id
+        for c in safe
+        if c.rewrite is not None
+        and any(f.category is Category.CONFIDENTIALITY for f in check_text(c.rewrite).findings)
+    ]
+    print("leaking:", leaking, "faulty:", faulty, "still flagged:", rechecked)
+    print(
+        f"findings={len(everything)} answered={len(given)} safer_versions={len(safe)} "
+        f"no_safe_version={len(given) - len(safe)} no_answer={len(everything) - len(given)} "
+        f"leaks={len(leaking)} grammar_faults={len(faulty)} recheck_failures={len(rechecked)}"
+    )

@@ -84,7 +84,6 @@ _ROLE_BEFORE = re.compile(
     r"|colleague|manager|supervisor|friend|husband|wife|hubby|student|mentor|worker)\s+$",
     re.IGNORECASE,
 )
-_PLACE_PREP = re.compile(r"\b(in|from|to|near|outside|off|on|at|round|around)\s+$")
 _VOCATIVE_AFTER = re.compile(r",?\s+you\b")
 _INITIAL_END = re.compile(r" [A-Z]\.(?=,)")
 _HYPHEN_NAME = re.compile(r"-[A-Z][a-z]+")
@@ -123,6 +122,7 @@ _LIST_ENDS = frozenset(
         "came", "told", "said", "will", "can", "did", "does", "went", "both", "all",
     }
 )
+_DIGITS_BEFORE = re.compile(r"(?<!\w)\d{1,3}[- ]?$")
 _RANGE_AFTER = re.compile(r"\s*(?:till|til|until|to|-|–|and|or)\s*\d")
 _REFLEXIVE_AFTER = re.compile(r"\s+(?:herself|himself|themselves|themself)\b")
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:he|she|they)\s+$")
@@ -265,10 +265,7 @@ class _Rewriter:
             return start, end, self.words["local"]  # "a small Kerry town"
         if self.lower.endswith(" the ", 0, start):  # "along the Shannon": a place
             return start, end, self.words["area"].split(" ", 1)[-1]
-        place = _PLACE_PREP.search(self.lower, max(0, start - 10), start)
-        if place is not None and (" " not in self.text[start:end].strip() or place.group(1) in (
-            "in", "from", "near", "outside", "on"
-        )):
+        if _NAME_AS_PLACE.search(self.lower, max(0, start - 10), start):
             return self._town(start, end)  # "in Devon", "outside Dungannon": a place
         if _VOCATIVE_AFTER.match(self.lower, end) and _DETERMINER_BEFORE.search(
             self.text, max(0, start - 4), start
@@ -328,6 +325,9 @@ class _Rewriter:
     def _age(self, start: int, end: int) -> tuple[int, int, str] | None:
         if _RANGE_AFTER.match(self.lower, end):
             return None  # "visiting is 2 till 8": hours, not an age
+        digits = _DIGITS_BEFORE.search(self.lower, max(0, start - 4), start)
+        if digits is not None and self.lower[start:end].startswith(("year", "yr")):
+            start = digits.start()  # "6-" + "year-old": the number goes too
         quote = self.lower[start:end]
         reflexive = _REFLEXIVE_AFTER.match(self.lower, end)
         if reflexive and quote.strip().isdigit():  # "17 herself" -> "young herself"
@@ -450,6 +450,11 @@ class _Rewriter:
         """ "twin 3yos" -> "twin young children"."""
         return start, end, self.words.get("ages_plural", _DEFAULT_WORDS["ages_plural"])
 
+    def _school_year(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "in P6" -> "in primary school", "S3" -> "secondary school" (Scottish years)."""
+        key = "primary_school" if self.text[start] == "P" else "secondary_school"
+        return start, end, self.words.get(key, _DEFAULT_WORDS[key])
+
     def _ages(self, start: int, end: int) -> tuple[int, int, str]:
         """ "the kids are 2 & 5" -> "the kids are young"."""
         return start, end, " " + (self.words["age_young_adjective"] or "young")
@@ -499,8 +504,8 @@ class _Rewriter:
         if isle:
             return isle.start(), end, self.words["island"]
         if self._adjectival(end):
-            if _DETERMINER_WORD.search(self.lower, window_start, start):
-                return start, end, self.words["local"]  # "the Bexford area"
+            if not _PREP_BEFORE.search(text, window_start, start):
+                return start, end, self.words["local"]  # "the Bexford area", "a small X town"
             local = self.words["local"]
             return start, end, ("an " if _vowel(local) else "a ") + local  # "in a local city"
         region = _REGION_BEFORE.search(self.lower, window_start, start)
@@ -749,6 +754,8 @@ _ROLE_NAME = re.compile(
     r"|patient|tenant|carer|mum|dad|mam|nan|gran|brother|sister)(?:,\s|\s)"
     r"(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?=[\s,.;:!?)'’]|$)"
 )
+# "a family called the Hendersons": the naming clause goes.
+_CALLED = re.compile(r"\s(?:called|named)\s+(?:the\s+)?([A-Z][a-z'’]+)(?![\w-])")
 _FAMILY_SURNAME = re.compile(
     r"\bthe\s+([A-Z][a-z'’]+(?:-[A-Z][a-z]+)?(?:['’]s)?\s)(?=(?:kids|children|family|families"
     r"|twins|boys|girls|lads|brothers|sisters|household|lot|clan|case|siblings|sibs|woman|man"
@@ -793,7 +800,12 @@ _PLACE_BEFORE = re.compile(
     r"|west)\s+of)\s+)?)$",
     re.IGNORECASE,
 )
-_LIST_PLACE = re.compile(r"(?<=[a-z0-9],\s)([A-Z][a-z]+)(?=,\s[a-z])")
+_ADJ_PLACE = re.compile(
+    r"\b(?:small|tiny|little|rural|remote|quiet|sleepy|local|coastal|former|mining|market)\s+"
+    r"([A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)\s+(?:town|village|city|county|community|island"
+    r"|parish|suburb|estate)\b"
+)
+_LIST_PLACE = re.compile(r"(?<=[a-z0-9],\s)([A-Z][a-z]+)(?=,\s[a-z]|\))")
 _PLACE_WORD = re.compile(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?")
 _AGE_EXACT = re.compile(
     r"\b(?:he|she|they|who|which|and|shes|hes)"
@@ -873,6 +885,7 @@ _SEASON = re.compile(
     r"|\b(?:last|next|this)\s+(?:summer|autumn|winter|spring|month|christmas|easter)\b",
     re.IGNORECASE,
 )
+_SCHOOL_YEAR = re.compile(r"(?<![\w-])(?:P[1-7]|S[1-6])(?![\w-])")
 _UNIQUE = re.compile(
     r"\b(?:the\s+)?only\s+(?:one\s+)?(?:[\w'’-]+\s+){0,3}?(?:in|on|at|of)\s+(?:the\s+|his\s+"
     r"|her\s+|their\s+|our\s+|that\s+)?(?:whole\s+(?:of\s+)?)?(?:\w[\w'’-]*)"
@@ -897,6 +910,8 @@ _DEFAULT_WORDS = {
     "university": "a university",
     "ages_plural": "young children",
     "time_noun": "visit",
+    "primary_school": "primary school",
+    "secondary_school": "secondary school",
 }
 
 # Why there is no safe version, by reason; categories.yaml `rewrite` may override each
@@ -957,11 +972,32 @@ class _Net:
             for m in self.scan(pattern):
                 self.add(kind, *m.span())
         wide = self.taken
-        kept = [i for i in idents if not (wide[i[1]] and wide[i[2] - 1] and i[2] > i[1])]
+        kept = [
+            self._person_not_place(i)
+            for i in idents
+            if not (wide[i[1]] and wide[i[2] - 1] and i[2] > i[1])
+        ]
         for _, s, e in kept:
             self.taken[s:e] = b"\x01" * (e - s)
         self._more()
+        for kind, _, e in [*kept, *self.found]:
+            pair = _AND_NAME.match(self.text, e) if kind == "name" else None
+            word = pair.group(1) if pair else ""
+            if pair and not {word} & (self.rules.not_starts | self.rules.not_places) and (
+                word not in self.rules.big_places and word not in self.rules.org_suffixes
+            ):
+                self.add("name", pair.start(1), pair.end(1))  # "Ollie and Grace"
         return kept + self.found
+
+    def _person_not_place(self, ident: Ident) -> Ident:
+        """A first name the checker read as a town after "from" or "to" is a person."""
+        kind, s, e = ident
+        word = self.text[s:e]
+        if kind == "town" and word in self.rules.given_names and word not in (
+            self.rules.big_places
+        ) and not _NAME_AS_PLACE.search(self.lower, max(0, s - 10), s):
+            return ("name", s, e)
+        return ident
 
     def _more(self) -> None:
         text = self.text
@@ -986,6 +1022,8 @@ class _Net:
         self._people()
         self._places()
         self._ages()
+        for m in self.scan(_SCHOOL_YEAR):
+            self.add("school_year", *m.span())
         for m in self.scan(_UNIQUE):
             self.add("unique", *m.span())
 
@@ -994,6 +1032,9 @@ class _Net:
         rules = self.rules
         for m in self.scan(_TITLE):
             self.add("name", *m.span())
+        for m in self.scan(_CALLED):
+            if m.group(1) not in rules.not_places and m.group(1) not in rules.org_suffixes:
+                self.add("surname", *m.span())
         for m in self.scan(_FAMILY_SURNAME):
             word = m.group(1).strip().rstrip("s").rstrip("'’")
             if word not in rules.not_places and word not in rules.org_suffixes and (
@@ -1011,8 +1052,8 @@ class _Net:
                 continue  # "he's the next Conor McGregor": a public figure, as a comparison
             if _OWN_NAME_BEFORE.search(before):
                 continue  # "call me Auntie Beth", "I'm Jo": the writer's own name
-            if word in rules.big_places or _PLACE_BEFORE.search(before):
-                self.add("town", m.start(), m.end())  # "in Devon", "from Jordan"
+            if word in rules.big_places or _NAME_AS_PLACE.search(before):
+                self.add("town", m.start(), m.end())  # "in Devon", "near Shannon"
                 continue
             end = m.end()
             sur = _SURNAME_AFTER.match(text, end)
@@ -1081,6 +1122,10 @@ class _Net:
             if text[end : end + 2] in ("'s", "’s"):
                 continue  # "to Tesco's", a shop
             self.add("town", s, end)
+        for m in self.scan(_ADJ_PLACE):
+            words = m.group(1).split()
+            if words[0] not in refused and words[-1] not in refused:
+                self.add("town", *m.span(1))  # "a small Mississippi town"
         for m in _LIST_PLACE.finditer(text):
             word = m.group(1)
             if word in refused or word in rules.given_names or word.lower() in _ORIGINS:
@@ -1159,9 +1204,11 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     ),
     _SETTING: ("lodge", "manor", "grange"),
     _UNIQUE: ("only",),
+    _SCHOOL_YEAR: ("p1", "p2", "p3", "p4", "p5", "p6", "p7", "s1", "s2", "s3", "s4", "s5", "s6"),
     _HANDLE: ("@",),
     _TITLE: ("mr", "ms", "miss", "mx"),
     _FAMILY_SURNAME: ("the ",),
+    _CALLED: ("called", "named"),
     _ROLE_NAME: tuple(" " + c for c in "abcdefghijklmnopqrstuvwxyz"),
     _INITIAL_PAIR: ("&", " and "),
     _AGE_EXACT: (*_DIGITS_GATE, *_NUMBER_WORDS),
@@ -1170,6 +1217,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _AGE_WORDED: ("old",),
     _DECADE: ("0s",),
     _AGES_PLURAL: ("yos", "y/os", "olds"),
+    _ADJ_PLACE: ("town", "village", "city", "county", "community", "island", "parish", "suburb"),
     _KIN_AGES: _DIGITS_GATE,
     _AGE_OPENING: _DIGITS_GATE,
     _DAY_TIME: ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
@@ -1180,6 +1228,9 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _CLOCK: (*_DIGITS_GATE, "midnight", "midday", "noon"),
 }
 
+# Before a first name, words that make it a place ("in Devon"); "from Ollie" stays a person.
+_NAME_AS_PLACE = re.compile(r"\b(?:in|near|outside|on)\s+$")
+_AND_NAME = re.compile(r"\s+(?:and|&)\s+([A-Z][a-z]+)(?![\w-])")
 _OWN_NAME_BEFORE = re.compile(
     r"(?:call(?:ed|s)?\s+me|i['’]m|\bim|my\s+name\s+is|me,)\s+['‘\"]?(?:auntie\s+|aunty\s+"
     r"|uncle\s+|miss\s+|nanny\s+)?$"
