@@ -1,16 +1,20 @@
-"""Speed of the full check: posts/s on one core, and a 100,000-post X archive end to end.
+"""Speed of the full check on one core, old checker against new in the same run.
 
-    .venv/bin/python bench/check_speed.py [--posts 20000] [--archive-posts 100000]
+    .venv/bin/python bench/check_speed.py [--rounds 3] [--archive-posts 100000] [--old REV]
 
-(a) check_post over a realistic mix: template-generated practitioner posts (most safe,
-    some risky, with emoji and hashtags) plus the labelled dev set, in varied metadata.
-(b) writes a zip X archive with tests/archive_factory.py into a temp dir, then times
-    scan_archive (detect, stream, parse, check, summarise) in a fresh subprocess pinned to
-    one core and reads its peak RSS (ru_maxrss, whole process, interpreter included).
-    The time includes loading the checker's rules (nothing is warmed first).
+(a) check_post over real and realistic posts, not templates: the labelled training corpus
+    (data/posts/train, 2,000 posts), the dev set (../shared/data/posts_dev.jsonl) and the
+    5,000 real tweets (../shared/data/real_posts_sample.jsonl). The sealed held-out batches
+    are never read here. Each checker runs in its own fresh subprocess pinned to the same
+    core: the new one from this tree, the old one (issue 12's rules-only checker, git
+    revision --old, default 4bb07f0) from a `git archive` of that revision. Best of
+    --rounds passes; the ratio new/old is printed.
+(b) a zip X archive of --archive-posts template tweets (tests/archive_factory.py), timed
+    end to end through scan_archive in a fresh subprocess (all cores; peak RSS read with
+    ru_maxrss). 0 skips it.
 
-Targets (issue 5): >= 20,000 posts/s; archive <= 10 s and <= 400 MB peak.
-The last line holds the figures: posts_per_s=... archive_posts=... archive_s=... peak_mb=...
+Targets (issue 13): full check >= 20,000 posts/s, never below 5,500; archive <= 10 s,
+<= 400 MB. The last line holds the figures: name=value ...
 """
 
 from __future__ import annotations
@@ -20,25 +24,47 @@ import json
 import os
 import subprocess
 import sys
+import tarfile
 import tempfile
 import time
-from itertools import cycle, islice
+from io import BytesIO
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+SHARED = ROOT.parent / "shared" / "data"
+SOURCES = {
+    "corpus": sorted((ROOT / "data" / "posts" / "train").glob("*.jsonl")),
+    "dev": [SHARED / "posts_dev.jsonl"],
+    "real": [SHARED / "real_posts_sample.jsonl"],
+}
+OLD_REV = "4bb07f0"
 
-import archive_factory as af  # noqa: E402
-
-from kaleidoscope.check.records import Audience, Platform, Post  # noqa: E402
-
-DEV = ROOT.parent / "shared" / "data" / "posts_dev.jsonl"
-
-CHILD = """
-import json, os, resource, sys, time
-from pathlib import Path
+TIMER = """
+import json, os, sys, time
 if hasattr(os, "sched_setaffinity"):
-    os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+    os.sched_setaffinity(0, {int(sys.argv[3])})
+from kaleidoscope.check.checker import check_post
+from kaleidoscope.check.records import Post
+groups = json.load(open(sys.argv[1], encoding="utf-8"))
+rounds = int(sys.argv[2])
+out = {}
+for name, rows in groups.items():
+    posts = [Post(id=str(i), text=r["text"]) for i, r in enumerate(rows)]
+    for post in posts[:200]:
+        check_post(post)  # warm up: rules (and model) loaded
+    best = 0.0
+    flagged = 0
+    for _ in range(rounds):
+        started = time.perf_counter()
+        flagged = sum(1 for post in posts if check_post(post).findings)
+        best = max(best, len(posts) / (time.perf_counter() - started))
+    out[name] = {"posts": len(posts), "per_s": best, "flagged": flagged}
+print(json.dumps(out))
+"""
+
+ARCHIVE = """
+import json, resource, sys, time
+from pathlib import Path
 from kaleidoscope.check.scan import scan_archive
 started = time.perf_counter()
 summary = scan_archive(Path(sys.argv[1]))
@@ -50,75 +76,62 @@ print(json.dumps({"seconds": seconds, "posts": sum(summary.posts_by_kind.values(
 """
 
 
-def pin_one_core() -> None:
-    if hasattr(os, "sched_setaffinity"):
-        os.sched_setaffinity(0, {sorted(os.sched_getaffinity(0))[0]})
+def core() -> int:
+    if hasattr(os, "sched_getaffinity"):
+        return sorted(os.sched_getaffinity(0))[0]
+    return 0
 
 
-def mixed_posts(n: int) -> list[Post]:
-    texts = list(af.sample_texts(n, seed=3))
-    if DEV.exists():
-        dev = [json.loads(line)["text"] for line in DEV.read_text(encoding="utf-8").splitlines()]
-        texts[: len(dev) * 10] = list(islice(cycle(dev), len(dev) * 10))[: len(texts)]
-    platforms = cycle(list(Platform)[:6])
-    audiences = cycle([Audience.PUBLIC, Audience.FRIENDS, Audience.FOLLOWERS, None])
-    return [
-        Post(id=str(i), text=t, platform=next(platforms), audience=next(audiences))
-        for i, t in enumerate(texts)
-    ]
+def load_groups() -> dict[str, list[dict[str, str]]]:
+    groups: dict[str, list[dict[str, str]]] = {}
+    for name, paths in SOURCES.items():
+        rows = []
+        for path in paths:
+            if not path.is_file():
+                continue
+            for line in path.read_text("utf-8").splitlines():
+                if line.strip():
+                    rows.append({"text": str(json.loads(line)["text"])})
+        if rows:
+            groups[name] = rows
+    groups["all"] = [row for rows in list(groups.values()) for row in rows]
+    return groups
 
 
-def bench_check(n: int) -> float:
-    from kaleidoscope.check.checker import check_post
-
-    posts = mixed_posts(n)
-    for post in posts[:500]:
-        check_post(post)  # warm up: rules loaded and compiled
-    best = 0.0
-    for _ in range(3):
-        started = time.perf_counter()
-        for post in posts:
-            check_post(post)
-        best = max(best, len(posts) / (time.perf_counter() - started))
-    return best
+def old_tree(rev: str, into: Path) -> Path:
+    """The old checker's source, from git (nothing else of the old tree is used)."""
+    data = subprocess.run(
+        ["git", "-C", str(ROOT), "archive", rev, "src/kaleidoscope"],
+        check=True, capture_output=True,
+    ).stdout
+    with tarfile.open(fileobj=BytesIO(data)) as tar:
+        tar.extractall(into, filter="data")
+    return into / "src"
 
 
-def bench_dev(rounds: int = 20) -> tuple[float, float]:
-    """posts/s over the 200 dev posts checked again and again (nearly all about social
-    work: the slow path); the second figure also reads every finding's rewrite."""
-    from kaleidoscope.check.checker import check_post, parse_audience, parse_platform
-
-    rows = [json.loads(line) for line in DEV.read_text(encoding="utf-8").splitlines()]
-    posts = [
-        Post(id=str(i), text=r["text"], platform=parse_platform(r.get("platform")),
-             audience=parse_audience(r.get("audience")))
-        for i, r in enumerate(rows)
-    ]
-    rates = []
-    for read_rewrites in (False, True):
-        best = 0.0
-        for _ in range(3):
-            started = time.perf_counter()
-            for _ in range(rounds):
-                for post in posts:
-                    result = check_post(post)
-                    if read_rewrites:
-                        for finding in result.findings:
-                            _ = finding.rewrite
-            best = max(best, rounds * len(posts) / (time.perf_counter() - started))
-        rates.append(best)
-    return rates[0], rates[1]
+def time_checker(src: Path | None, posts_file: Path, rounds: int) -> dict[str, dict[str, float]]:
+    env = dict(os.environ)
+    if src is not None:
+        env["PYTHONPATH"] = str(src)
+        env["PYTHONSAFEPATH"] = "1"
+    done = subprocess.run(
+        [sys.executable, "-c", TIMER, str(posts_file), str(rounds), str(core())],
+        check=True, capture_output=True, text=True, env=env,
+    )
+    result: dict[str, dict[str, float]] = json.loads(done.stdout.strip().splitlines()[-1])
+    return result
 
 
 def bench_archive(n: int) -> dict[str, float]:
+    sys.path.insert(0, str(ROOT / "tests"))
+    import archive_factory as af
+
     with tempfile.TemporaryDirectory(prefix="kaleidoscope-bench-") as tmp:
         path = Path(tmp) / "twitter-archive.zip"
-        started = time.perf_counter()
         af.write_big_x_archive(path, n)
-        print(f"wrote {n} tweets: {path.stat().st_size / 1e6:.1f} MB zip in "
-              f"{time.perf_counter() - started:.1f} s", flush=True)
         out = subprocess.run(
-            [sys.executable, "-c", CHILD, str(path)], check=True, capture_output=True, text=True
+            [sys.executable, "-c", ARCHIVE, str(path)], check=True, capture_output=True,
+            text=True,
         ).stdout
         result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
         return result
@@ -126,22 +139,42 @@ def bench_archive(n: int) -> dict[str, float]:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
-    parser.add_argument("--posts", type=int, default=20_000)
+    parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--archive-posts", type=int, default=100_000)
+    parser.add_argument("--old", default=OLD_REV, help="git revision of the old checker")
     args = parser.parse_args()
-    pin_one_core()
-    rate = bench_check(args.posts)
-    print(f"check_post: {rate:,.0f} posts/s over {args.posts} mixed posts (one core)")
-    dev_rate, dev_rewrite_rate = bench_dev() if DEV.exists() else (0.0, 0.0)
-    print(f"check_post: {dev_rate:,.0f} posts/s over the dev posts repeated "
-          f"({dev_rewrite_rate:,.0f} reading every rewrite)")
-    result = bench_archive(args.archive_posts)
-    print(f"archive: {result['posts']:.0f} records ({result['checked']:.0f} checked, "
-          f"{result['flagged']:.0f} flagged) in {result['seconds']:.2f} s, "
-          f"peak {result['peak_mb']:.0f} MB")
-    print(f"posts_per_s={rate:.0f} archive_posts={result['posts']:.0f} "
-          f"archive_s={result['seconds']:.2f} peak_mb={result['peak_mb']:.0f} "
-          f"dev_posts_per_s={dev_rate:.0f} dev_rewrite_posts_per_s={dev_rewrite_rate:.0f}")
+    groups = load_groups()
+    with tempfile.TemporaryDirectory(prefix="kaleidoscope-speed-") as tmp:
+        posts_file = Path(tmp) / "posts.json"
+        posts_file.write_text(json.dumps(groups), encoding="utf-8")
+        old = time_checker(old_tree(args.old, Path(tmp) / "old"), posts_file, args.rounds)
+        new = time_checker(None, posts_file, args.rounds)
+    print(f"{'posts':<8} {'n':>6} {'old/s':>9} {'new/s':>9} {'ratio':>6} "
+          f"{'old flagged':>11} {'new flagged':>11}")
+    for name in groups:
+        o, n = old[name], new[name]
+        print(f"{name:<8} {n['posts']:6.0f} {o['per_s']:9,.0f} {n['per_s']:9,.0f} "
+              f"{n['per_s'] / o['per_s']:6.2f} {o['flagged']:11.0f} {n['flagged']:11.0f}")
+    figures = {
+        "posts_per_s": new["all"]["per_s"],
+        "old_posts_per_s": old["all"]["per_s"],
+        "ratio": new["all"]["per_s"] / old["all"]["per_s"],
+        "corpus_posts_per_s": new.get("corpus", {}).get("per_s", 0.0),
+        "real_posts_per_s": new.get("real", {}).get("per_s", 0.0),
+    }
+    if args.archive_posts > 0:
+        started = time.perf_counter()
+        result = bench_archive(args.archive_posts)
+        print(f"archive: {result['posts']:.0f} records ({result['checked']:.0f} checked, "
+              f"{result['flagged']:.0f} flagged) in {result['seconds']:.2f} s, peak "
+              f"{result['peak_mb']:.0f} MB (with writing it: "
+              f"{time.perf_counter() - started:.0f} s)")
+        figures.update(archive_posts=result["posts"], archive_s=result["seconds"],
+                       peak_mb=result["peak_mb"])
+    print(" ".join(
+        f"{k}={v:.2f}" if k in ("ratio", "archive_s") else f"{k}={v:.0f}"
+        for k, v in figures.items()
+    ))
 
 
 if __name__ == "__main__":

@@ -20,7 +20,7 @@ from collections.abc import Callable
 from functools import partial
 from typing import Any
 
-from kaleidoscope.check.entities import find_entities
+from kaleidoscope.check.entities import Entity, about, find_entities
 from kaleidoscope.check.model import (
     CARE_CONCEPTS,
     Model,
@@ -28,6 +28,7 @@ from kaleidoscope.check.model import (
     features,
     load_model,
     token_spans,
+    tokens,
 )
 from kaleidoscope.check.records import (
     Audience,
@@ -980,14 +981,32 @@ def _employer(ctx: _Ctx) -> Finding | None:
         spans = refs + neg
         text = why["employer"].format(cue=_cue(ctx, neg))
         return _finding(ctx, Category.EMPLOYER_CRITICISM, Severity.MEDIUM, spans, text)
-    if internal:
+    at_work = ctx.has(*_AT_WORK)  # an employer, a manager, colleagues or a service
+    if internal and at_work:
         text = why["employer_internal"].format(cue=_cue(ctx, internal))
         return _finding(ctx, Category.EMPLOYER_CRITICISM, Severity.MEDIUM, internal, text)
     workload = ctx.spans("workload")
-    if workload:
+    if workload and at_work:
         text = why["workload"].format(cue=_cue(ctx, workload))
         return _finding(ctx, Category.EMPLOYER_CRITICISM, Severity.LOW, workload, text)
     return None
+
+
+# Word sense and target (issue 13): internal matters and workload count as employer
+# criticism only with an employer, a manager, colleagues or a service in the post ("no
+# sleep", "the tribunal" alone do not); derogatory words need a human target.
+_AT_WORK = (
+    "emp_ref", "colleague_ref", "work_tie", "work_now", "care", "su_ref", "care_weak",
+    "su_group", "t_setting",
+)
+_HUMAN_TARGET = (
+    "care", "su_ref", "care_weak", "su_group", "t_setting", "t_group", "t_why",
+    "colleague_ref", "emp_ref", "person", "young_cue", "kin",
+)
+
+
+# A derogatory word after one of these names a person itself ("the nutter", "a junkie").
+_DETERMINERS = ("the ", "a ", "an ", "that ", "this ", "these ", "those ", "our ", "my ")
 
 
 def _in_quotes(ctx: _Ctx, start: int, end: int) -> bool:
@@ -1019,6 +1038,10 @@ def _derogatory(ctx: _Ctx) -> Finding | None:
     words = _derogatory_words(ctx)
     if not words:
         return None
+    if not ctx.has(*_HUMAN_TARGET) and not any(
+        ctx.lower.endswith(_DETERMINERS, max(0, s - 7), s) for s, _ in words
+    ):
+        return None  # derogatory words need a human target: "the nutter", people worked with
     why = ctx.rules.why["derogatory"].format(cue=_cue(ctx, words))
     return _finding(ctx, Category.DEROGATORY, Severity.HIGH, words, why)
 
@@ -1162,11 +1185,67 @@ def check_post(post: Post) -> Result:
     findings = [
         by_category.get(name) or _model_finding(ctx, post, model, Category(name))
         for name, _ in decided
-        if name in by_category or name != "confidentiality" or _identifying(ctx)
+        if name in by_category or _in_scope(ctx, name)
     ]
     if not findings:
         return Result(post=post, findings=[])
     return Result(post=post, findings=findings, amplifiers=_amplifiers(ctx, post))
+
+
+# Where no rule fired, the model's finding stands only in the sense and with the target
+# that matter (issue 13): the post must be set in practice (a care concept, a care word
+# from entities.yaml, or a person found in a service-user role) or carry the category's
+# own cue: an employer, manager or service for employer criticism; the author's own
+# drinking, places or times for self-disclosure; a group or colleague as the target of
+# derogatory words; a shared image or a look-up for consent. Ordinary posts that only
+# share words with risky ones ("u", "me", "pic", "those people") are not flagged.
+_CARE = frozenset({"care", "su_ref", "care_weak", "su_group", "t_setting", "t_su_name"})
+# Concepts that set a post among people (service users, families, colleagues, work).
+_PEOPLE = _CARE | {
+    "young_cue", "person", "kin", "kin_possessive", "kin_structure", "age_word", "age_words",
+    "event", "condition", "t_family", "work_tie", "work_now", "emp_ref", "colleague_ref",
+    "emp_internal", "workload", "boundary", "derogatory", "monitor", "covert", "document",
+    "unique", "origin", "occupation",
+}
+_WORK = frozenset({
+    "emp_ref", "emp_internal", "colleague_ref", "workload", "work_tie", "work_now",
+})
+_OWN_CUES: dict[str, frozenset[str]] = {
+    "confidentiality": _PEOPLE,
+    "boundaries": _PEOPLE | {"gift_cue"},
+    "self_disclosure": _PEOPLE | {
+        "alcohol", "drugs", "live_location", "home_address", "own_child", "intimate",
+        "alcohol_heavy", "alcohol_habit", "child_route", "emp_neg",
+    },
+    # an employer, a manager, colleagues or a service to criticise
+    "employer_criticism": _CARE | _WORK,
+    # a human target: people worked with, a group, colleagues
+    "derogatory": _CARE | {"t_group", "t_why", "colleague_ref", "person", "young_cue", "kin"},
+    "consent_privacy": _CARE,  # a picture or a look-up counts only about people worked with
+}
+_SELF_PLACES = frozenset({"venue", "time", "street", "estate", "school"})
+_ABOUT = {  # whom the post must be about when no concept sets the scope
+    "employer_criticism": ("service_user", "colleague"),
+    "derogatory": ("service_user", "colleague"),
+}
+_ABOUT_DEFAULT = ("service_user",)
+
+
+def _in_scope(ctx: _Ctx, category: str) -> bool:
+    hits = ctx.hits
+    care = not _CARE.isdisjoint(hits)
+    found: list[Entity] | None = None
+    if _OWN_CUES[category].isdisjoint(hits):
+        found = find_entities(ctx.text, ctx.lower, care, spans=False)
+        if category == "self_disclosure":
+            return any(e.kind in _SELF_PLACES for e in found)
+        if about(tokens(ctx.lower), found, care) not in _ABOUT.get(category, _ABOUT_DEFAULT):
+            return False
+    if category == "confidentiality":
+        if found is None:
+            found = find_entities(ctx.text, ctx.lower, care, spans=False)
+        return any(e.kind not in _NOT_IDENTIFYING for e in found)
+    return True
 
 
 def _identifying(ctx: _Ctx) -> bool:

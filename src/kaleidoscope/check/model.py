@@ -35,6 +35,7 @@ __all__ = [
     "features",
     "load_model",
     "model_path",
+    "reset_model",
     "token_spans",
 ]
 
@@ -120,6 +121,7 @@ class Model:
     words: dict[str, tuple[float, ...]]
     pairs: dict[tuple[str, str], tuple[float, ...]]
     in_care: dict[str, tuple[float, ...]]
+    concepts: dict[str, tuple[float, ...]]  # lexicon concept name -> weights ("c:" dropped)
     others: dict[str, tuple[float, ...]]
 
     def scores(self, feats: list[str]) -> list[float]:
@@ -142,7 +144,7 @@ class Model:
         rows = [
             *map(self.words.get, words),
             *map(self.pairs.get, itertools.pairwise(words)),
-            *map(others.get, ["c:" + c for c in found]),
+            *map(self.concepts.get, found),
             *map(others.get, ["r:" + label for label in rule_labels]),
             others.get("bias"),
         ]
@@ -245,6 +247,7 @@ def parse_model(raw: bytes, source: str) -> Model:
     words: dict[str, tuple[float, ...]] = {}
     pairs: dict[tuple[str, str], tuple[float, ...]] = {}
     in_care: dict[str, tuple[float, ...]] = {}
+    concepts: dict[str, tuple[float, ...]] = {}
     others: dict[str, tuple[float, ...]] = {}
     for feature, row in table.items():
         family, _, key = feature.partition(":")
@@ -252,6 +255,8 @@ def parse_model(raw: bytes, source: str) -> Model:
             words[key] = row
         elif family == "s":
             in_care[key] = row
+        elif family == "c":
+            concepts[key] = row
         elif family == "b" and key.count(" ") == 1:
             first, second = key.split(" ")
             pairs[(first, second)] = row
@@ -266,27 +271,34 @@ def parse_model(raw: bytes, source: str) -> Model:
         words=words,
         pairs=pairs,
         in_care=in_care,
+        concepts=concepts,
         others=others,
     )
 
 
 _LOCK = threading.Lock()
-_MODEL: Model | None = None
+_MODEL: list[Model] = []
 
 
 def load_model() -> Model:
-    """The model, read once per process; ModelError if it is missing or corrupt."""
-    global _MODEL
-    model = _MODEL
-    if model is None or model.source != model_path():
-        with _LOCK:
+    """The model, read once per process; ModelError if it is missing or corrupt. (The
+    weights file is found when first needed: `reset_model` makes the next call look
+    again, e.g. after MODEL_ENV changed.)"""
+    if _MODEL:
+        return _MODEL[0]
+    with _LOCK:
+        if not _MODEL:
             source = model_path()
-            if _MODEL is None or _MODEL.source != source:
-                try:
-                    raw = Path(source).read_bytes()
-                except OSError as exc:
-                    reason = exc.strerror or type(exc).__name__
-                    raise ModelError(f"{source}: cannot read the model file ({reason})") from None
-                _MODEL = parse_model(raw, source)
-            model = _MODEL
-    return model
+            try:
+                raw = Path(source).read_bytes()
+            except OSError as exc:
+                reason = exc.strerror or type(exc).__name__
+                raise ModelError(f"{source}: cannot read the model file ({reason})") from None
+            _MODEL.append(parse_model(raw, source))
+        return _MODEL[0]
+
+
+def reset_model() -> None:
+    """Forget the loaded model (tests that point MODEL_ENV at another file)."""
+    with _LOCK:
+        _MODEL.clear()
