@@ -6,6 +6,7 @@ set) each server gets a fresh database that is dropped afterwards.
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import os
 import re
@@ -31,7 +32,18 @@ def free_port() -> int:
 
 
 class LiveServer:
-    def __init__(self, database_url: str | None = None) -> None:
+    """``kaleidoscope serve`` in its own process group. ``workers``: uvicorn processes
+    (above 1 needs REDIS_URL in ``env``); ``args``: more serve options (by default it runs
+    its own archive-scan worker, whatever the database)."""
+
+    def __init__(
+        self,
+        database_url: str | None = None,
+        workers: int = 1,
+        args: tuple[str, ...] = ("--scan-worker",),
+    ) -> None:
+        self.workers = workers
+        self.args = args
         self.data_dir = Path(tempfile.mkdtemp(prefix="kaleidoscope-live-"))
         self.port = free_port()
         self.url = f"http://127.0.0.1:{self.port}"
@@ -57,11 +69,17 @@ class LiveServer:
             conn.execute(sql)  # type: ignore[arg-type]
 
     def start(self, timeout: float = 60) -> LiveServer:
+        if "DATABASE_URL" in self.env:  # a shared database is migrated once, before serving
+            subprocess.run(
+                [str(KALEIDOSCOPE), "migrate"], env=self.env, check=True, capture_output=True
+            )
         self.proc = subprocess.Popen(
-            [str(KALEIDOSCOPE), "serve", "--port", str(self.port)],
+            [str(KALEIDOSCOPE), "serve", "--port", str(self.port),
+             "--workers", str(self.workers), *self.args],
             env=self.env,
             stdout=subprocess.PIPE,
             stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: uvicorn's workers die with it
         )
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
@@ -79,9 +97,11 @@ class LiveServer:
         raise RuntimeError("kaleidoscope serve did not answer /healthz in time")
 
     def kill(self) -> None:
-        """SIGKILL: no clean shutdown, exactly like a crash."""
+        """SIGKILL to every process of the server: no clean shutdown, exactly like a crash
+        (or a service manager killing the service's process group)."""
         if self.proc and self.proc.poll() is None:
-            self.proc.send_signal(signal.SIGKILL)
+            with contextlib.suppress(ProcessLookupError):
+                os.killpg(self.proc.pid, signal.SIGKILL)
             self.proc.wait(10)
 
     def stop(self) -> None:
