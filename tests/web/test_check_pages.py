@@ -17,7 +17,7 @@ import socket
 import threading
 import time
 import zipfile
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +27,7 @@ from django.apps import apps
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
 from django.test import Client
+from django.utils import timezone
 from django.views.debug import SafeExceptionReporterFilter
 from django_tasks_db.models import DBTaskResult
 
@@ -374,6 +375,17 @@ def test_the_report_is_encrypted_in_the_cache_and_its_key_only_in_the_browser(
     assert client.get(url).status_code == 404
     client.cookies[jobs.key_cookie(token)] = key
     assert MARKER in html(client.get(url))
+
+
+def test_the_task_queue_forgets_finished_scans_after_a_day(
+    client: Client, tmp_path: Path
+) -> None:
+    scan(client, x_archive(tmp_path))
+    old = timezone.now() - timedelta(days=2)
+    DBTaskResult.objects.update(finished_at=old)
+    scan(client, x_archive(tmp_path))  # each scan prunes after itself
+    (row,) = DBTaskResult.objects.all()
+    assert row.finished_at > old
 
 
 def test_results_expire(client: Client, tmp_path: Path, settings: Any) -> None:

@@ -13,15 +13,18 @@ from __future__ import annotations
 
 import socket
 import threading
+from datetime import timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import close_old_connections
+from django.utils import timezone
 from django.utils.crypto import get_random_string
 from django_tasks import task
 
 from . import jobs
 
+KEEP_ROWS = timedelta(days=1)
 
 def queue_name() -> str:
     return str(settings.TASK_QUEUE)
@@ -39,6 +42,21 @@ def scan_archive_job(token: str) -> None:
     to the cache; the upload is deleted. Never raises (a failure is the job's outcome,
     so the task row keeps no traceback that could quote an archive)."""
     jobs.run(token)
+    prune_finished()
+
+
+def prune_finished(keep: timedelta = KEEP_ROWS) -> int:
+    """Delete the rows of tasks that finished more than ``keep`` ago, and of tasks whose
+    worker was killed long before (they hold nothing but a token; this keeps the table
+    small)."""
+    from django_tasks_db.models import DBTaskResult
+
+    now = timezone.now()
+    finished, _ = DBTaskResult.objects.finished().filter(finished_at__lt=now - keep).delete()
+    abandoned, _ = DBTaskResult.objects.running().filter(
+        started_at__lt=now - timedelta(seconds=jobs.ACTIVE_TTL) - keep
+    ).delete()
+    return int(finished + abandoned)
 
 
 def enqueue(token: str) -> None:
