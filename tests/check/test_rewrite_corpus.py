@@ -137,7 +137,7 @@ _NOT_IDENTIFYING = frozenset(
     {
         "Lidl", "Greggs", "Tesco", "Asda", "Aldi", "Morrisons", "Waffle", "Spoons", "Cert",
         "GCSEs", "Aboriginal", "Indigenous", "Black", "Somali", "Polish", "Lassie",
-        "Unannounced", "Santa", "B&B", "Yolŋu",
+        "Unannounced", "Santa", "B&B", "Yolŋu", "FaceTimed",
     }
 )
 

@@ -28,6 +28,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from functools import partial
 
 __all__ = ["NO_SAFE_VERSION", "Safer", "rewrite", "safer_version"]
 
@@ -105,7 +106,8 @@ _ISLE_BEFORE = re.compile(r"\b(?:the\s+)?(?:isle|island)\s+of\s+$", re.IGNORECAS
 # A place used as an adjective: "the Bexford area", "the Harbour Road flats".
 _PLACE_NOUN = re.compile(
     r"\s+(?:area|flats|estate|site|end|shops|park|surgery|parade|precinct|district|side"
-    r"|community|tower|towers|block|houses|road|village|town|city|county|coast|bridge)\b"
+    r"|community|tower|towers|block|houses|road|village|town|city|county|coast|bridge|station"
+    r"|airport|market|beach|pier|harbour|docks|library|bus\s+station|services)\b"
 )
 # A landmark phrase ("above the", "beside the") takes the words after it as its object.
 _LANDMARK_OBJECT = re.compile(r"\s+(?:[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,2}|[a-z][\w'’&-]*)")
@@ -157,15 +159,19 @@ _ONCE = frozenset({"school", "church", "nearby", "locally", "someone", "local", 
 _UNTIDY = re.compile(r"[ \t][,.;:]|[,;:]\s*[,.;:!?]|\(\s*\)|,[A-Za-z]|[ \t]{2}")
 # Run over the whole rewrite, only when the placeholder they need is there.
 _PAIRS = (
-    ("another young person", re.compile(r"\ba young person (?:&|and) another young person\b"),
+    ("another young person", re.compile(r"\b[Aa] young person (?:&|and) another young person\b"),
      "two young people"),
-    ("someone else", re.compile(r"\bsomeone (?:&|and) someone else\b"), "two people"),
+    ("someone else", re.compile(r"\b[Ss]omeone (?:&|and) someone else\b"), "two people"),
 )
 _SEAM_MARGIN = 6
 _SPACES = re.compile(r"[ \t]{2,}")
 _NO_SPACE_BEFORE = frozenset({"", " ", ",", ".", ";", ":", "!", "?", ")", "'", "’"})
 _PLACE_GAP = re.compile(r"\s*(?:on|in|at|off|near|of)?\s*$")
 _LEADING_JUNK = re.compile(r"^[\s,;:=–-]+")
+
+
+def _same_case(new: str, m: re.Match[str]) -> str:
+    return new.capitalize() if m.group(0)[:1].isupper() else new
 
 
 def _tidy(out: str, seams: list[tuple[int, int]]) -> str:
@@ -424,7 +430,19 @@ class _Rewriter:
         text = self.text
         if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
             return start - 1, end + 1, ""
-        return self._list_item(start, end)
+        return self._list_item(start, end) or self._few(start)
+
+    def _few(self, start: int) -> tuple[int, int, str] | None:
+        """ "the only Black child in his school" -> "one of the few Black children in his
+        school": still true, and no longer points at one person."""
+        only = _THE_ONLY.match(self.text, start)
+        if only is None:
+            return None
+        words = only.group("noun").split()
+        head = words[-1]
+        plural = _PLURALS.get(head.lower(), head + ("es" if head.endswith(("s", "x")) else "s"))
+        few = self.words.get("one_of_few", _DEFAULT_WORDS["one_of_few"])
+        return start, only.end(), " ".join([few, *words[:-1], plural])
 
     def _institution(self, start: int, end: int, word: str) -> tuple[int, int, str]:
         """A named hospital or court: "at Singleton Hospital" -> "at the hospital"."""
@@ -588,11 +606,22 @@ class _Rewriter:
             return start, end, "family"
         return None
 
+    def _whole_brackets(self, ident: Ident) -> Ident:
+        """A span never takes half a bracket: "(15" of "(15, autistic)" is "15"."""
+        kind, start, end = ident
+        quote = self.text[start:end]
+        if quote.startswith("(") and ")" not in quote:
+            start += 1
+        if quote.endswith(")") and "(" not in quote:
+            end -= 1
+        return kind, start, end
+
     # --- joining -------------------------------------------------------------------------
 
     def run(self, idents: list[Ident]) -> str:
         replacements: list[tuple[int, int, str, str]] = []
-        for kind, start, end in sorted(idents, key=lambda i: (i[1], -i[2])):
+        ordered = sorted(map(self._whole_brackets, idents), key=lambda i: (i[1], -i[2]))
+        for kind, start, end in ordered:
             if replacements and start < replacements[-1][1]:
                 s, e, new, previous = replacements[-1]
                 if previous == kind == "time" and end > e:  # "on Tuesday" + "Tuesday at 10am"
@@ -645,7 +674,7 @@ class _Rewriter:
             out = _SPACES.sub(" ", out)
         for needed, pattern, replacement in _PAIRS:
             if needed in out:
-                out = pattern.sub(replacement, out)
+                out = pattern.sub(partial(_same_case, replacement), out)
         out = _LEADING_JUNK.sub("", out).strip()
         return out[:1].upper() + out[1:]
 
@@ -707,6 +736,8 @@ class _Rewriter:
             else:
                 end += 1  # "Mr Jenkins, 91, veteran" -> "a man, veteran"
         elif nxt in (",", ".", ";", ":", "!", "?", ")") and before.endswith((",", "(")):
+            if before.endswith("(") and nxt == ")":
+                end += 1  # "(15, autistic)" with both gone: the brackets go too
             before = before[:-1]
         elif before and before[-1] not in "([" and nxt not in _NO_SPACE_BEFORE:
             before += " "
@@ -771,6 +802,12 @@ _STREET = re.compile(
     r"|Rise|Parade|Square|Brae|Wynd|Vennel|Boulevard|Blvd)\b(?!\.?\s+[A-Z][a-z])"
     r"|\b(?:Highway|Route|Interstate|Hwy)\s?\d+\b|\bI-\d+\b"
 )
+# Welsh, Irish and Scottish Gaelic street names: "Heol y Gors", "Bóthar an Chladaigh".
+_GAELIC_STREET = re.compile(
+    r"(?<![\w'’-])(?:Heol|Ffordd|Stryd|Lon|Lôn|Rhodfa|Sràid|Bothar|Bóthar|Sráid)\s+"
+    r"(?:(?:y|yr|an|na)\s+)?[A-Z][\w'’-]+"
+)
+_HOUSE_NUMBER = re.compile(r"(?<![\w.,:])\d{1,4}[a-z]?,?\s+$")
 _HOSPITAL = re.compile(
     r"(?<![\w'’-])(?:[A-Z][\w'’.-]*\s+){1,3}(?:Hospital|Infirmary|Medical\s+Centre"
     r"|Medical\s+Center|Health\s+Centre)\b"
@@ -792,7 +829,11 @@ _SCHOOL = re.compile(
 _UNIVERSITY = re.compile(
     r"(?<![\w'’-])(?:[A-Z][\w'’.-]*\s+){1,2}University\b|\bUniversity\s+of\s+[A-Z][\w'’-]+"
 )
-_SETTING = re.compile(r"(?<![\w'’-])(?:[A-Z][a-z'’-]+\s+){1,2}(?:Lodge|Manor|Grange)\b")
+_SETTING = re.compile(
+    r"(?<![\w'’-])(?:[A-Z][a-z'’-]+\s+){1,2}(?:Lodge|Manor|Grange)\b"
+    r"|(?<![\w'’-])(?<!\ba\s)(?:[A-Z][a-z'’-]+\s+){1,2}(?:House|(?i:family\s+centre|contact\s+centre"
+    r"|children['’]s\s+home|care\s+home|nursing\s+home|day\s+centre|hostel|refuge))\b"
+)
 _PLACE_BEFORE = re.compile(
     r"(?:\b(?:in|from|near|outside|off|to|at|around|round|nr|of|towards|past|lives|moved"
     r"|moving)\s+(?:(?:rural|eastern|western|northern|southern|north|south|east|west|central"
@@ -845,6 +886,10 @@ _AGE_WORDED = re.compile(
 )
 # "twin 3yos", "two 5 year olds": the ages of several children.
 _AGES_PLURAL = re.compile(r"\b\d{1,2}\s?(?:yos|y/os|year[- ]olds|yr[- ]olds)\b")
+_KIN_ARE = re.compile(
+    r"\b(?:twins|kids|children|boys|girls|sisters|brothers|siblings|ones|grandkids|weans|bairns)"
+    r"\s+(?:are|were)(?P<ages>\s+\d{1,2})(?=\s*(?:[.,;!?)]|$|\s+(?:and|but|now|so)\b))"
+)
 _AGED_PHRASE = re.compile(
     r"\baged\s+(?:between\s+)?\d{1,2}(?:\s*(?:and|&|-|to)\s*\d{1,2})?\b"
     r"|\baged\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
@@ -853,9 +898,11 @@ _AGED_PHRASE = re.compile(
     re.IGNORECASE,
 )
 # "15, Aboriginal, been in 9 placements": an age opening a sentence, with its comma.
+# "My client Darnell, 19, is": a number alone between commas after a word.
+_AGE_COMMA = re.compile(r"(?<=[A-Za-z]),\s(\d{1,2})(?=,\s[a-z]|\))")
 _AGE_OPENING = re.compile(
     r"(?:^|[.!?]\s+|[^\w\s,;:'’\"(]\s+|(?<=\())(\d{1,2},\s)(?=[A-Za-z])"
-    r"|(?<=[.!?]\s)(\d{1,2}[.!](?:\s(?=[A-Z])|$))"
+    r"|(?<=[.!?]\s)(\d{1,2}[.!](?:\s(?=[A-Z])|$))|(?<=[a-z]\s)(\(\d{1,2}\))"
 )
 _DAYS = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
@@ -864,7 +911,8 @@ _DAYS = (
 _DAY_TIME = re.compile(
     r"(?:\b(?:on|every|last|next|this|by|till|until|from|since|each)\s+)?(?i:" + _DAYS + ")"
     r"(?:\s+(?:morning|afternoon|evening|night|lunchtime)s?)?"
-    r"(?:\s+(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?)?(?!\w)"
+    r"(?:\s+(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?"
+    r"(?:\s*[-–]\s*\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?)?)?(?![\w-])"
     r"(?!\s+(?:dinner|lunch|roast|best|school|paper|papers|league|service|times|club))"
 )
 _SHORT_DAY = re.compile(r"(?:Mon|Tue|Tues|Wed|Weds|Thu|Thur|Thurs|Fri|Sat|Sun)\b")
@@ -877,7 +925,8 @@ _MONTH = re.compile(
 )
 _CLOCK = re.compile(
     r"\b(?:(?:at|by|till|til|until|from|around|about|before|after)\s+)?(?:\d{1,2}(?:[:.]\d{2})?"
-    r"\s*(?:am|pm)\b|(?<=at\s)\d{1,2}(?:[:.]\d{2})?(?![\w:.%/])|midnight|midday|noon)",
+    r"\s*(?:am|pm)\b|(?<=at\s)\d{1,2}(?:[:.]\d{2})?(?![\w:.%/]|\s+[A-Z])|midnight|midday|noon)"
+    r"(?:\s*[-–]\s*\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?\b)?",
     re.IGNORECASE,
 )
 _SEASON = re.compile(
@@ -885,6 +934,15 @@ _SEASON = re.compile(
     r"|\b(?:last|next|this)\s+(?:summer|autumn|winter|spring|month|christmas|easter)\b",
     re.IGNORECASE,
 )
+# "the only (Black) child", "the only trans pupil": a person the post singles out.
+_THE_ONLY = re.compile(
+    r"(?i:the\s+only)\s+(?P<noun>(?:[\w-]+\s+){0,2}?(?i:lad|boy|girl|child|kid|pupil|student"
+    r"|family|woman|man|person|resident|tenant|teenager|baby|mum|dad|one\s+(?=in\b)))(?!\w)"
+)
+_PLURALS = {
+    "child": "children", "family": "families", "man": "men", "woman": "women",
+    "person": "people", "baby": "babies", "one": "ones",
+}
 _SCHOOL_YEAR = re.compile(r"(?<![\w-])(?:P[1-7]|S[1-6])(?![\w-])")
 _UNIQUE = re.compile(
     r"\b(?:the\s+)?only\s+(?:one\s+)?(?:[\w'’-]+\s+){0,3}?(?:in|on|at|of)\s+(?:the\s+|his\s+"
@@ -910,6 +968,7 @@ _DEFAULT_WORDS = {
     "university": "a university",
     "ages_plural": "young children",
     "time_noun": "visit",
+    "one_of_few": "one of the few",
     "primary_school": "primary school",
     "secondary_school": "secondary school",
 }
@@ -1012,6 +1071,10 @@ class _Net:
                 s, e = m.span()
                 if text.startswith("the ", s) or text.startswith("The ", s):
                     s += 4
+                number = _HOUSE_NUMBER.search(text, max(0, s - 8), s) if kind == "street" else None
+                if number is not None:  # "14 Hazel Grove": an address
+                    self.add("address", number.start(), e)
+                    continue
                 first = text[s:e].split()[0]
                 if kind != "street" and first in self.rules.not_starts and kind != "hospital":
                     s = text.find(" ", s) + 1  # "Visited Ridgeway Academy": the verb stays
@@ -1025,6 +1088,8 @@ class _Net:
         for m in self.scan(_SCHOOL_YEAR):
             self.add("school_year", *m.span())
         for m in self.scan(_UNIQUE):
+            self.add("unique", *m.span())
+        for m in self.scan(_THE_ONLY):
             self.add("unique", *m.span())
 
     def _people(self) -> None:
@@ -1093,7 +1158,7 @@ class _Net:
     def _person_like(self, end: int) -> bool:
         """Is a run of capitals ("TJ") a person: an age or a verb after it?"""
         after = self.text[end : end + 16]
-        if re.match(r"\s*(?:\(\d|,\s?\d|['’]s\b)", after):
+        if re.match(r"\s*(?:\(\d|,\s?\d|['’]s\b)|\s+(?:and|&)\s+[A-Z]{1,3}\s+[a-z]", after):
             return True
         word = re.match(r"\s+([a-z']+)", after)
         return word is not None and word.group(1) in self.rules.initials_verbs
@@ -1148,10 +1213,14 @@ class _Net:
             self.add("ages_plural", *m.span())
         for m in self.scan(_AGED_PHRASE, True):
             self.add("age", *m.span())
+        for m in self.scan(_KIN_ARE, True):
+            self.add("ages", *m.span("ages"))
         for m in self.scan(_KIN_AGES, True):
             self.add("ages" if m.group("are") else "age", *m.span("ages"))
+        for m in self.scan(_AGE_COMMA):
+            self.add("age", *m.span(1))
         for m in self.scan(_AGE_OPENING):
-            group = 1 if m.group(1) else 2
+            group = next(g for g in (1, 2, 3) if m.group(g))
             self.add("age", *m.span(group))
 
     def _times(self) -> None:
@@ -1183,6 +1252,8 @@ _WIDE = (
     (_COURT, "court"),
     (_PRISON, "prison"),
     (_SCHOOL, "school"),
+    (_SETTING, "setting"),
+    (_GAELIC_STREET, "street"),
 )
 
 _DIGITS_GATE = tuple("0123456789")
@@ -1202,8 +1273,11 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
         "academy", "primary", "high", "school", "college", "grammar", "infants", "juniors",
         "comprehensive", "elementary", "middle", "ysgol", "scoil", "coláiste", "colaiste",
     ),
-    _SETTING: ("lodge", "manor", "grange"),
+    _GAELIC_STREET: ("heol", "ffordd", "stryd", "lon", "lôn", "rhodfa", "sràid", "bothar",
+                     "bóthar", "sráid"),
+    _SETTING: ("lodge", "manor", "grange", "house", "centre", "home", "hostel", "refuge"),
     _UNIQUE: ("only",),
+    _THE_ONLY: ("only",),
     _SCHOOL_YEAR: ("p1", "p2", "p3", "p4", "p5", "p6", "p7", "s1", "s2", "s3", "s4", "s5", "s6"),
     _HANDLE: ("@",),
     _TITLE: ("mr", "ms", "miss", "mx"),
@@ -1219,7 +1293,9 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _AGES_PLURAL: ("yos", "y/os", "olds"),
     _ADJ_PLACE: ("town", "village", "city", "county", "community", "island", "parish", "suburb"),
     _KIN_AGES: _DIGITS_GATE,
+    _KIN_ARE: _DIGITS_GATE,
     _AGE_OPENING: _DIGITS_GATE,
+    _AGE_COMMA: _DIGITS_GATE,
     _DAY_TIME: ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
     _MONTH: (
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
