@@ -72,7 +72,7 @@ def test_unusable_input_exits_2_with_a_clear_message(tmp_path: Path) -> None:
     cases = [
         (FIXTURES / "not-twine.txt", "T103 not a Twine file"),
         (FIXTURES / "no-story.html", "T104 this HTML page holds no Twine story"),
-        (huge, "T102 file is 50.0 MB; Twine files over 16 MB are refused"),
+        (huge, "T102 file is 50.00 MB (52,428,800 bytes); the limit is 5 MB"),
         (tmp_path / "absent.twee", "T101 cannot read file"),
     ]
     for path, message in cases:

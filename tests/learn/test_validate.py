@@ -109,7 +109,7 @@ def test_huge_file_is_refused_without_reading_it(tmp_path: Path) -> None:
         handle.truncate(50 * 1024 * 1024)
     [result] = check_paths([huge])
     assert [d.code for d in result.diagnostics] == ["E103"]
-    assert "50.0 MB" in result.diagnostics[0].message
+    assert "50.00 MB" in result.diagnostics[0].message
 
 
 def test_folder_without_scenarios_and_missing_paths(tmp_path: Path) -> None:

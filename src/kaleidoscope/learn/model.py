@@ -14,8 +14,10 @@ from typing import Annotated, Any, Literal
 
 from pydantic import BaseModel, ConfigDict, Field, StringConstraints
 
+# Lower-case letters of any script, digits, '_' and '-' ("übung", "学习"): ids made from
+# Twine passage names keep their letters (docs/twine.md).
 Identifier = Annotated[
-    str, StringConstraints(pattern=r"^[a-z0-9][a-z0-9_\-]*$", min_length=1, max_length=80)
+    str, StringConstraints(pattern=r"^[^\W_A-Z](?:[^\WA-Z]|-)*$", min_length=1, max_length=80)
 ]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
 

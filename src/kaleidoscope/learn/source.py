@@ -28,6 +28,8 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
 
 from kaleidoscope.diagnostics import Diagnostic
 
+# The one size limit for every story file Kaleidoscope reads: scenario YAML, Twee, Twine
+# HTML, and uploads in the browser.
 MAX_FILE_BYTES = 5 * 1024 * 1024
 MAX_NODES = 1_000_000  # guards against alias ("billion laughs") expansion
 
@@ -57,6 +59,7 @@ class Document:
     data: Any
     positions: Positions
     duplicates: list[tuple[PathKey, str, tuple[int, int], tuple[int, int]]]
+    text: str = ""  # the file as read, for checks on its comments (Twine layout lines)
 
 
 class SourceError(Exception):
@@ -97,8 +100,9 @@ class _Builder:
     def _scalar(self, event: yaml.ScalarEvent) -> Any:
         value: str = event.value
         plain, _quoted = event.implicit
-        if event.tag not in (None, "!") and not plain:
-            return self._construct(event.tag, event)
+        given = event.tag
+        if given is not None and given != "!" and not plain:
+            return self._construct(given, event)
         if not plain or event.style:  # quoted or block scalars are always strings
             return value
         if value and value[0] not in _FIRST_CHARS:
@@ -189,6 +193,19 @@ def _event_source(text: str) -> Callable[[], yaml.Event]:
     return iter(yaml.parse(text, Loader=_Loader)).__next__  # pragma: no cover
 
 
+def size_text(size: int) -> str:
+    """A size for people, exact enough that it never reads as equal to the limit."""
+    return f"{size / 1_048_576:.2f} MB ({size:,} bytes)"
+
+
+def limit_text(max_bytes: int = MAX_FILE_BYTES) -> str:
+    return f"{max_bytes / 1_048_576:g} MB ({max_bytes:,} bytes)"
+
+
+def too_large_message(size: int, max_bytes: int = MAX_FILE_BYTES) -> str:
+    return f"file is {size_text(size)}; the limit is {limit_text(max_bytes)}"
+
+
 def read_text(path: Path, display: str, *, max_bytes: int = MAX_FILE_BYTES) -> str:
     """The file's text, or a SourceError naming what is wrong with it."""
     try:
@@ -204,7 +221,7 @@ def read_text(path: Path, display: str, *, max_bytes: int = MAX_FILE_BYTES) -> s
                 0,
                 0,
                 "E103",
-                f"file is {size / 1_048_576:.1f} MB; the limit is {max_bytes // 1_048_576} MB",
+                too_large_message(size, max_bytes),
             )
         )
     raw = path.read_bytes()
@@ -260,7 +277,7 @@ def parse_yaml(text: str, display: str) -> Document:
             Diagnostic(display, 0, 0, "E104", f"malformed YAML: {exc or 'incomplete document'}")
         ) from None
     builder.positions.values.pop(("<key>",), None)
-    return Document(display, data, builder.positions, builder.duplicates)
+    return Document(display, data, builder.positions, builder.duplicates, text)
 
 
 def load_yaml(path: Path, display: str | None = None) -> Document:

@@ -12,10 +12,13 @@ E306 unknown cast member              E307 unknown guidance key
 E308 superseded guidance cited without its successor
 E309 guidance key whose URL is only a site's home page
 W401 choice cites no guidance         W402 markup outside the safe Markdown subset
+T143 Twine story JavaScript or CSS (a '# twine-extra' line) that could end its HTML element
+T160 unreadable Twine layout line (docs/twine.md)
 """
 
 from __future__ import annotations
 
+import json
 import re
 from collections import deque
 from collections.abc import Iterable, Iterator
@@ -290,6 +293,58 @@ def _markup_check(report: _Report, loc: PathKey, text: Any) -> None:
         )
 
 
+_TWINE_LINE = re.compile(r"^# twine-(story|passage|extra): (.*)$", re.MULTILINE)
+_ELEMENT_END = re.compile(r"</(script|style)|<!--", re.IGNORECASE)
+
+
+def _twine_checks(report: _Report, text: str) -> None:
+    """The Twine layout kept in comments: readable, and no code that could break out.
+
+    Story JavaScript and CSS travel only to Twine exports (never into Kaleidoscope's
+    pages), where '</script', '</style' and '<!--' are written with a backslash so they
+    cannot end their element; the author is told, since Twine shows the changed text.
+    """
+    if "# twine-" not in text:
+        return
+    for match in _TWINE_LINE.finditer(text):
+        line = text.count("\n", 0, match.start()) + 1
+        try:
+            data = json.loads(match.group(2))
+            if not isinstance(data, dict):
+                raise ValueError("not a JSON object")
+        except ValueError as exc:
+            report.items.append(
+                Diagnostic(
+                    report.doc.path,
+                    line,
+                    1,
+                    "T160",
+                    f"Twine layout line is not readable ({exc}); ignored",
+                    Severity.WARNING,
+                )
+            )
+            continue
+        body = data.get("text")
+        if match.group(1) != "extra" or not isinstance(body, str):
+            continue
+        found = _ELEMENT_END.search(body)
+        if found:
+            name = data.get("name")
+            report.items.append(
+                Diagnostic(
+                    report.doc.path,
+                    line,
+                    1,
+                    "T143",
+                    f"Twine passage '{name}' holds {found.group(0)!r}, which would end its "
+                    "HTML element; a Twine export writes it with a backslash "
+                    f"({found.group(0)[0]}\\{found.group(0)[1:]}). It never runs in "
+                    "Kaleidoscope.",
+                    Severity.WARNING,
+                )
+            )
+
+
 def check_document(
     doc: Document,
     shared_cast: frozenset[str] = frozenset(),
@@ -316,6 +371,7 @@ def check_document(
             _schema_errors(report, exc)
         _graph_checks(report, doc.data)
         _reference_checks(report, doc.data, shared_cast, registry)
+    _twine_checks(report, doc.text)
     report.items.sort(key=lambda d: (d.line, d.column, d.code))
     if any(d.is_error for d in report.items):
         scenario = None

@@ -13,26 +13,29 @@ from typing import TYPE_CHECKING, Annotated
 
 import typer
 from rich.console import Console
+from rich.text import Text
 
 from kaleidoscope.diagnostics import Diagnostic, count_errors
 
 if TYPE_CHECKING:
     from kaleidoscope.learn.twine.story import TwineStory
 
-out = Console(highlight=False)
-err = Console(stderr=True, highlight=False)
+# Story names, file names and messages are user data: never read as markup or emoji
+# codes (a name like 'Time Out [/draft]' must print as written, and 'file:100:1' too).
+out = Console(highlight=False, markup=False, emoji=False)
+err = Console(stderr=True, highlight=False, markup=False, emoji=False)
 
 FORMATS = ("twee", "twine-html")
 
 
 def _fail(message: str, code: int = 2) -> typer.Exit:
-    err.print(f"[red]error:[/red] {message}", soft_wrap=True)
+    err.print(Text("error:", style="red"), Text(message), soft_wrap=True)
     return typer.Exit(code)
 
 
 def _show(diagnostics: list[Diagnostic]) -> None:
     for diagnostic in diagnostics:
-        out.print(str(diagnostic), markup=False, soft_wrap=True)
+        out.print(str(diagnostic), soft_wrap=True)
 
 
 def _scenario_id(story: TwineStory, display: str) -> str:
@@ -127,7 +130,6 @@ def scenarios_import(
         state = "draft with errors" if errors else "valid scenario"
         err.print(
             f"'{chosen.name}' -> {destination}: {state} ({errors} error(s), {warnings} warning(s))",
-            markup=False,
             soft_wrap=True,
         )
     raise typer.Exit(1 if count_errors(total) else 0)
@@ -151,12 +153,17 @@ def scenarios_export(
     ] = None,
 ) -> None:
     """Export a scenario to Twine: Twee 3, or an archive HTML for Library > Import."""
-    from kaleidoscope.learn.model import CastMember, Scenario
-    from kaleidoscope.learn.twine.exporter import scenario_to_story
+    from kaleidoscope.learn.source import (
+        MAX_FILE_BYTES,
+        SourceError,
+        limit_text,
+        read_text,
+        size_text,
+    )
+    from kaleidoscope.learn.twine.exporter import export_text, scenario_to_story
     from kaleidoscope.learn.twine.html import write_html
-    from kaleidoscope.learn.twine.layout import Layout, read_layout
     from kaleidoscope.learn.twine.twee import write_twee
-    from kaleidoscope.learn.validate import check_file, read_shared_cast
+    from kaleidoscope.learn.validate import read_shared_cast
 
     if fmt in ("scorm12", "cmi5"):
         from kaleidoscope.learn.packages.cli import export_package
@@ -172,22 +179,23 @@ def scenarios_export(
     if fmt not in FORMATS:
         raise _fail(f"unknown --format '{fmt}' (use twee, twine-html, scorm12 or cmi5)")
     path = Path(source)
-    layout: Layout | None = None
-    continuing: list[CastMember]
-    scenario: Scenario | None
     if path.suffix.lower() in (".yaml", ".yml") or path.is_file():
-        checked = check_file(path)
-        _show(checked.diagnostics)
-        scenario = checked.scenario
-        if scenario is None:
-            raise _fail(f"{source} has errors; fix them, then export")
         try:
-            text = path.read_text(encoding="utf-8")
-        except (OSError, UnicodeDecodeError):  # pragma: no cover - check_file read it
-            text = ""
-        layout, problems = read_layout(text, source)
-        _show(problems)
-        continuing = read_shared_cast(path.parent)[0]
+            text = read_text(path, source)
+        except SourceError as exc:
+            _show([exc.diagnostic])
+            raise _fail(f"cannot export {source}") from None
+        members = read_shared_cast(path.parent)[0]
+        result = export_text(text, source, members, frozenset(m.id for m in members))
+        _show(result.diagnostics)
+        if result.story is None:
+            raise _fail(f"{source} has errors; fix them, then export")
+        story, title = result.story, result.title
+        if result.draft:
+            err.print(
+                f"{source} is a draft: it goes back to Twine exactly as it came in",
+                soft_wrap=True,
+            )
     else:
         from kaleidoscope.learn.library import LibraryError, bundled_library
 
@@ -202,17 +210,24 @@ def scenarios_export(
                 f"no scenario '{source}' in the library, and no such file "
                 "('kaleidoscope scenarios list' shows the ids)"
             )
-        continuing = list(library.cast(scenario).values())
-    story = scenario_to_story(scenario, layout, continuing)
-    result = write_twee(story) if fmt == "twee" else write_html([story])
+        story = scenario_to_story(scenario, None, list(library.cast(scenario).values()))
+        title = scenario.title
+    written = write_twee(story) if fmt == "twee" else write_html([story])
+    size = len(written.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        err.print(
+            f"warning: the {fmt} file is {size_text(size)}, over the limit of {limit_text()} "
+            "that import applies to every story file; Kaleidoscope will not import it again",
+            soft_wrap=True,
+        )
     if output is None:
-        sys.stdout.write(result)
+        sys.stdout.write(written)
         return
     try:
-        output.write_text(result, encoding="utf-8")
+        output.write_text(written, encoding="utf-8")
     except OSError as exc:
         raise _fail(f"cannot write {output}: {exc.strerror}") from None
-    err.print(f"'{scenario.title}' -> {output} ({fmt})", markup=False, soft_wrap=True)
+    err.print(f"'{title}' -> {output} ({fmt})", soft_wrap=True)
 
 
 def register(app: typer.Typer, scenarios_app: typer.Typer) -> None:

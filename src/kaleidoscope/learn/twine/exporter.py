@@ -10,11 +10,13 @@ from __future__ import annotations
 
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
+from kaleidoscope.diagnostics import Diagnostic
 from kaleidoscope.learn.dump import dump_yaml
 from kaleidoscope.learn.model import CastMember, Decision, Ending, Passage, Scenario
+from kaleidoscope.learn.source import SourceError, parse_yaml
 from kaleidoscope.learn.twine.importer import (
     _FENCE,
     DECISION_TAG,
@@ -28,7 +30,7 @@ from kaleidoscope.learn.twine.importer import (
     prose,
     split_header,
 )
-from kaleidoscope.learn.twine.layout import Layout, PassageLayout
+from kaleidoscope.learn.twine.layout import Layout, PassageLayout, digest, read_layout
 from kaleidoscope.learn.twine.story import (
     TwinePassage,
     TwineStory,
@@ -36,6 +38,7 @@ from kaleidoscope.learn.twine.story import (
     link_markup,
     valid_ifid,
 )
+from kaleidoscope.learn.validate import check_document
 
 
 def _name_safe(name: str) -> bool:
@@ -161,13 +164,55 @@ def _read_text(written: str, ending: bool) -> str | None:
     return (body.strip() or None) if ending else prose(body)
 
 
+def _raw_meta(raw: Any) -> Any:
+    return {k: v for k, v in raw.items() if k != "nodes"} if isinstance(raw, dict) else None
+
+
+def _raw_nodes(raw: Any) -> dict[Any, Any]:
+    nodes = raw.get("nodes") if isinstance(raw, dict) else None
+    return nodes if isinstance(nodes, dict) else {}
+
+
+def _original(entry: PassageLayout | None, raw_node: Any, name: str) -> TwinePassage | None:
+    """The passage as it came in, while its node is unchanged since import."""
+    if (
+        entry is None
+        or entry.digest is None
+        or entry.text is None
+        or entry.name != name
+        or raw_node is None
+        or digest(raw_node) != entry.digest
+    ):
+        return None
+    return TwinePassage(
+        name=entry.name,
+        text=entry.text,
+        tags=list(entry.all_tags or []),
+        position=entry.position,
+        size=entry.size,
+    )
+
+
+def _in_order(passages: list[TwinePassage], order: list[str] | None) -> list[TwinePassage]:
+    if not order:
+        return passages
+    rank = {name: i for i, name in enumerate(order)}
+    return sorted(passages, key=lambda p: rank.get(p.name, len(rank)))
+
+
 def scenario_to_story(
     scenario: Scenario,
     layout: Layout | None = None,
     continuing_cast: Iterable[CastMember] = (),
+    raw: Any = None,
 ) -> TwineStory:
-    """The scenario as a Twine story, in the convention import reads."""
+    """The scenario as a Twine story, in the convention import reads.
+
+    ``raw``: the scenario file's data as read (before validation). With it, passages the
+    layout kept as they came in are written back unchanged while their node is unchanged.
+    """
     layout = layout or Layout()
+    raw_nodes = _raw_nodes(raw)
     auto = _auto_positions(scenario)
     names: dict[str, str] = {}
     used = {p.name for p in layout.extra}
@@ -179,11 +224,14 @@ def scenario_to_story(
     for node_id in scenario.nodes:
         if node_id not in names:
             names[node_id] = _unique(node_id, used)
-    own = {m.id for m in scenario.cast}
+    marked = set(layout.continuing)
+    own_cast = [m for m in scenario.cast if m.id not in marked]
+    own = {m.id for m in own_cast}
     speakers = {
         n.speaker for n in scenario.nodes.values() if not isinstance(n, Ending) and n.speaker
     }
     continuing = [m for m in continuing_cast if m.id in speakers and m.id not in own]
+    continuing += [m for m in scenario.cast if m.id in marked and m not in continuing]
     meta: dict[str, Any] = {"id": scenario.id}
     if scenario.title != scenario.title.strip() or any(c in scenario.title for c in "\r\n"):
         meta["title"] = scenario.title  # StoryTitle holds one trimmed line
@@ -193,22 +241,32 @@ def scenario_to_story(
         "minutes": scenario.minutes,
         "audience": [a.value for a in scenario.audience],
     }
-    if scenario.cast:
-        meta["cast"] = [m.model_dump(mode="json") for m in scenario.cast]
+    if own_cast:
+        meta["cast"] = [m.model_dump(mode="json") for m in own_cast]
     if continuing:
         meta["continuing-cast"] = [m.model_dump(mode="json") for m in continuing]
     meta_place = layout.metadata or PassageLayout(METADATA_PASSAGE, "100,100")
+    kept_meta = (
+        meta_place.text
+        if meta_place.digest is not None
+        and meta_place.text is not None
+        and digest(_raw_meta(raw)) == meta_place.digest
+        else None
+    )
     passages = [
         TwinePassage(
             name=METADATA_PASSAGE,
-            text=dump_yaml(meta).rstrip("\n"),
-            tags=meta_place.tags,
+            text=dump_yaml(meta).rstrip("\n") if kept_meta is None else kept_meta,
+            tags=meta_place.tags if kept_meta is None else list(meta_place.all_tags or []),
             position=meta_place.position or "100,100",
             size=meta_place.size,
         )
     ]
     for node_id in scenario.nodes:
-        passage = _node_passage(node_id, scenario, names, layout.passages.get(node_id))
+        entry = layout.passages.get(node_id)
+        passage = _original(entry, raw_nodes.get(node_id), names[node_id])
+        if passage is None:
+            passage = _node_passage(node_id, scenario, names, entry)
         passage.position = passage.position or auto[node_id]
         passages.append(passage)
     passages.extend(replace(p) for p in layout.extra)
@@ -222,5 +280,125 @@ def scenario_to_story(
         start=names[scenario.start],
         zoom=layout.zoom if layout.zoom is not None else 1,
         tag_colors=dict(DEFAULT_TAG_COLORS if layout.tag_colors is None else layout.tag_colors),
-        passages=passages,
+        passages=_in_order(passages, layout.order),
     )
+
+
+def _same(written: TwinePassage, entry: PassageLayout) -> bool:
+    """Whether export writes the passage as it came in (Twee drops trailing newlines)."""
+    text = entry.text or ""
+    return written.tags == entry.all_tags and written.text.rstrip("\n") == text.rstrip("\n")
+
+
+def keep_originals(layout: Layout, raw: Any, scenario: Scenario | None) -> bool:
+    """Mark the passages export would not give back as they came in (all, for a draft).
+
+    Called by import with the scenario data as read back from the YAML it wrote. True if
+    anything was marked (the layout comments then carry those passages' text).
+    """
+    raw_nodes = _raw_nodes(raw)
+    regenerated: dict[str, TwinePassage] = {}
+    if scenario is not None:
+        story = scenario_to_story(scenario, layout)
+        regenerated = {p.name: p for p in story.passages}
+    marked = False
+    for node_id, entry in layout.passages.items():
+        again = regenerated.get(entry.name)
+        if again is not None and _same(again, entry):
+            continue
+        if node_id in raw_nodes:
+            entry.digest = digest(raw_nodes[node_id])
+            marked = True
+    meta = layout.metadata
+    if meta is not None:
+        again = regenerated.get(METADATA_PASSAGE)
+        if again is None or not _same(again, meta):
+            meta.digest = digest(_raw_meta(raw))
+            marked = True
+    return marked
+
+
+def draft_to_story(layout: Layout, raw: Any) -> tuple[TwineStory | None, list[str]]:
+    """A draft back as the story it came from, or what stops that (changed nodes).
+
+    A draft is a story that does not fit the scenario shape yet; the author fixes it in
+    Twine, so export gives back exactly what came in, as long as the YAML is unchanged.
+    """
+    raw_nodes = _raw_nodes(raw)
+    by_name: dict[str, TwinePassage] = {}
+    problems = []
+    for node_id, entry in layout.passages.items():
+        passage = _original(entry, raw_nodes.get(node_id), entry.name)
+        if passage is None:
+            problems.append(node_id)
+        else:
+            by_name[passage.name] = passage
+    problems += [str(n) for n in raw_nodes if n not in layout.passages]
+    meta = layout.metadata
+    if meta is not None:
+        if meta.digest is None or meta.text is None or digest(_raw_meta(raw)) != meta.digest:
+            problems.append("(the scenario details)")
+        else:
+            by_name[meta.name] = TwinePassage(
+                meta.name, meta.text, list(meta.all_tags or []), meta.position, meta.size
+            )
+    if problems or layout.name is None:
+        return None, problems
+    passages = list(by_name.values()) + [replace(p) for p in layout.extra]
+    return (
+        TwineStory(
+            name=layout.name,
+            ifid=layout.ifid,
+            format=layout.format,
+            format_version=layout.format_version,
+            start=layout.start,
+            zoom=layout.zoom,
+            tag_colors=dict(layout.tag_colors or {}),
+            passages=_in_order(passages, layout.order),
+        ),
+        [],
+    )
+
+
+@dataclass
+class Exported:
+    """A scenario file on its way back to Twine: the story, or why there is none."""
+
+    story: TwineStory | None
+    diagnostics: list[Diagnostic]
+    draft: bool = False  # True: a draft, given back exactly as it came from Twine
+    title: str = ""
+
+
+def export_text(
+    text: str,
+    display: str,
+    continuing_cast: Iterable[CastMember] = (),
+    shared_cast: frozenset[str] = frozenset(),
+) -> Exported:
+    """A scenario file's text (valid, or a draft imported from Twine) as a Twine story."""
+    layout, _problems = read_layout(text, display)  # the validator reports them (T160)
+    try:
+        document = parse_yaml(text, display)
+    except SourceError as exc:
+        return Exported(None, [exc.diagnostic])
+    checked = check_document(document, shared_cast)
+    diagnostics = list(checked.diagnostics)
+    if checked.scenario is not None:
+        story = scenario_to_story(checked.scenario, layout, continuing_cast, document.data)
+        return Exported(story, diagnostics, title=checked.scenario.title)
+    if layout is None:
+        return Exported(None, diagnostics)
+    kept, changed = draft_to_story(layout, document.data)
+    if kept is None:
+        what = ", ".join(changed[:10]) + (" ..." if len(changed) > 10 else "")
+        message = (
+            "this draft has errors and was changed since it came from Twine "
+            f"({what}), so it cannot go back as it came; fix the errors above, "
+            "or import the story from Twine again"
+            if changed
+            else "this draft has errors and holds no Twine story to give back"
+        )
+        diagnostics.append(Diagnostic(display, 0, 0, "T161", message))
+        return Exported(None, diagnostics)
+    return Exported(kept, diagnostics, draft=True, title=kept.name)

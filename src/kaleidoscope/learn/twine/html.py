@@ -9,6 +9,7 @@ The story's JavaScript and stylesheet become passages tagged ``script`` and
 
 from __future__ import annotations
 
+import re
 from html import escape
 from html.parser import HTMLParser
 
@@ -180,6 +181,24 @@ def _attr(value: str) -> str:
     return escape(value, quote=True)
 
 
+_SCRIPT_END = re.compile(r"<(/script|!--)", re.IGNORECASE)
+_STYLE_END = re.compile(r"</(style)", re.IGNORECASE)
+
+
+def raw_text(text: str, element: str) -> str:
+    r"""``text`` made safe inside a ``<script>`` or ``<style>`` element.
+
+    Their content cannot be escaped with entities, so anything that could end the
+    element early (``</script``, ``</style``, and ``<!--``, which lets a later
+    ``<script>`` hide the real end) gets a backslash: ``<\/script``, ``<\!--``,
+    ``<\/style``. In a JavaScript string, regular expression or CSS string the backslash
+    changes nothing.
+    """
+    if element == "script":
+        return _SCRIPT_END.sub(lambda m: "<\\" + m.group(1), text)
+    return _STYLE_END.sub(lambda m: "<\\/" + m.group(1), text)
+
+
 def write_html(stories: list[TwineStory]) -> str:
     """An archive file: what Twine's Library > Import accepts."""
     return "\n".join(_story_html(story) for story in stories) + "\n"
@@ -206,12 +225,12 @@ def _story_html(story: TwineStory) -> str:
     parts = ["<tw-storydata " + " ".join(f'{k}="{_attr(v)}"' for k, v in attrs) + " hidden>"]
     parts.append(
         '<style role="stylesheet" id="twine-user-stylesheet" type="text/twine-css">'
-        + "\n".join(styles)
+        + raw_text("\n".join(styles), "style")
         + "</style>"
     )
     parts.append(
         '<script role="script" id="twine-user-script" type="text/twine-javascript">'
-        + "\n".join(scripts)
+        + raw_text("\n".join(scripts), "script")
         + "</script>"
     )
     for tag, color in story.tag_colors.items():

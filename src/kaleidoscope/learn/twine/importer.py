@@ -8,6 +8,7 @@ also keeps whatever export needs to give the story back as it came in.
 from __future__ import annotations
 
 import re
+import unicodedata
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -19,7 +20,14 @@ from kaleidoscope.learn.model import (
     EndingKind,
     Scenario,
 )
-from kaleidoscope.learn.source import SourceError, parse_yaml
+from kaleidoscope.learn.source import (
+    MAX_FILE_BYTES,
+    SourceError,
+    limit_text,
+    parse_yaml,
+    size_text,
+)
+from kaleidoscope.learn.twine.formats import conditional_links, constructs
 from kaleidoscope.learn.twine.html import parse_html
 from kaleidoscope.learn.twine.layout import Layout, PassageLayout
 from kaleidoscope.learn.twine.story import (
@@ -88,13 +96,8 @@ METADATA_KEYS = (
     "continuing-cast",
 )
 
-_IDENTIFIER = re.compile(r"^[a-z0-9][a-z0-9_\-]{0,79}$")
-_MACROS = (
-    (re.compile(r"\([A-Za-z][\w-]*:"), "Harlowe macros"),
-    (re.compile(r"<<\s*/?[A-Za-z]"), "SugarCube macros"),
-    (re.compile(r"<%"), "Snowman templates"),
-    (re.compile(r"\$[A-Za-z_]\w*"), "story variables"),
-)
+# Node ids keep letters of any script (the model's Identifier): "Übung" -> "übung".
+_IDENTIFIER = re.compile(r"^[^\W_A-Z](?:[^\WA-Z]|-){0,79}$")
 _FENCE = "---"
 
 
@@ -110,7 +113,7 @@ class Imported:
     @property
     def scenario_id(self) -> str:
         value = self.data.get("id")
-        if isinstance(value, str) and _IDENTIFIER.fullmatch(value):
+        if isinstance(value, str) and is_identifier(value):
             return value
         return _slug(value) if isinstance(value, str) else "imported"  # never a path
 
@@ -175,8 +178,16 @@ def stories_from_text(
 # --- import ----------------------------------------------------------------------------
 
 
+def is_identifier(text: str) -> bool:
+    """Whether ``text`` is already a node id (the model's Identifier rule)."""
+    return bool(_IDENTIFIER.fullmatch(text)) and text == text.lower()
+
+
 def _slug(name: str) -> str:
-    slug = re.sub(r"[^a-z0-9]+", "_", name.lower()).strip("_")[:60].strip("_")
+    folded = unicodedata.normalize("NFC", name).lower()
+    slug = re.sub(r"[\W_]+", "_", folded).strip("_")[:60].strip("_")
+    if not is_identifier(slug):  # a character lower() leaves upper case
+        slug = "".join(c if is_identifier(c) else "_" for c in slug).strip("_")
     return slug or "passage"
 
 
@@ -194,7 +205,7 @@ def _assign_ids(names: list[str]) -> dict[str, str]:
     taken: set[str] = set()
     ids: dict[str, str] = {}
     for name in names:
-        if _IDENTIFIER.fullmatch(name) and name not in taken:
+        if is_identifier(name) and name not in taken:
             ids[name] = name
             taken.add(name)
     for name in names:
@@ -312,13 +323,21 @@ class _Importer:
             if passage.name == METADATA_PASSAGE:
                 metadata = passage
                 self.layout.metadata = PassageLayout(
-                    passage.name, passage.position, passage.size, list(passage.tags)
+                    passage.name,
+                    passage.position,
+                    passage.size,
+                    list(passage.tags),
+                    text=passage.text,
+                    all_tags=list(passage.tags),
                 )
             elif is_special(passage):
                 self._keep_special(passage)
             else:
                 nodes.append(passage)
         self.ids = _assign_ids([p.name for p in nodes])
+        self.layout.name = story.name
+        self.layout.start = story.start
+        self.layout.order = [p.name for p in story.passages]
 
         data: dict[str, Any] = {}
         meta = self._metadata(metadata)
@@ -413,6 +432,7 @@ class _Importer:
             cast.append(member)
             if isinstance(member_id, str):
                 own.add(member_id)
+                self.layout.continuing.append(member_id)
             self.report(
                 line,
                 "T126",
@@ -463,10 +483,15 @@ class _Importer:
                 WARNING if bad_fence else ERROR,
             )
         links = [link for link in find_links(body) if link.is_internal]
-        self._macro_check(passage, body, body_start)
+        self._macro_check(passage, body, body_start, links)
         tags = passage.tags
         entry = PassageLayout(
-            passage.name, passage.position, passage.size, [t for t in tags if t not in OWN_TAGS]
+            passage.name,
+            passage.position,
+            passage.size,
+            [t for t in tags if t not in OWN_TAGS],
+            text=passage.text,
+            all_tags=list(tags),
         )
         self.layout.passages[self.ids[passage.name]] = entry
         kinds = [KIND_TAGS[t] for t in tags if t in KIND_TAGS]
@@ -506,18 +531,27 @@ class _Importer:
                     f"(allowed: {', '.join(HEADER_KEYS[kind])})",
                 )
 
-    def _macro_check(self, passage: TwinePassage, body: str, body_start: int) -> None:
-        for pattern, what in _MACROS:
-            match = pattern.search(body)
-            if match:
-                self.report(
-                    passage.line_of(body_start + match.start()),
-                    "T140",
-                    f"passage '{passage.name}' uses {what} ({match.group(0)!r}...), which "
-                    "Kaleidoscope does not run; kept as text. Links made by macros are "
-                    "not choices.",
-                    WARNING,
-                )
+    def _macro_check(
+        self, passage: TwinePassage, body: str, body_start: int, links: list[Link]
+    ) -> None:
+        for found in constructs(body):
+            self.report(
+                passage.line_of(body_start + found.offset),
+                "T140",
+                f"passage '{passage.name}' uses {found.what}, which Kaleidoscope does not "
+                "run: the text is kept exactly as written and every reader sees all of it. "
+                "In Twine, write each branch as its own passage and link to it.",
+                WARNING,
+            )
+        for link, where in conditional_links(body, links):
+            self.report(
+                passage.line_of(body_start + link.start),
+                "T144",
+                f"passage '{passage.name}': the link '{link.text}' to '{link.target}' is "
+                f"inside a {where} block, so it becomes a choice that is always offered. "
+                "In Twine, move the link out of the block or make it its own passage.",
+                WARNING,
+            )
 
     def _passage(
         self,
@@ -675,11 +709,32 @@ def draft(
     comment: str = "",
 ) -> Draft:
     """Import ``story`` and validate the YAML it becomes, as ``destination`` would hold it."""
+    from kaleidoscope.learn.twine.exporter import keep_originals
+
     shared = frozenset(shared_cast)
     imported = story_to_scenario(story, source, shared)
     text = dump_data(imported.data, comment=comment, trailer=imported.layout.to_comments())
     try:
-        checked = check_document(parse_yaml(text, destination), shared)
+        document = parse_yaml(text, destination)
     except SourceError as exc:  # pragma: no cover - dump_data writes loadable YAML
         return Draft(imported, text, [exc.diagnostic], None)
-    return Draft(imported, text, checked.diagnostics, checked.scenario)
+    checked = check_document(document, shared)
+    # Keep each passage as it came in wherever export would not give it back the same
+    # (every passage, for a draft), so the story goes back to Twine losslessly.
+    if keep_originals(imported.layout, document.data, checked.scenario):
+        text = dump_data(imported.data, comment=comment, trailer=imported.layout.to_comments())
+    report = checked.diagnostics
+    size = len(text.encode("utf-8"))
+    if size > MAX_FILE_BYTES:
+        report = [
+            Diagnostic(
+                destination,
+                0,
+                0,
+                "T102",
+                f"the scenario YAML would be {size_text(size)}, over the limit of "
+                f"{limit_text()} for every story file; split the story into smaller ones",
+            ),
+            *report,
+        ]
+    return Draft(imported, text, report, checked.scenario if size <= MAX_FILE_BYTES else None)

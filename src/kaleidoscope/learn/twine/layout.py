@@ -11,6 +11,7 @@ the export then lays the map out afresh.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from dataclasses import dataclass, field
@@ -30,6 +31,12 @@ class PassageLayout:
     size: str | None = None
     tags: list[str] = field(default_factory=list)  # tags beyond the convention's own
     link: str | None = None  # a passage's link text, where it is not the default
+    # The passage exactly as it came in (text and every tag, in order), kept where export
+    # would not write it back the same, with a digest of the node it was read as: export
+    # uses it again while the node is unchanged, so a round trip gives the same bytes.
+    text: str | None = field(default=None, compare=False)
+    all_tags: list[str] | None = field(default=None, compare=False)
+    digest: str | None = None
 
     def to_json(self) -> dict[str, Any]:
         data: dict[str, Any] = {"name": self.name}
@@ -38,16 +45,26 @@ class PassageLayout:
                 data[key] = getattr(self, key)
         if self.tags:
             data["tags"] = self.tags
+        if self.digest is not None:
+            data["digest"] = self.digest
+            data["all-tags"] = self.all_tags or []
+            data["text"] = self.text or ""
         return data
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> PassageLayout:
+        all_tags = data.get("all-tags")
         return cls(
             name=_text(data, "name") or "",
             position=_text(data, "position"),
             size=_text(data, "size"),
             tags=[str(t) for t in data.get("tags", []) if isinstance(t, str)],
             link=_text(data, "link"),
+            text=_text(data, "text"),
+            all_tags=[str(t) for t in all_tags if isinstance(t, str)]
+            if isinstance(all_tags, list)
+            else None,
+            digest=_text(data, "digest"),
         )
 
 
@@ -66,6 +83,10 @@ class Layout:
     metadata: PassageLayout | None = None  # where the ScenarioData passage sits
     passages: dict[str, PassageLayout] = field(default_factory=dict)  # by node id
     extra: list[TwinePassage] = field(default_factory=list)
+    name: str | None = None  # the story's name and start passage, as they came in
+    start: str | None = None
+    order: list[str] | None = None  # passage names in the order the file had them
+    continuing: list[str] = field(default_factory=list)  # cast ids from continuing-cast
 
     def to_comments(self) -> str:
         story: dict[str, Any] = {
@@ -79,6 +100,14 @@ class Layout:
             story["tag-colors"] = self.tag_colors
         if self.metadata is not None:
             story["metadata"] = self.metadata.to_json()
+        for key, value in (
+            ("name", self.name),
+            ("start", self.start),
+            ("order", self.order),
+            ("continuing-cast", self.continuing or None),
+        ):
+            if value is not None:
+                story[key] = value
         lines = ["", HEADER, "# twine-story: " + _dumps(story)]
         for node_id, entry in self.passages.items():
             lines.append("# twine-passage: " + _dumps({"node": node_id, **entry.to_json()}))
@@ -91,6 +120,12 @@ class Layout:
                 data["size"] = passage.size
             lines.append("# twine-extra: " + _dumps(data))
         return "\n".join(lines) + "\n"
+
+
+def digest(value: Any) -> str:
+    """A short fingerprint of a node's data, as scenario YAML holds it."""
+    text = json.dumps(value, sort_keys=True, ensure_ascii=False, separators=(",", ":"))
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 
 def _dumps(data: dict[str, Any]) -> str:
@@ -136,6 +171,14 @@ def read_layout(text: str, path: str) -> tuple[Layout | None, list[Diagnostic]]:
             meta = data.get("metadata")
             if isinstance(meta, dict):
                 layout.metadata = PassageLayout.from_json(meta)
+            layout.name = _text(data, "name")
+            layout.start = _text(data, "start")
+            order = data.get("order")
+            if isinstance(order, list):
+                layout.order = [str(n) for n in order if isinstance(n, str)]
+            continuing = data.get("continuing-cast")
+            if isinstance(continuing, list):
+                layout.continuing = [str(n) for n in continuing if isinstance(n, str)]
         elif kind == "passage":
             node = _text(data, "node")
             if node:

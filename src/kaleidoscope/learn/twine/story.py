@@ -1,8 +1,9 @@
 """A Twine story as Twine sees it: named passages with tags, text and a place on the map.
 
 Both file forms (Twee 3 text and Twine 2 HTML) read into and write from these shapes;
-:mod:`~kaleidoscope.learn.twine.importer` and :mod:`~kaleidoscope.learn.twine.exporter` turn them into scenarios and back. Link parsing
-follows Twine's own rules so that what we call a link is what Twine draws as an arrow.
+:mod:`~kaleidoscope.learn.twine.importer` and :mod:`~kaleidoscope.learn.twine.exporter`
+turn them into scenarios and back. Link parsing follows Twine's own rules so that what
+we call a link is what Twine draws as an arrow.
 """
 
 from __future__ import annotations
@@ -13,8 +14,9 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from kaleidoscope.diagnostics import Diagnostic
+from kaleidoscope.learn.source import MAX_FILE_BYTES, too_large_message
 
-MAX_TWINE_BYTES = 16 * 1024 * 1024
+MAX_TWINE_BYTES = MAX_FILE_BYTES  # one limit for every story file (learn/source.py)
 DEFAULT_SIZE = "100,100"
 
 
@@ -142,8 +144,7 @@ def _too_large(display: str, size: int, max_bytes: int) -> TwineInputError:
             0,
             0,
             "T102",
-            f"file is {size / 1_048_576:.1f} MB; Twine files over "
-            f"{max_bytes // 1_048_576} MB are refused",
+            too_large_message(size, max_bytes) + "; it is refused before it is read",
         )
     )
 
