@@ -902,7 +902,7 @@ _AGED_PHRASE = re.compile(
 _AGE_COMMA = re.compile(r"(?<=[A-Za-z]),\s(\d{1,2})(?=,\s[a-z]|\))")
 _AGE_OPENING = re.compile(
     r"(?:^|[.!?]\s+|[^\w\s,;:'’\"(]\s+|(?<=\())(\d{1,2},\s)(?=[A-Za-z])"
-    r"|(?<=[.!?]\s)(\d{1,2}[.!](?:\s(?=[A-Z])|$))|(?<=[a-z]\s)(\(\d{1,2}\))"
+    r"|(?<=[.!?]\s)(\d{1,2}[.!](?:\s(?=[A-Z])|$))|(?<=[A-Za-z]\s)(\(\d{1,2}\))"
 )
 _DAYS = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
