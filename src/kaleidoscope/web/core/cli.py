@@ -10,6 +10,7 @@ from typing import Annotated
 import typer
 
 SETTINGS = "kaleidoscope.web.settings"
+KEEP_ALIVE_S = 75  # above nginx's and browsers' usual 60 s idle keep-alive
 
 
 def setup_django() -> None:
@@ -123,8 +124,8 @@ def register(app: typer.Typer, scenarios_app: typer.Typer) -> None:
             bool | None,
             typer.Option(
                 "--scan-worker/--no-scan-worker",
-                help="Also run archive scans in this process (default: only on the "
-                "embedded SQLite; otherwise run `kaleidoscope worker` beside it)",
+                help="Also run archive scans in this process (default: on the embedded "
+                "SQLite, or without REDIS_URL; otherwise run `kaleidoscope worker` beside it)",
                 show_default=False,
             ),
         ] = None,
@@ -146,7 +147,9 @@ def register(app: typer.Typer, scenarios_app: typer.Typer) -> None:
         from kaleidoscope.web.core import housekeeping
 
         housekeeping.start_thread()  # forget what has expired, now and every 6 hours
-        if scan_worker if scan_worker is not None else _embedded_sqlite():
+        if scan_worker is None:  # a separate worker needs Redis to report progress
+            scan_worker = _embedded_sqlite() or not redis
+        if scan_worker:
             from kaleidoscope.web.check import jobs, tasks
 
             if not redis:
@@ -169,6 +172,10 @@ def register(app: typer.Typer, scenarios_app: typer.Typer) -> None:
             host=host,
             port=port,
             workers=workers,
+            # Keep idle connections longer than a browser or proxy does (they close first,
+            # so a request never races the server closing its connection: that race was
+            # the httpx.ReadError under 300 participants in bench/group_session.py).
+            timeout_keep_alive=KEEP_ALIVE_S,
             access_log=False,
             log_level="warning",
             lifespan="off",
