@@ -55,6 +55,11 @@ __all__ = [
     "rule_check",
 ]
 
+# Where no rule fired, the model's finding needs at least this probability in these
+# categories (on ordinary public posts, the model alone flagged shift talk, "manager",
+# "pic" and "meet up"; its own thresholds stand for the others).
+MODEL_ALONE = {"boundaries": 0.5, "employer_criticism": 0.5, "consent_privacy": 0.5}
+
 # The longest text checked: beyond it (a 1 MB paste), only the first part is read.
 MAX_CHARS = 100_000
 
@@ -1184,8 +1189,9 @@ def check_post(post: Post) -> Result:
     by_category = {f.category.value: f for f in ruled}
     findings = [
         by_category.get(name) or _model_finding(ctx, post, model, Category(name))
-        for name, _ in decided
-        if name in by_category or _in_scope(ctx, name)
+        for name, probability in decided
+        if name in by_category
+        or (probability >= MODEL_ALONE.get(name, 0.0) and _in_scope(ctx, name))
     ]
     if not findings:
         return Result(post=post, findings=[])
