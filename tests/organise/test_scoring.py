@@ -124,6 +124,9 @@ def test_close_figures_are_similar_and_context_benchmarks_are_not_ranked() -> No
     assert found["policy-written"].verdict == "similar"
     assert found["practice-evidence"].verdict == "context"  # Community Care 2018: neither
     assert found["practice-friends"].verdict == "none"  # a single case, no figure
+    # "know how to report" against a share of tweets: other units, never ranked
+    assert found["incidents-route"].verdict == "none"
+    assert "counts posts, not people" in found["incidents-route"].unit_note
 
 
 def test_lead_answer_against_an_organisation_benchmark() -> None:

@@ -69,7 +69,8 @@ def benchmark_svg(comparisons: Sequence[Comparison]) -> str:
     body: list[str] = []
     y = 8
     for c in comparisons:
-        if c.benchmark.figure is None or c.ours_figure is None or c.respondent != "staff":
+        comparable = c.verdict in ("better", "worse", "similar", "context")
+        if not comparable or c.ours_figure is None or c.respondent != "staff":
             continue
         body.append(
             f'<text x="0" y="{y + ROW_H + 5}" font-size="13" fill="{INK}">'

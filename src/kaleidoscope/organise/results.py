@@ -313,7 +313,9 @@ def compare(assessment: Assessment) -> list[Comparison]:
                 note, verdict = text("unit_no_figure"), "none"
             else:
                 note = text(f"unit_staff_{bench.counts.value}", of=bench.of)
-                verdict = "none" if bench.counts is Counts.CASES else _verdict(share, bench)
+                # Posts and cases are other units altogether: context, never a ranking.
+                other_units = bench.counts in (Counts.CASES, Counts.POSTS)
+                verdict = "none" if other_units else _verdict(share, bench)
             found.append(
                 Comparison(q.id, q.benchmark, bench, "staff", ours, theirs, share, note, verdict)
             )

@@ -139,7 +139,7 @@ def results_context(row: AssessmentRow) -> dict[str, Any]:
         "benchmark_svg": Markup(benchmark_svg(comparisons)),
         "comparisons": comparisons,
         "has_bench_chart": any(
-            c.respondent == "staff" and c.benchmark.figure is not None for c in comparisons
+            c.respondent == "staff" and c.verdict not in ("none",) for c in comparisons
         ),
         "gaps": gaps(result),
         "trend": trend(instrument(), points) if len(points) > 1 else [],
