@@ -168,3 +168,14 @@ def test_circle_needs_consent_and_gives_a_one_page_pdf() -> None:
     assert len(reader.pages) == 1
     text = reader.pages[0].extract_text()
     assert "The circle around Alex" in text and "sam.lee@northtown.example" in text
+
+
+def test_the_maker_can_delete_the_circle_and_its_log_stays() -> None:
+    sam = client_for(user("sam"))
+    circle = make_circle(sam)
+    jo = client_for(user("jo"))
+    jo.post(invite(sam, circle))
+    assert jo.post(f"/connect/circles/{circle.pk}/delete/").status_code == 404  # not admin
+    assert sam.post(f"/connect/circles/{circle.pk}/delete/").status_code == 303
+    assert not Circle.objects.exists() and not CircleMember.objects.exists()
+    assert AuditEntry.objects.filter(subject=circle.pk, action__startswith="deleted").exists()

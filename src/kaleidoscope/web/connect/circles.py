@@ -407,3 +407,16 @@ def circle_pdf(request: HttpRequest, circle: Circle, member: CircleMember) -> Ht
     response = HttpResponse(bytes(doc.output()), content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="circle.pdf"'
     return response
+
+
+@require_POST
+@login_required
+@members_only("delete the circle")
+def delete(request: HttpRequest, circle: Circle, member: CircleMember) -> HttpResponse:
+    """The circle and every contact card in it go; its audit log stays (a year)."""
+    if not member.is_admin:
+        return _not_member(request)
+    audit(circle.pk, AREA, request.user, "deleted the circle and every contact card in it")
+    circle.delete()
+    messages.success(request, msg("circle_deleted"))
+    return see_other(reverse("connect:circles"))

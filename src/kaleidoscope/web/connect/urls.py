@@ -28,6 +28,7 @@ urlpatterns = [
     path("circles/<uuid:circle_id>/consent/", circles.consent, name="circle_consent"),
     path("circles/<uuid:circle_id>/leave/", circles.leave, name="circle_leave"),
     path("circles/<uuid:circle_id>/log/", circles.log, name="circle_log"),
+    path("circles/<uuid:circle_id>/delete/", circles.delete, name="circle_delete"),
     path("circles/<uuid:circle_id>/circle.pdf", circles.circle_pdf, name="circle_pdf"),
     # topic chats
     path("chats/", chats.index, name="chats"),
