@@ -426,6 +426,13 @@ def test_sentences_go_until_the_recheck_passes_but_the_first_stays() -> None:
     assert "cleft palate" not in result.text and "Adopters couldn't cope." in result.text
 
 
+def test_the_make_up_of_a_family_is_said_in_general_before_sentences_go() -> None:
+    text = "Final hearing for the twins today, the eldest of four. Mum of 5 now. Fingers crossed."
+    result = safer(text, flagged=lambda t: "twins" in t or "of four" in t or "of 5" in t)
+    assert result.text == "Final hearing for the children today. Mum now. Fingers crossed."
+    assert not result.pruned
+
+
 def test_no_safe_version_when_the_recheck_never_passes() -> None:
     text = "Visit to the twins today. Both well. Mum cried. Long day."
     result = safer(text, flagged=lambda t: True)
@@ -434,8 +441,8 @@ def test_no_safe_version_when_the_recheck_never_passes() -> None:
 
 
 def test_never_more_than_half_of_the_post_goes() -> None:
-    text = "Twins again. The twins ran off. The twins cried. Long day."
-    result = safer(text, flagged=lambda t: "twins" in t.lower())
+    text = "Long day today. The baby cried. Mum cried. Dad cried all the way home."
+    result = safer(text, flagged=lambda t: "cried" in t)
     assert result.text is None and result.reason == "details"
 
 

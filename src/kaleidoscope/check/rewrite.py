@@ -432,6 +432,14 @@ class _Rewriter:
             return start - 1, end + 1, ""
         return self._list_item(start, end) or self._few(start)
 
+    def _only_one(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "Only one family on the whole of X has" -> "One family on X has"."""
+        return start, end, "One" if self.text[start].isupper() else "one"
+
+    def _whole_of(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "on the whole of Larkspur Close" -> "on a nearby street": one place, no emphasis."""
+        return start, end, ""
+
     def _few(self, start: int) -> tuple[int, int, str] | None:
         """ "the only Black child in his school" -> "one of the few Black children in his
         school": still true, and no longer points at one person."""
@@ -799,7 +807,7 @@ _PSEUDONYM = re.compile(
 _STREET = re.compile(
     r"(?<![\w'’-])(?:[A-Z][a-z'’-]+\s+){1,2}(?:Rd|St|Ave|Av|Cres|Ln|Dr|Pl|Sq|Gdns|Tce|Road"
     r"|Street|Lane|Avenue|Way|Drive|Terrace|Crescent|Grove|Place|Row|Walk|Gardens|Close|Mews"
-    r"|Rise|Parade|Square|Brae|Wynd|Vennel|Boulevard|Blvd)\b(?!\.?\s+[A-Z][a-z])"
+    r"|Rise|Parade|Square|Brae|Wynd|Vennel|Boulevard|Blvd)\b(?!\s+[A-Z][a-z])"
     r"|\b(?:Highway|Route|Interstate|Hwy)\s?\d+\b|\bI-\d+\b"
 )
 # Welsh, Irish and Scottish Gaelic street names: "Heol y Gors", "Bóthar an Chladaigh".
@@ -900,6 +908,7 @@ _AGED_PHRASE = re.compile(
 # "15, Aboriginal, been in 9 placements": an age opening a sentence, with its comma.
 # "My client Darnell, 19, is": a number alone between commas after a word.
 _AGE_COMMA = re.compile(r"(?<=[A-Za-z]),\s(\d{1,2})(?=,\s[a-z]|\))")
+_AGE_SELF = re.compile(r"\b(\d{1,2})(?=\s+(?:herself|himself|themselves|themself)\b)")
 _AGE_OPENING = re.compile(
     r"(?:^|[.!?]\s+|[^\w\s,;:'’\"(]\s+|(?<=\())(\d{1,2},\s)(?=[A-Za-z])"
     r"|(?<=[.!?]\s)(\d{1,2}[.!](?:\s(?=[A-Z])|$))|(?<=[A-Za-z]\s)(\(\d{1,2}\))"
@@ -939,10 +948,15 @@ _THE_ONLY = re.compile(
     r"(?i:the\s+only)\s+(?P<noun>(?:[\w-]+\s+){0,2}?(?i:lad|boy|girl|child|kid|pupil|student"
     r"|family|woman|man|person|resident|tenant|teenager|baby|mum|dad|one\s+(?=in\b)))(?!\w)"
 )
+_ONLY_ONE = re.compile(
+    r"(?<![Tt]he\s)\b(?i:only\s+one)\b(?=\s+(?:family|child|kid|boy|girl|household|house"
+    r"|person|lad|lass|woman|man|young|teenager|pupil)\b)"
+)
 _PLURALS = {
     "child": "children", "family": "families", "man": "men", "woman": "women",
     "person": "people", "baby": "babies", "one": "ones",
 }
+_WHOLE_OF = re.compile(r"\bthe\s+whole\s+of\s+(?=the\s|[A-Z])")
 _SCHOOL_YEAR = re.compile(r"(?<![\w-])(?:P[1-7]|S[1-6])(?![\w-])")
 _UNIQUE = re.compile(
     r"\b(?:the\s+)?only\s+(?:one\s+)?(?:[\w'’-]+\s+){0,3}?(?:in|on|at|of)\s+(?:the\s+|his\s+"
@@ -1087,10 +1101,14 @@ class _Net:
         self._ages()
         for m in self.scan(_SCHOOL_YEAR):
             self.add("school_year", *m.span())
+        for m in self.scan(_ONLY_ONE):
+            self.add("only_one", *m.span())
         for m in self.scan(_UNIQUE):
             self.add("unique", *m.span())
         for m in self.scan(_THE_ONLY):
             self.add("unique", *m.span())
+        for m in self.scan(_WHOLE_OF):
+            self.add("whole_of", *m.span())
 
     def _people(self) -> None:
         text = self.text
@@ -1217,6 +1235,8 @@ class _Net:
             self.add("ages", *m.span("ages"))
         for m in self.scan(_KIN_AGES, True):
             self.add("ages" if m.group("are") else "age", *m.span("ages"))
+        for m in self.scan(_AGE_SELF, True):
+            self.add("age", *m.span(1))
         for m in self.scan(_AGE_COMMA):
             self.add("age", *m.span(1))
         for m in self.scan(_AGE_OPENING):
@@ -1278,6 +1298,8 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _SETTING: ("lodge", "manor", "grange", "house", "centre", "home", "hostel", "refuge"),
     _UNIQUE: ("only",),
     _THE_ONLY: ("only",),
+    _WHOLE_OF: ("whole of",),
+    _ONLY_ONE: ("only",),
     _SCHOOL_YEAR: ("p1", "p2", "p3", "p4", "p5", "p6", "p7", "s1", "s2", "s3", "s4", "s5", "s6"),
     _HANDLE: ("@",),
     _TITLE: ("mr", "ms", "miss", "mx"),
@@ -1296,6 +1318,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _KIN_ARE: _DIGITS_GATE,
     _AGE_OPENING: _DIGITS_GATE,
     _AGE_COMMA: _DIGITS_GATE,
+    _AGE_SELF: ("self", "selves"),
     _DAY_TIME: ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
     _MONTH: (
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
@@ -1404,6 +1427,34 @@ _ARTICLE_CLASH = re.compile(
 _NUMBER_BEFORE = re.compile(r"\b\d+\s+(?=(?:a\s+|an\s+)?(?:young|older)\s)")
 
 
+# The make-up of a family, said in general: the second step when the re-check still finds
+# a jigsaw ("the eldest of four", "twins", "mum of 5", "three girls").
+_FAMILY_DETAILS = (
+    (re.compile(r",?\s*(?:the\s+)?(?:eldest|oldest|youngest|middle\s+one)\s+of\s+(?:\d+|two|three"
+                r"|four|five|six|seven|eight|nine|ten)(?=[\s,.;:!?)]|$)", re.I), ""),
+    (re.compile(r"\b(?:brother\s+and\s+sister|sister\s+and\s+brother|twin\s+(?:boys|girls"
+                r"|brothers|sisters)|twins)\b", re.I), "children"),
+    (re.compile(r"\b((?:mum|mam|mom|mother|dad|father))\s+of\s+(?:\d+|two|three|four|five|six"
+                r"|seven|eight|nine|ten)\b", re.I), r"\1"),
+    (re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:little\s+|young\s+)?"
+                r"(?:kids|children|boys|girls|grandkids|grandchildren|grandweans|sons|daughters"
+                r"|siblings|weans|bairns|lads)\b", re.I), "children"),
+)
+_CHILDREN_APART = re.compile(r",\s*(?:the\s+)?children,")
+_DOUBLE_CHILDREN = re.compile(r"\b(?:the\s+)?(two\s+)?children\s+children\b")
+
+
+def _family_in_general(text: str) -> str:
+    """ "the eldest of four" goes; "twins", "mum of 5", "three girls" become "children",
+    "mum". What is left says there are children, not how many or which."""
+    for pattern, new in _FAMILY_DETAILS:
+        text = pattern.sub(new, text)
+    text = _DOUBLE_CHILDREN.sub("children", text)
+    text = _CHILDREN_APART.sub(",", text)  # "arrived, children, came" -> "arrived, came"
+    text = re.sub(r"\b(?:a|an|one|two)\s+children\b", "children", text)
+    return text[:1].upper() + text[1:] if text[:1].islower() else text
+
+
 def _fix_clash(m: re.Match[str]) -> str:
     det, art = m.group("det"), m.group("art")
     if det.lower() in ("the", "a", "an"):  # "the a young person" -> "a young person"
@@ -1464,6 +1515,11 @@ def safer_version(
     out = _mend(out)
     if flagged is None or not flagged(out):
         return Safer(text=out)
+    general = _family_in_general(out)
+    if general != out:
+        if not flagged(general):
+            return Safer(text=general)
+        out = general
     pruned = _prune(out, flagged)
     if pruned is None:
         return _no_safe("details", words)
