@@ -37,6 +37,7 @@ from kaleidoscope.check.report import render_report_html
 from kaleidoscope.check.scan import ScanSummary, write_csv
 
 from . import jobs, presenters, services
+from .forms import DraftForm
 from .services import MAX_DRAFT_CHARS, text
 from .uploads import ArchiveUploadHandler, CountingStream
 
@@ -81,30 +82,6 @@ def _draft_page(
     return _private(render(request, "check/draft.html", context, status=status))
 
 
-def _read_draft(data: Any) -> tuple[dict[str, str], dict[str, str], bool]:
-    """The draft form's values, its errors, and whether a value was tampered with."""
-    words = text()["errors"]
-    values = {
-        "text": str(data.get("text", "")).replace("\r\n", "\n"),
-        "platform": str(data.get("platform", "")),
-        "audience": str(data.get("audience", "")),
-    }
-    errors: dict[str, str] = {}
-    tampered = False
-    if values["platform"] and values["platform"] not in dict(services.platform_choices()):
-        errors["platform"] = words["bad_platform"]
-        values["platform"], tampered = "", True
-    if values["audience"] and values["audience"] not in dict(services.audience_choices()):
-        errors["audience"] = words["bad_audience"]
-        values["audience"], tampered = "", True
-    length = len(values["text"])
-    if not values["text"].strip():
-        errors["text"] = words["text_empty"]
-    elif length > MAX_DRAFT_CHARS:
-        errors["text"] = words["text_too_long"].format(limit=MAX_DRAFT_CHARS, length=length)
-    return values, errors, tampered
-
-
 @csrf_exempt
 @sensitive_post_parameters()
 @never_cache
@@ -130,16 +107,19 @@ def draft(request: HttpRequest) -> HttpResponse:
 def _draft_checked(request: HttpRequest) -> HttpResponse:
     if request.method == "GET":
         return _draft_page(request, {"text": "", "platform": "", "audience": ""}, {})
-    values, errors, tampered = _read_draft(request.POST)
-    if errors:
-        return _draft_page(request, values, errors, status=400 if tampered else 200)
+    form = DraftForm(request.POST)
+    values = form.values()
+    if not form.is_valid():
+        return _draft_page(request, values, form.messages(),
+                           status=400 if form.tampered else 200)
+    data = form.cleaned_data
     try:
-        result = check_text(values["text"], values["platform"] or None, values["audience"] or None)
+        result = check_text(data["text"], data["platform"] or None, data["audience"] or None)
     except Exception as exc:  # a checker bug: say so, and log nothing of the text
         log.error("draft check failed: %s", type(exc).__name__)
         return _draft_page(request, values, {"text": text()["errors"]["check_failed"]},
                            status=500)
-    return _draft_page(request, values, errors, result)
+    return _draft_page(request, values, {}, result)
 
 
 # --- archive upload ---------------------------------------------------------------------------
