@@ -265,7 +265,10 @@ class Browser:
     """The learner's user agent: cookies, redirects, and forms submitted as a browser would."""
 
     def __init__(self) -> None:
-        self.client = httpx.Client(follow_redirects=True, timeout=30)
+        # Connection: close, so no kept-alive request outlives a test (and its database)
+        self.client = httpx.Client(
+            follow_redirects=True, timeout=30, headers={"Connection": "close"}
+        )
 
     def get(self, url: str) -> httpx.Response:
         return self.client.get(url)

@@ -69,6 +69,11 @@ class Cursor(models.Model):
     registration = models.UUIDField(default=uuid.uuid4)
     steps = models.JSONField(default=list)
     seq = models.PositiveIntegerField(default=0)
+    # Decided once, when the play's first statement is due: where its statements go.
+    send = models.BooleanField(default=True)
+    actor_home = models.CharField(max_length=255, blank=True)
+    actor_name = models.CharField(max_length=255, blank=True)
+    group_session = models.CharField(max_length=64, blank=True)
 
 
 class OutboxItem(models.Model):

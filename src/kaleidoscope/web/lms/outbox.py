@@ -100,13 +100,30 @@ def _actor(play: Play, link: LaunchLink | None) -> xapi.Actor | None:
     return None
 
 
-def _attempt(cursor: Cursor, actor: xapi.Actor, link: LaunchLink | None) -> xapi.Attempt:
+def _attempt(cursor: Cursor) -> xapi.Attempt:
     return xapi.Attempt(
-        actor=actor,
+        actor=xapi.Actor(cursor.actor_home, cursor.actor_name),
         registration=str(cursor.registration),
         activity_base=settings.XAPI_ACTIVITY_BASE,
-        group_session=(link.group_session or None) if link else None,
+        group_session=cursor.group_session or None,
     )
+
+
+def _cursor(play: Play) -> Cursor:
+    """The play's cursor; on its first move, decide (once) whether and as whom to send."""
+    cursor = Cursor.objects.filter(play_id=play.pk).first()
+    if cursor is None:
+        link = _link(play)
+        actor = _actor(play, link)
+        cursor = Cursor(
+            play_id=play.pk,
+            send=actor is not None,
+            actor_home=actor.home_page if actor else "",
+            actor_name=actor.name if actor else "",
+            group_session=(link.group_session if link else ""),
+        )
+        cursor.save(force_insert=True)
+    return cursor
 
 
 def _statements(
@@ -156,39 +173,45 @@ def _statements(
 
 
 def record_move(play: Play) -> None:
-    """Write this move's statements (and grade) to the outbox, in the caller's transaction."""
-    if not xapi_configured() and not grades_anywhere():
+    """Write this move's statements (and grade) to the outbox, in the caller's transaction.
+
+    Queries per move: none when nothing can be sent; with an LRS, the play's cursor read
+    and updated and the statements inserted; the LTI link only at an ending (grades).
+    """
+    xapi_on = xapi_configured()
+    grades_on = grades_anywhere()
+    if not xapi_on and not grades_on:
         return  # nothing can be sent anywhere: no query at all
-    link = _link(play)
-    actor = _actor(play, link)
-    grades = link is not None and bool(link.ags) and _platform_allows(link, "send_grades")
-    if actor is None and not grades:
-        return
     scenario = bundled_library().get(play.scenario_id)
     if scenario is None:
+        return
+    new_steps = [list(s) for s in play.state.get("steps", [])]
+    at_ending = bool(new_steps) and isinstance(scenario.nodes.get(new_steps[-1][0]), Ending)
+    cursor = _cursor(play) if xapi_on else None
+    if cursor is None and not (grades_on and at_ending):
         return
     try:
         pt = Playthrough.from_json(scenario, play.state)
     except PlayError:
         return
     now = timezone.now()
-    new_steps = [list(s) for s in play.state.get("steps", [])]
-    if actor is not None:
-        cursor, _ = Cursor.objects.get_or_create(play_id=play.pk)
+    if cursor is not None and cursor.send:
         statements = _statements(
-            scenario, pt, _attempt(cursor, actor, link), cursor.steps, new_steps, cursor.seq, now
+            scenario, pt, _attempt(cursor), cursor.steps, new_steps, cursor.seq, now
         )
         if statements:
             OutboxItem.objects.bulk_create(
                 [OutboxItem(kind=OutboxItem.XAPI, key=s["id"], payload=s) for s in statements],
                 ignore_conflicts=True,
             )
-            cursor.seq += len(statements)
-        cursor.steps = new_steps
-        cursor.save(update_fields=["steps", "seq"])
-        wake_sender_on_commit()
-    if grades and link is not None and isinstance(pt.current, Ending):
-        _record_grade(play, link, pt.current, now)
+            wake_sender_on_commit()
+        Cursor.objects.filter(pk=cursor.pk).update(
+            steps=new_steps, seq=cursor.seq + len(statements)
+        )
+    if grades_on and at_ending and isinstance(pt.current, Ending):
+        link = _link(play)
+        if link is not None and link.ags and _platform_allows(link, "send_grades"):
+            _record_grade(play, link, pt.current, now)
 
 
 def _record_grade(play: Play, link: LaunchLink, ending: Ending, now: datetime) -> None:
@@ -222,23 +245,20 @@ def record_launch(play: Play) -> None:
 
 def record_reflection(play: Play, text: str, *, consent: bool) -> None:
     """ "commented" with the learner's reflection, only if they chose to share it."""
-    link = _link(play)
-    actor = _actor(play, link)
     scenario = bundled_library().get(play.scenario_id)
-    if actor is None or scenario is None or not consent:
+    if not consent or not xapi_configured() or scenario is None:
         return
-    cursor, _ = Cursor.objects.get_or_create(play_id=play.pk)
-    statement = xapi.commented(
-        _attempt(cursor, actor, link), scenario, text, consent=consent, seq=cursor.seq
-    )
+    cursor = _cursor(play)
+    if not cursor.send:
+        return
+    statement = xapi.commented(_attempt(cursor), scenario, text, consent=consent, seq=cursor.seq)
     if statement is None:
         return
     OutboxItem.objects.bulk_create(
         [OutboxItem(kind=OutboxItem.XAPI, key=statement["id"], payload=statement)],
         ignore_conflicts=True,
     )
-    cursor.seq += 1
-    cursor.save(update_fields=["seq"])
+    Cursor.objects.filter(pk=cursor.pk).update(seq=cursor.seq + 1)
     wake_sender_on_commit()
 
 

@@ -23,6 +23,7 @@ import requests
 from django.conf import settings
 from django.core.cache import cache
 from django.db import close_old_connections, connection
+from django.db.models import F
 from django.utils import timezone
 
 from .models import OutboxItem
@@ -56,16 +57,16 @@ def _auth() -> tuple[str, str] | None:
 
 
 def _mark(items: list[OutboxItem], state: str, error: str = "") -> None:
+    """One UPDATE for the lot (on SQLite, queued with the web's writers: no busy waits)."""
     from kaleidoscope.web.learn.services import write_transaction
 
-    now = timezone.now()
+    now = timezone.now() if state == OutboxItem.SENT else None
+    with write_transaction():
+        OutboxItem.objects.filter(pk__in=[i.pk for i in items]).update(
+            state=state, attempts=F("attempts") + 1, last_error=error[:500], sent_at=now
+        )
     for item in items:
-        item.state = state
-        item.attempts += 1
-        item.last_error = error[:500]
-        item.sent_at = now if state == OutboxItem.SENT else None
-    with write_transaction():  # on SQLite, queue with the web's writers: no busy waits
-        OutboxItem.objects.bulk_update(items, ["state", "attempts", "last_error", "sent_at"])
+        item.state, item.attempts, item.last_error = state, item.attempts + 1, error[:500]
 
 
 def _post(session: requests.Session, statements: list[dict[str, Any]]) -> requests.Response:
@@ -144,11 +145,13 @@ def send_xapi_round(session: requests.Session, batch: int = BATCH) -> Round:
 def _note_failure(items: list[OutboxItem], error: str) -> None:
     from kaleidoscope.web.learn.services import write_transaction
 
+    with write_transaction():
+        OutboxItem.objects.filter(pk__in=[i.pk for i in items]).update(
+            attempts=F("attempts") + 1, last_error=error[:500]
+        )
     for item in items:
         item.attempts += 1
         item.last_error = error[:500]
-    with write_transaction():
-        OutboxItem.objects.bulk_update(items, ["attempts", "last_error"])
     log.warning("xAPI/AGS: receiver not available (%s); will retry", error.split(" ", 1)[0])
 
 
@@ -278,8 +281,8 @@ def run_forever(stop: threading.Event | None = None, idle: float = 5.0) -> None:
         except Exception:  # a locked database, a bug: keep the thread, try again later
             log.exception("outbox sender round failed")
             wait, backoff = delay, True
-        finally:
-            connection.close()
+        if wait:
+            connection.close()  # do not hold this thread's connection while waiting
         if backoff:  # a receiver is down: new moves must not cut the wait short
             stop.wait(wait)
         elif wait:
