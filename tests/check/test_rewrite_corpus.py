@@ -137,7 +137,7 @@ _NOT_IDENTIFYING = frozenset(
     {
         "Lidl", "Greggs", "Tesco", "Asda", "Aldi", "Morrisons", "Waffle", "Spoons", "Cert",
         "GCSEs", "Aboriginal", "Indigenous", "Black", "Somali", "Polish", "Lassie",
-        "Unannounced", "Santa", "B&B", "Yolŋu", "FaceTimed",
+        "Unannounced", "Santa", "B&B", "Yolŋu", "FaceTimed", "McDonald",
     }
 )
 
@@ -164,6 +164,9 @@ def identifiers(case: Case) -> set[str]:
                 r"\b(?:unit|room|ward|block|flat|plan|bay|wing)\s+$", quote[: m.start()], re.I
             ):
                 continue  # "unit B": a room, not a person
+            brand = re.search(r"([A-Z][a-z]+)\s+$", quote[: m.start()])
+            if len(token) == 1 and brand and brand.group(1) not in rules.given_names:
+                continue  # "Circle K": a shop, not initials
             if token.startswith("@") or token.lower() not in common_words():
                 found.add(token)
         found.update(m.group(0) for m in _AGE.finditer(quote))

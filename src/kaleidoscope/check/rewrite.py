@@ -68,6 +68,8 @@ _FUNCTION_WORDS = frozenset(
         "being", "currently", "just", "i", "we", "you", "he", "she", "they", "it", "me", "my",
         "our", "his", "her", "their", "whom", "when", "where", "because", "as", "after",
         "before", "since", "then", "or", "are", "were", "will", "would", "can", "could",
+        "should", "shouldn", "couldn", "wouldn", "can't", "cannot", "didn", "did", "does",
+        "doesn", "isn", "wasn", "hasn", "hadn", "won", "must", "might", "may", "gets", "got",
     }
 )
 _NAME_ADJECTIVE = re.compile(r"\b(little|baby|wee|young|lovely|old|auld)\s+$", re.IGNORECASE)
@@ -355,8 +357,10 @@ class _Rewriter:
             previous = self.lower[max(0, start - 5) : start].split()
             return start, end, "young" if previous[-1:] in (["all"], ["both"]) else ""
         article = _ARTICLE_START.match(quote)
+        opening = False  # no article, at the start of a sentence or clause: one is needed
         if not article and _DETERMINER_BEFORE.search(self.text, max(0, start - 4), start):
-            article = _ARTICLE_START.match("a ")  # at the start of a sentence or clause
+            article = _ARTICLE_START.match("a ")
+            opening = True
         if infant:
             group = "baby"
         verb = _AGE_VERB.match(quote)
@@ -385,9 +389,12 @@ class _Rewriter:
         if nxt and nxt.group(0) not in _FUNCTION_WORDS:
             # "an 87-year-old retired miner" -> "an older retired miner"
             adjective = self.words[f"age_{group}_adjective"]
+            skip = article.end() if article and not opening else 0
+            if opening:  # ". 87-year-old retired miner" -> ". An older retired miner"
+                adjective = ("an " if _vowel(adjective) else "a ") + adjective if adjective else ""
             if not adjective:
-                return start + (article.end() if article else 0), end + 1, ""
-            return start + (article.end() if article else 0), end, adjective
+                return start + skip, end + 1, ""
+            return start + skip, end, adjective
         new = self.words[f"age_{group}"]
         if not article:
             new = new.split(" ", 1)[1]  # "the same 15 year old": keep the writer's article
@@ -894,6 +901,11 @@ _AGE_WORDED = re.compile(
 )
 # "twin 3yos", "two 5 year olds": the ages of several children.
 _AGES_PLURAL = re.compile(r"\b\d{1,2}\s?(?:yos|y/os|year[- ]olds|yr[- ]olds)\b")
+# "3 siblings (4, 7 & 10)": the ages in brackets after the children.
+_KIN_BRACKET = re.compile(
+    r"\b(?:twins|kids|children|boys|girls|sisters|brothers|siblings|ones|grandkids|weans|bairns"
+    r"|sons|daughters)\s*(?P<ages>\(\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})*\))"
+)
 _KIN_ARE = re.compile(
     r"\b(?:twins|kids|children|boys|girls|sisters|brothers|siblings|ones|grandkids|weans|bairns)"
     r"\s+(?:are|were)(?P<ages>\s+\d{1,2})(?=\s*(?:[.,;!?)]|$|\s+(?:and|but|now|so)\b))"
@@ -1231,6 +1243,8 @@ class _Net:
             self.add("ages_plural", *m.span())
         for m in self.scan(_AGED_PHRASE, True):
             self.add("age", *m.span())
+        for m in self.scan(_KIN_BRACKET, True):
+            self.add("age", *m.span("ages"))
         for m in self.scan(_KIN_ARE, True):
             self.add("ages", *m.span("ages"))
         for m in self.scan(_KIN_AGES, True):
@@ -1316,6 +1330,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _ADJ_PLACE: ("town", "village", "city", "county", "community", "island", "parish", "suburb"),
     _KIN_AGES: _DIGITS_GATE,
     _KIN_ARE: _DIGITS_GATE,
+    _KIN_BRACKET: ("(",),
     _AGE_OPENING: _DIGITS_GATE,
     _AGE_COMMA: _DIGITS_GATE,
     _AGE_SELF: ("self", "selves"),
