@@ -9,7 +9,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaleidoscope.check.archives.jsonstream import JsonArray, MalformedJsonError
+from kaleidoscope.check.archives.jsonstream import JsonArray, JsonStreamError, MalformedJsonError
 
 scalars = st.one_of(st.none(), st.booleans(), st.integers(), st.text(max_size=30),
                     st.floats(allow_nan=False, allow_infinity=False))
@@ -60,3 +60,49 @@ def test_malformed_json_names_the_line(text: str, line: int) -> None:
 def test_empty_inputs_give_no_records() -> None:
     for text in (b"", b"   \n", b"window.YTD.tweets.part0 = []", b"[]", b'{"other": 1}'):
         assert list(JsonArray(io.BytesIO(text))) == []
+
+
+class _OneWay(io.BytesIO):
+    """A stream that cannot be read twice: JsonArray then takes the careful pass only."""
+
+    def seekable(self) -> bool:
+        return False
+
+
+hostile_pieces = st.sampled_from([
+    '"\\ud83d"', '"\\ud83d\\ude00"', "[" * 150 + "]" * 150, "1" * 2000, "1e999", '"\\\\"',
+    '"a\\"b[{"', '"]]]]}}}}"', '{"k": "' + "x" * 3000 + '"}', "[]", "{}", '""',
+])
+
+
+@settings(max_examples=120, deadline=None)
+@given(records, st.lists(st.tuples(st.integers(0, 12), hostile_pieces), max_size=3),
+       st.integers(min_value=1, max_value=300), st.booleans())
+def test_the_fast_and_the_careful_pass_agree(
+    data: list[object], inserts: list[tuple[int, str]], chunk: int, keyed: bool
+) -> None:
+    items = [json.dumps(r) for r in data]
+    for at, piece in inserts:
+        items.insert(min(at, len(items)), piece)
+    body = "[" + ", ".join(items) + "]"
+    text = ('{"@context": "x", "orderedItems": ' + body + "}") if keyed else body
+    raw = text.encode()
+    keys = ("orderedItems",) if keyed else ()
+
+    def read(stream: io.BytesIO) -> tuple[list[object], list[tuple[str, int]], str]:
+        array = JsonArray(stream, keys=keys, chunk=chunk, max_record_bytes=2048,
+                          max_depth=100)
+        got: list[object] = []
+        error = ""
+        try:
+            got.extend(array)
+        except JsonStreamError as exc:
+            error = str(exc)
+        return got, array.skipped, error
+
+    fast, careful = read(io.BytesIO(raw)), read(_OneWay(raw))
+    assert fast[0] == careful[0]
+    assert fast[1] == careful[1]
+    assert fast[2] == careful[2]
+    if not inserts:
+        assert fast[0] == data

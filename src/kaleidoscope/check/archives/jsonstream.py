@@ -22,8 +22,10 @@ from __future__ import annotations
 
 import codecs
 import re
-from collections.abc import Iterator
+from array import array
+from collections.abc import Callable, Generator, Iterator
 from decimal import Decimal
+from itertools import accumulate
 from typing import Any, BinaryIO
 
 import ijson  # type: ignore[import-untyped]
@@ -53,7 +55,7 @@ _SURROGATE = re.compile(
 )
 
 TOO_DEEP = "record nested more than {depth} levels deep"
-TOO_BIG = "record larger than {mib} MiB"
+TOO_BIG = "record larger than {size}"
 BROKEN_CHARACTER = "record holds a broken character (a lone UTF-16 surrogate such as \\ud83d)"
 
 
@@ -71,8 +73,12 @@ class MalformedJsonError(JsonStreamError):
 
 
 class JsonTooLargeError(JsonStreamError):
-    def __init__(self, mib: int, line: int) -> None:
-        super().__init__(f"a single value over {mib} MiB near line {line}", line)
+    def __init__(self, size: int, line: int) -> None:
+        super().__init__(f"a single value over {_size(size)} near line {line}", line)
+
+
+def _size(n: int) -> str:
+    return f"{n // MIB} MiB" if n >= MIB else f"{n // 1024} KiB"
 
 
 _HIGH = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}")
@@ -116,6 +122,8 @@ class ByteFeed:
         self._escape_carry = b""  # a backslash run cut at a chunk's end
         self._first = True
         self._pending = b""  # the start of the value, found by ``start``
+        self.rewritten = False  # a lone surrogate was marked (or U+10FFFF doubled)
+        self._started: bool | None = None
 
     # -- decoding -------------------------------------------------------------------------
     def _raw(self) -> bytes:
@@ -172,8 +180,12 @@ class ByteFeed:
                 self._escape_carry = data[cut:]
                 data = data[:cut]
         if b"\\u" in data and (b"\\ud" in data or b"\\uD" in data):
-            data = _SURROGATE.sub(_mark_lone, data)
+            marked = _SURROGATE.sub(_mark_lone, data)
+            if marked != data:
+                self.rewritten = True
+                data = marked
         if _M_UTF8 in data:
+            self.rewritten = True
             data = data.replace(_M_UTF8, _M_UTF8 + _M_UTF8)
         return data
 
@@ -184,7 +196,13 @@ class ByteFeed:
         return data
 
     def start(self) -> bool:
-        """Move to the start of the JSON value; False for an empty (or blank) input."""
+        """Move to the start of the JSON value; False for an empty (or blank) input.
+        Calling it again gives the same answer without reading."""
+        if self._started is None:
+            self._started = self._start()
+        return self._started
+
+    def _start(self) -> bool:
         buf = b""
         while True:
             data = self._escaped()
@@ -215,6 +233,10 @@ class ByteFeed:
         self._pending = buf
         return True
 
+    def head(self) -> bytes:
+        """The first bytes of the value (after ``start``), not yet read."""
+        return self._pending[:4096]
+
     def read(self) -> bytes:
         """The next chunk for the parser; b"" at the end."""
         pending = self._pending
@@ -227,6 +249,89 @@ class ByteFeed:
                 return self._account(data)
         self.line = self._next_line
         return b""
+
+
+_NOT_BRACKET = bytes(sorted(set(range(256)) - set(b"[]{}")))
+_SIGNED = bytes.maketrans(b"[{]}", b"\x01\x01\xff\xff")
+_DIGITS = bytes.maketrans(bytes(range(256)), b" " * 48 + b"0" * 10 + b" " * 198)
+LONG_NUMBER = 1000  # digits: Python refuses ints over 4,300 (and ijson's C code then breaks)
+_PLAIN_KEY = re.compile(r"[A-Za-z0-9_@$-]+")
+_FIRST_KEY = re.compile(rb'\{\s*"([A-Za-z0-9_@$-]+)"\s*:\s*\[')
+
+
+class _Shape:
+    """Nesting depth and digit runs outside strings, chunk by chunk, with bytes methods
+    only (no Python loop over the text): enough to know, before the C parser sees a
+    chunk, that it stays shallow and holds no number Python cannot read."""
+
+    def __init__(self) -> None:
+        self.depth = 0
+        self.in_string = False
+        self.escaped_next = False  # the chunk ended on an odd run of backslashes
+        self.digits = 0  # digits at the end of what was outside strings
+
+    def check(self, data: bytes, max_depth: int) -> bool:
+        if self.escaped_next and data:
+            data, self.escaped_next = data[1:], False
+        run = len(data) - len(data.rstrip(b"\\"))
+        if run % 2:
+            self.escaped_next = True
+            data = data[:-1]
+        if b"\\" in data:  # escapes live in strings: drop them, quotes then alternate
+            data = data.replace(b"\\\\", b"").replace(b'\\"', b"")
+        parts = data.split(b'"')
+        outside = b"".join(parts[1::2] if self.in_string else parts[0::2])
+        if len(parts) % 2 == 0:
+            self.in_string = not self.in_string
+        brackets = outside.translate(None, _NOT_BRACKET).translate(_SIGNED)
+        if brackets:
+            peak = max(accumulate(array("b", brackets), initial=self.depth))
+            self.depth += len(brackets) - 2 * brackets.count(0xFF)
+            if peak > max_depth:
+                return False
+        digits = outside.translate(_DIGITS)
+        if b"0" in digits:
+            lead = len(digits) - len(digits.lstrip(b"0"))
+            if lead == len(digits):
+                self.digits += lead
+            else:
+                if self.digits + lead >= LONG_NUMBER or b"0" * LONG_NUMBER in digits:
+                    return False
+                self.digits = len(digits) - len(digits.rstrip(b"0"))
+            if self.digits >= LONG_NUMBER:
+                return False
+        elif digits:
+            self.digits = 0
+        return True
+
+
+class _Hostile(Exception):
+    """The next chunk must not reach the fast pass."""
+
+
+class _Guarded:
+    """The feed as a file for ijson's C pipeline, stopping before a chunk that would take
+    it too deep, hold a number Python cannot read, a marked surrogate, or a record over
+    ``max_bytes``."""
+
+    def __init__(self, feed: ByteFeed, max_depth: int, max_bytes: int) -> None:
+        self.feed = feed
+        self.shape = _Shape()
+        self.max_depth = max_depth
+        self.max_bytes = max_bytes
+        self.last_record_at = 0
+
+    def read(self, size: int = -1) -> bytes:
+        if size == 0:
+            return b""
+        data = self.feed.read()
+        if (
+            self.feed.rewritten
+            or not self.shape.check(data, self.max_depth)
+            or self.feed.fed - self.last_record_at > self.max_bytes
+        ):
+            raise _Hostile()
+        return data
 
 
 # Modes of the record reader.
@@ -250,17 +355,96 @@ class JsonArray:
         max_record_bytes: int = MAX_RECORD_BYTES,
         max_depth: int = MAX_DEPTH,
         whole: bool = False,
+        reopen: Callable[[], BinaryIO] | None = None,
     ) -> None:
         self.text = ByteFeed(stream, chunk)
+        self._stream = stream
+        self._chunk = chunk
         self._keys = frozenset(keys)
         self._max_bytes = max_record_bytes
         self._max_depth = max_depth
         self._whole = whole
+        self._reopen = reopen
         self.found_list = False
         self.records = 0  # records met, skipped ones included
         self.skipped: list[tuple[str, int]] = []  # (reason, record number from 1)
+        self.passes = 0  # 1, or 2 when the fast pass handed over to the careful one
 
     def __iter__(self) -> Iterator[Any]:
+        """The fast pass (ijson's C builder) while the input is plain; at the first sign of
+        anything hostile (too deep, too big, a long number, a lone surrogate, a parse
+        error) the careful pass reads the file again, past the records already given."""
+        prefix = self._fast_prefix()
+        done = 0
+        if prefix is not None:
+            self.passes = 1
+            fast = self._fast(*prefix)
+            while True:
+                try:
+                    record = next(fast)
+                except StopIteration as stop:
+                    if stop.value:
+                        return
+                    break
+                done += 1
+                yield record
+            stream = self._again()
+            if stream is None:
+                raise MalformedJsonError("cannot read the file again", self.text.line)
+            self.text = ByteFeed(stream, self._chunk)
+            self.found_list, self.records = False, 0
+        self.passes += 1
+        try:
+            yield from self._careful(done)
+        finally:
+            if self.text._stream is not self._stream:
+                self.text._stream.close()
+
+    def _again(self) -> BinaryIO | None:
+        if self._reopen is not None:
+            return self._reopen()
+        if self._stream.seekable():
+            self._stream.seek(0)
+            return self._stream
+        return None  # pragma: no cover - _fast_prefix checked this
+
+    def _fast_prefix(self) -> tuple[str, int] | None:
+        """(ijson prefix of the records, depth of the list) when the fast pass can run."""
+        if self._whole or not (self._reopen is not None or self._stream.seekable()):
+            return None
+        if not self.text.start():
+            return None  # empty: the careful pass says so in no time
+        head = self.text.head()
+        if head.startswith(b"["):
+            return "item", 1
+        if not head.startswith(b"{"):
+            return None
+        if not self._keys:
+            first = _FIRST_KEY.match(head)
+            return (first.group(1).decode() + ".item", 2) if first else None
+        if len(self._keys) == 1:
+            (key,) = self._keys
+            if _PLAIN_KEY.fullmatch(key):
+                return key + ".item", 2
+        return None
+
+    def _fast(self, prefix: str, base: int) -> Generator[Any, None, bool]:
+        """Records built by ijson's C code; returns True when the file was read through,
+        False (having yielded only good records) when the careful pass must take over."""
+        guard = _Guarded(self.text, base + self._max_depth, self._max_bytes)
+        count = 0
+        try:
+            for record in _BACKEND.items(guard, prefix, use_float=True):
+                count += 1
+                self.records += 1
+                guard.last_record_at = self.text.fed
+                yield record
+        except Exception:  # _Hostile, or yajl's error: the careful pass says what and where
+            return False
+        self.found_list = count > 0 or base == 1
+        return self.found_list  # a keyed list not found: the careful pass looks deeper
+
+    def _careful(self, skip: int) -> Iterator[Any]:
         feed = self.text
         if not feed.start():
             return
@@ -325,6 +509,8 @@ class JsonArray:
                             cur, key, in_map = stack.pop()
                             continue
                         record, cur, mode = cur, None, _BETWEEN
+                        if self.records <= skip:
+                            continue  # given by the fast pass
                         if bad:
                             self.skipped.append((bad, self.records))
                             if whole:
@@ -358,7 +544,8 @@ class JsonArray:
                         if broken:
                             self.skipped.append((broken, self.records))
                             continue
-                    yield float(val) if val.__class__ is Decimal else val
+                    if self.records > skip:
+                        yield float(val) if val.__class__ is Decimal else val
                 elif mode == _SKIP:
                     if ev == "start_map" or ev == "start_array":
                         skip_depth += 1
@@ -416,10 +603,10 @@ class JsonArray:
                 return
             if mode == _BUILD and feed.fed - record_start > max_bytes:
                 mode, skip_depth = _SKIP, len(stack) + 1
-                bad = TOO_BIG.format(mib=max_bytes // MIB)
+                bad = TOO_BIG.format(size=_size(max_bytes))
                 cur, stack = None, []
             if feed.fed - last_event_at > max_bytes:
-                raise JsonTooLargeError(max_bytes // MIB, feed.line)
+                raise JsonTooLargeError(max_bytes, feed.line)
 
 
 def _unmark(value: str) -> tuple[str, str]:
