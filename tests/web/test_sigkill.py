@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import http.client
 import os
+import secrets
 import threading
 import time
+
+import pytest
 
 from .live import Learner, LiveServer, play_state
 
@@ -28,8 +31,21 @@ def one_move(learner: Learner, play_url: str) -> tuple[int, str]:
     return status, state["rev"]
 
 
-def test_acknowledged_moves_survive_sigkill_mid_load() -> None:
-    server = LiveServer(os.environ.get("DATABASE_URL") or None).start()
+@pytest.mark.parametrize(
+    "workers", [1, pytest.param(2, marks=pytest.mark.redis)], ids=["1-worker", "2-workers"]
+)
+def test_acknowledged_moves_survive_sigkill_mid_load(workers: int) -> None:
+    """With several uvicorn workers every process of the server is killed at once (as a
+    crash of the service is); they share the database and, through Redis, the cache."""
+    server = LiveServer(os.environ.get("DATABASE_URL") or None, workers=workers)
+    prefix = ""
+    if workers > 1:
+        from .test_groups_live import redis_url
+
+        prefix = f"sigkill-{secrets.token_hex(4)}"
+        server.env["REDIS_URL"] = redis_url()
+        server.env["KALEIDOSCOPE_CACHE_PREFIX"] = prefix
+    server.start()
     try:
         acked: dict[str, int] = {}  # play url -> highest revision acknowledged
         learners: dict[str, Learner] = {}
@@ -78,3 +94,10 @@ def test_acknowledged_moves_survive_sigkill_mid_load() -> None:
             assert int(play_state(learner.get(url))["rev"]) >= revision
     finally:
         server.close()
+        if prefix:
+            import redis
+
+            client = redis.Redis.from_url(server.env["REDIS_URL"])
+            keys = list(client.scan_iter(f"{prefix}:*"))
+            if keys:
+                client.delete(*keys)
