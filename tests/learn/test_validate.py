@@ -70,7 +70,9 @@ def test_dead_end_decision_is_distinguished_from_a_closed_loop() -> None:
     )
     messages = [d.message for d in check_document(parse_yaml(text, "x.yaml")).diagnostics
                 if d.code == "E304"]
-    assert messages == ["closed loop: no ending can be reached from decision 'stuck'"]
+    assert messages == [
+        "closed loop: no ending can be reached from decision 'stuck' (the loop: stuck -> stuck)"
+    ]
 
 
 def test_choices_per_decision_are_bounded() -> None:

@@ -53,12 +53,15 @@ class Checked:
     path: str
     scenario: Scenario | None
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    # Where in the data each problem is (for tools that point elsewhere, such as Twine).
+    where: dict[Diagnostic, PathKey] = field(default_factory=dict)
 
 
 class _Report:
     def __init__(self, doc: Document) -> None:
         self.doc = doc
         self.items: list[Diagnostic] = []
+        self.where: dict[Diagnostic, PathKey] = {}
 
     def add(
         self,
@@ -68,9 +71,12 @@ class _Report:
         *,
         key: bool = False,
         severity: Severity = Severity.ERROR,
+        where: PathKey | None = None,
     ) -> None:
         line, column = self.doc.positions.locate(loc, key=key)
-        self.items.append(Diagnostic(self.doc.path, line, column, code, message, severity))
+        diagnostic = Diagnostic(self.doc.path, line, column, code, message, severity)
+        self.items.append(diagnostic)
+        self.where[diagnostic] = loc if where is None else where
 
 
 def _clean_loc(loc: tuple[str | int, ...]) -> tuple[tuple[str | int, ...], bool]:
@@ -100,7 +106,9 @@ def _schema_errors(report: _Report, exc: ValidationError) -> None:
                 f"({EFFECT_MIN}..{EFFECT_MAX})",
             )
         elif kind == "missing":
-            report.add(loc[:-1], "E201", f"missing required field '{loc[-1]}' at {where}")
+            report.add(
+                loc[:-1], "E201", f"missing required field '{loc[-1]}' at {where}", where=loc
+            )
         elif kind == "union_tag_invalid":
             report.add(
                 (*loc, "type"),
@@ -178,27 +186,40 @@ def _graph_checks(report: _Report, data: dict[Any, Any]) -> None:
     for node_id in nodes:
         if node_id in reachable and node_id not in finishes:
             kind = _as_dict(nodes[node_id]).get("type", "node")
-            looped = _on_cycle(node_id, successors)
-            what = "closed loop" if looped else "dead end"
+            loop = _cycle(node_id, successors)
+            what = "closed loop" if loop else "dead end"
+            shown = f" (the loop: {' -> '.join(str(n) for n in loop)})" if loop else ""
             report.add(
                 ("nodes", node_id),
                 "E304",
-                f"{what}: no ending can be reached from {kind} '{node_id}'",
+                f"{what}: no ending can be reached from {kind} '{node_id}'{shown}",
                 key=True,
             )
 
 
-def _on_cycle(node_id: Any, successors: dict[Any, list[Any]]) -> bool:
-    seen: set[Any] = set()
-    stack = list(successors[node_id])
-    while stack:
-        current = stack.pop()
-        if current == node_id:
-            return True
-        if current not in seen:
-            seen.add(current)
-            stack.extend(successors[current])
-    return False
+def _cycle(node_id: Any, successors: dict[Any, list[Any]]) -> list[Any]:
+    """The shortest way from ``node_id`` back to itself (empty if there is none)."""
+    parent: dict[Any, Any] = {}
+    queue = deque([node_id])
+    while queue:
+        current = queue.popleft()
+        for nxt in successors[current]:
+            if nxt == node_id:
+                path = [current]
+                while path[-1] != node_id:
+                    path.append(parent[path[-1]])
+                return (
+                    [node_id, *reversed(path[:-1]), node_id]
+                    if len(path) > 1
+                    else [
+                        node_id,
+                        node_id,
+                    ]
+                )
+            if nxt not in parent:
+                parent[nxt] = current
+                queue.append(nxt)
+    return []
 
 
 def _reference_checks(
@@ -375,7 +396,7 @@ def check_document(
     report.items.sort(key=lambda d: (d.line, d.column, d.code))
     if any(d.is_error for d in report.items):
         scenario = None
-    return Checked(doc.path, scenario, report.items)
+    return Checked(doc.path, scenario, report.items, report.where)
 
 
 def check_file(

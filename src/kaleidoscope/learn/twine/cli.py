@@ -116,10 +116,8 @@ def scenarios_import(
             "by 'kaleidoscope scenarios import'."
         )
         result = draft(chosen, display, str(destination), shared, comment=comment)
-        found = result.imported.diagnostics
-        _show(sorted(pending + found, key=lambda d: (d.line, d.column)))
+        _show(sorted(pending + result.diagnostics, key=lambda d: (d.line, d.column)))
         pending = []
-        _show(result.report)
         total.extend(result.diagnostics)
         try:
             destination.write_text(result.yaml_text, encoding="utf-8")

@@ -30,6 +30,7 @@ from kaleidoscope.learn.source import (
 from kaleidoscope.learn.twine.formats import conditional_links, constructs
 from kaleidoscope.learn.twine.html import parse_html
 from kaleidoscope.learn.twine.layout import Layout, PassageLayout
+from kaleidoscope.learn.twine.messages import in_twine_terms
 from kaleidoscope.learn.twine.story import (
     Link,
     TwineInputError,
@@ -109,6 +110,9 @@ class Imported:
     data: dict[str, Any]
     layout: Layout
     diagnostics: list[Diagnostic] = field(default_factory=list)
+    passages: dict[str, TwinePassage] = field(default_factory=dict)  # by node id
+    metadata: TwinePassage | None = None  # the ScenarioData passage
+    line: int = 0  # where the story starts in its file
 
     @property
     def scenario_id(self) -> str:
@@ -363,7 +367,15 @@ class _Importer:
         if start is not None:
             data["start"] = start
         data["nodes"] = {self.ids[p.name]: self._node(p) for p in nodes}
-        return Imported(story.name, data, self.layout, self.diagnostics)
+        return Imported(
+            story.name,
+            data,
+            self.layout,
+            self.diagnostics,
+            {self.ids[p.name]: p for p in nodes},
+            metadata,
+            story.line,
+        )
 
     def _keep_special(self, passage: TwinePassage) -> None:
         self.layout.extra.append(replace(passage, line=0, text_line=0))
@@ -602,7 +614,8 @@ class _Importer:
                 passage.line,
                 "T125",
                 f"decision '{passage.name}' has no 'choices' in its header, so its choices "
-                "have no consequence, effects or guidance yet",
+                "have no consequence, effects or guidance yet. In Twine, start the passage "
+                "with a header that lists one choice per link (see docs/twine.md)",
                 WARNING,
             )
         elif len(details) != len(links):
@@ -691,13 +704,14 @@ class Draft:
 
     imported: Imported
     yaml_text: str
-    report: list[Diagnostic]
+    report: list[Diagnostic]  # the validator's, on the YAML (its lines)
     scenario: Scenario | None
+    twine_report: list[Diagnostic] = field(default_factory=list)
 
     @property
     def diagnostics(self) -> list[Diagnostic]:
-        """The import's problems (Twine file lines), then the validator's (YAML lines)."""
-        return self.imported.diagnostics + self.report
+        """Every problem once, in Twine terms: the Twine file, passage and line."""
+        return self.twine_report
 
 
 def draft(
@@ -719,6 +733,15 @@ def draft(
     except SourceError as exc:  # pragma: no cover - dump_data writes loadable YAML
         return Draft(imported, text, [exc.diagnostic], None)
     checked = check_document(document, shared)
+    told = in_twine_terms(
+        source,
+        imported.line,
+        imported.diagnostics,
+        checked,
+        imported.passages,
+        document.data if isinstance(document.data, dict) else {},
+        imported.metadata,
+    )
     # Keep each passage as it came in wherever export would not give it back the same
     # (every passage, for a draft), so the story goes back to Twine losslessly.
     if keep_originals(imported.layout, document.data, checked.scenario):
@@ -726,15 +749,15 @@ def draft(
     report = checked.diagnostics
     size = len(text.encode("utf-8"))
     if size > MAX_FILE_BYTES:
-        report = [
-            Diagnostic(
-                destination,
-                0,
-                0,
-                "T102",
-                f"the scenario YAML would be {size_text(size)}, over the limit of "
-                f"{limit_text()} for every story file; split the story into smaller ones",
-            ),
-            *report,
-        ]
-    return Draft(imported, text, report, checked.scenario if size <= MAX_FILE_BYTES else None)
+        too_large = Diagnostic(
+            source,
+            0,
+            0,
+            "T102",
+            f"as a scenario this story would be {size_text(size)}, over the limit of "
+            f"{limit_text()} for every story file; split it into smaller stories",
+        )
+        report = [too_large, *report]
+        told = [too_large, *told]
+    scenario = checked.scenario if size <= MAX_FILE_BYTES else None
+    return Draft(imported, text, report, scenario, told)

@@ -129,7 +129,14 @@ def parse_twee(text: str, path: str) -> tuple[TwineStory, list[Diagnostic]]:
         )
     if not passages:
         diagnostics.append(
-            Diagnostic(path, 1, 1, "T103", "not a Twee file: no passage header (':: Name') found")
+            Diagnostic(
+                path,
+                1,
+                1,
+                "T103",
+                "not a Twine story: no Twee passage header (':: Name') found; import a "
+                "Twee 3 file or a Twine 2 HTML file (Twine: Library > Archive)",
+            )
         )
     for passage, lines in passages:
         passage.text = "\n".join(_drop_trailing_blank(lines))
