@@ -65,7 +65,7 @@ def _wants_fragment(request: HttpRequest) -> bool:
     return request.headers.get("X-Fragment") == "1"
 
 
-def thread(chat: Chat) -> list[dict[str, Any]]:
+def thread(chat: Chat, *, with_posts: bool = True) -> list[dict[str, Any]]:
     """Questions asked so far, each with its published answers (A<n>)."""
     live = chat.phase()
     asked = chat.questions.all()
@@ -75,7 +75,8 @@ def thread(chat: Chat) -> list[dict[str, Any]]:
         return []
     questions = list(asked)
     posts: dict[int, list[ChatPost]] = {q.number: [] for q in questions}
-    for post in chat.posts.filter(state=rules.PostState.PUBLISHED.value):
+    published = chat.posts.filter(state=rules.PostState.PUBLISHED.value) if with_posts else []
+    for post in published:
         posts.setdefault(post.question, []).append(post)
     return [
         {
@@ -88,7 +89,9 @@ def thread(chat: Chat) -> list[dict[str, Any]]:
     ]
 
 
-def _context(request: HttpRequest, chat: Chat, **extra: Any) -> dict[str, Any]:
+def _context(
+    request: HttpRequest, chat: Chat, *, with_posts: bool = True, **extra: Any
+) -> dict[str, Any]:
     now = timezone.now()
     phase = chat.phase(now)
     user = request.user
@@ -96,7 +99,7 @@ def _context(request: HttpRequest, chat: Chat, **extra: Any) -> dict[str, Any]:
     ctx: dict[str, Any] = {
         "chat": chat,
         "phase": phase,
-        "thread": thread(chat),
+        "thread": thread(chat, with_posts=with_posts),
         "moderator": is_moderator(chat, user),
         "host": user.is_authenticated and chat.host_id == user.pk,
         "blocked": blocked,
@@ -191,9 +194,10 @@ def detail(request: HttpRequest, chat_id: Any) -> HttpResponse:
 def _answer_reply(
     request: HttpRequest, chat: Chat, status: int = 200, **extra: Any
 ) -> HttpResponse:
-    ctx = _context(request, chat, **extra)
-    if _wants_fragment(request):
+    if _wants_fragment(request):  # only the answer area: no need to load the answers
+        ctx = _context(request, chat, with_posts=False, **extra)
         return page(request, "connect/_answer.html", ctx, status=status)
+    ctx = _context(request, chat, **extra)
     return page(request, "connect/chat.html", ctx, status=status)
 
 
