@@ -136,7 +136,8 @@ class ReadContext:
         try:
             with self.container.open(name) as stream:
                 array = JsonArray(stream, keys=keys, max_record_bytes=limits.max_record_bytes,
-                                  max_depth=limits.max_depth)
+                                  max_depth=limits.max_depth,
+                                  reopen=lambda: self.container.open(name))
                 yield from array
         except JsonStreamError as exc:
             self.skips.add(f"{exc}; the rest of the file was skipped", name)

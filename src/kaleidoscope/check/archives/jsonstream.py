@@ -82,6 +82,21 @@ def _size(n: int) -> str:
 
 
 _HIGH = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}")
+_ANY_HIGH = re.compile(rb"\\u[dD][89abAB]")
+_ANY_LOW = re.compile(rb"\\u[dD][c-fC-F]")
+_PAIR = re.compile(rb"\\u[dD][89abAB][0-9a-fA-F]{2}\\u[dD][c-fC-F][0-9a-fA-F]{2}")
+
+
+def _maybe_lone(data: bytes) -> bool:
+    """Whether ``data`` may hold a lone surrogate escape (cheap: emoji written as escaped
+    pairs are common; the exact, slower rewrite runs only when this says so)."""
+    if b"\\\\u" in data:
+        return True  # an escaped backslash before "u": let the exact pattern judge
+    highs = len(_ANY_HIGH.findall(data))
+    lows = len(_ANY_LOW.findall(data))
+    if not highs and not lows:
+        return False
+    return not highs == lows == len(_PAIR.findall(data))
 
 
 def _run_start(data: bytes, pos: int) -> int:
@@ -179,7 +194,7 @@ class ByteFeed:
                     cut = _run_start(data, cut - 6)
                 self._escape_carry = data[cut:]
                 data = data[:cut]
-        if b"\\u" in data and (b"\\ud" in data or b"\\uD" in data):
+        if b"\\u" in data and _maybe_lone(data):
             marked = _SURROGATE.sub(_mark_lone, data)
             if marked != data:
                 self.rewritten = True
