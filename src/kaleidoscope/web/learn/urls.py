@@ -19,4 +19,8 @@ urlpatterns = [
     path("record/delete/", views.delete_record, name="delete_record"),
     path("staff/", views.staff_stats, name="staff"),
     path("staff/twine/", authoring.twine_import, name="twine_import"),
+    path("staff/stories/<int:pk>/", authoring.story_version, name="story_version"),
+    path("staff/stories/<int:pk>/publish/", authoring.publish, name="story_publish"),
+    path("staff/stories/<int:pk>/unpublish/", authoring.unpublish, name="story_unpublish"),
+    path("staff/stories/<int:pk>/story.<str:form>", authoring.download, name="story_download"),
 ]
