@@ -258,3 +258,35 @@ def test_staff_download_a_package(client: Client, django_user_model: Any) -> Non
     assert "imsmanifest.xml" in zipfile.ZipFile(io.BytesIO(answer.content)).namelist()
     assert client.get("/packages/friend-request/cmi5.zip").status_code == 200
     assert client.get("/packages/friend-request/scorm2004.zip").status_code == 404
+
+
+def test_group_session_votes_carry_the_group_session(
+    lrs_settings: Any, ralph: Ralph, django_user_model: Any
+) -> None:
+    from kaleidoscope.web.groups import services as groups
+    from kaleidoscope.web.groups.models import GroupSession
+
+    facilitator = django_user_model.objects.create_user("facilitator", password="x" * 12)
+    session = groups.create_session(facilitator, scenario())
+    for _ in range(10):
+        with transaction.atomic():
+            locked = GroupSession.objects.select_for_update().get(pk=session.pk)
+            action = "start" if locked.phase == "lobby" else "advance"
+            if locked.phase == "voting":
+                break
+            assert groups.transition(locked, action) is None
+            locked.save()
+    rnd = groups.current_round(GroupSession.objects.get(pk=session.pk))
+    assert rnd is not None and rnd.node_id == "first_move"
+    vote = groups.cast_vote(session.pk, "phone-token-1", str(rnd.number), "talk", "Safer.")
+    assert vote.saved
+    assert not drain().failed
+    (statement,) = [s for s in ralph.statements() if s["id"] == str(OutboxItem.objects.get().key)]
+    assert statement["verb"]["id"].endswith("/answered")
+    assert statement["result"]["response"] == "talk"
+    ext = statement["context"]["extensions"]
+    assert ext["https://kaleidoscope.invalid/xapi/profile/extensions/group-session"] == str(
+        session.pk
+    )
+    assert "Safer." not in json.dumps(statement), "a voter's reason is not sent"
+    assert re.fullmatch(r"[0-9a-f]{32}", statement["actor"]["account"]["name"])

@@ -331,6 +331,9 @@ def start_group(request: HttpRequest) -> HttpResponse:
         and m.get("status", "Active") == "Active"
     ]
     session = create_session(request.user, scenario)
+    from .models import GroupLink
+
+    GroupLink.objects.create(session=session, deployment=lti_launch.deployment)
     del request.session[GROUP_SESSION]
     return render(
         request,

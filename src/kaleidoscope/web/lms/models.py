@@ -49,6 +49,15 @@ class LaunchLink(models.Model):
     created_at = models.DateTimeField(auto_now_add=True)
 
 
+class GroupLink(models.Model):
+    """A group session a teacher started from an LTI launch (its votes may go to the LRS)."""
+
+    session = models.OneToOneField(
+        "groups.GroupSession", on_delete=models.CASCADE, related_name="lti"
+    )
+    deployment = models.ForeignKey(LtiDeployment, on_delete=models.CASCADE)
+
+
 class UsedNonce(models.Model):
     """Launch nonces already accepted: a replayed launch is refused."""
 

@@ -262,6 +262,58 @@ def record_reflection(play: Play, text: str, *, consent: bool) -> None:
     wake_sender_on_commit()
 
 
+_GROUP_NS = uuid.UUID("8a0d4e7b-65c1-4b0e-9f2a-3c6e1d5b7a40")
+
+
+def record_vote(vote: Any) -> None:
+    """A group-session vote: "answered", with the group session, for an anonymous voter
+    (an opaque account from the voter's key; their name and reason are never sent)."""
+    if not xapi_configured():
+        return
+    from .models import GroupLink
+
+    rnd = vote.round
+    session = rnd.session
+    link = (
+        GroupLink.objects.filter(session_id=session.pk)
+        .select_related("deployment__registration__kaleidoscope")
+        .first()
+    )
+    if link is not None:
+        try:
+            allowed = bool(link.deployment.registration.kaleidoscope.send_xapi)  # type: ignore[attr-defined]
+        except Exception:
+            allowed = False
+    else:
+        allowed = bool(settings.XAPI_ALL_PLAYS)
+    scenario = bundled_library().get(session.scenario_id)
+    if not allowed or scenario is None:
+        return
+    decision = scenario.decisions().get(rnd.node_id)
+    choice = (
+        next((c for c in decision.choices if c.id == vote.choice_id), None) if decision else None
+    )
+    if decision is None or choice is None:
+        return
+    name = hmac.new(
+        settings.SECRET_KEY.encode(), f"xapi-voter:{session.pk}:{vote.voter}".encode(), "sha256"
+    ).hexdigest()[:32]
+    attempt = xapi.Attempt(
+        actor=xapi.Actor(settings.XAPI_ACTOR_HOME, name),
+        registration=str(uuid.uuid5(_GROUP_NS, f"{session.pk}/{vote.voter}")),
+        activity_base=settings.XAPI_ACTIVITY_BASE,
+        group_session=str(session.pk),
+    )
+    statement = xapi.answered(
+        attempt, scenario, rnd.node_id, decision, choice, seq=rnd.number, timestamp=timezone.now()
+    )
+    OutboxItem.objects.bulk_create(
+        [OutboxItem(kind=OutboxItem.XAPI, key=statement["id"], payload=statement)],
+        ignore_conflicts=True,
+    )
+    wake_sender_on_commit()
+
+
 def wake_sender_on_commit() -> None:
     from . import sender
 

@@ -12,6 +12,7 @@ from typing import Any
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
+from kaleidoscope.web.groups.models import Vote
 from kaleidoscope.web.learn.models import Play
 
 from . import outbox
@@ -35,3 +36,10 @@ def platform_settings_saved(sender: Any, **kwargs: Any) -> None:
     from django.core.cache import cache
 
     cache.delete(outbox.GRADES_KEY)
+
+
+@receiver(post_save, sender=Vote, dispatch_uid="lms-record-vote")
+def vote_saved(sender: Any, instance: Vote, **kwargs: Any) -> None:
+    """cast_vote saves a vote inside its transaction: the statement commits with it."""
+    if not kwargs.get("raw"):
+        outbox.record_vote(instance)
