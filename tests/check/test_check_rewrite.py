@@ -142,8 +142,160 @@ CASES = [
 ]
 
 
+# What the checker's rules find in each post of CASES, written out so the wording tests
+# hold whatever the checker's model later decides: (kind, quote) and whether young.
+MARKS: dict[str, tuple[tuple[tuple[str, str], ...], bool]] = {
+    "Home visit to the 15yo at St A": (
+        (
+            ("age", "the 15yo"),
+            ("school", "St Anne's"),
+            ("estate", "Eastfield estate"),
+            ("time", "this morning"),
+        ),
+        True,
+    ),
+    "Core group on Tuesday at 10am ": (
+        (
+            ("age", "the 8 year old"),
+            ("school", "Holy Trinity"),
+            ("time", "on Tuesday"),
+            ("time", "Tuesday at 10am"),
+        ),
+        True,
+    ),
+    "Sat with an elderly man on Fou": (
+        (
+            ("age", "elderly"),
+            ("age", "elderly man"),
+            ("street", "Foundry Street"),
+            ("landmark", "above the"),
+            ("occupation", "ex-miner"),
+            ("time", "at Christmas"),
+        ),
+        False,
+    ),
+    "Strategy meeting: 13-year-old ": (
+        (
+            ("age", "13-year-old"),
+            ("school", "St Bernadette's"),
+            ("estate", "Ashgrove estate"),
+        ),
+        True,
+    ),
+    "Placement breakdown tonight fo": (
+        (
+            ("age", "a 14 yo"),
+            ("school", "Ridgeway Academy"),
+            ("town", "Pendlebury"),
+            ("time", "tonight"),
+        ),
+        True,
+    ),
+    "Visited Mrs Okonkwo (84) at nu": (
+        (
+            ("name", "Mrs Okonkwo"),
+            ("age", "(84)"),
+            ("number", "at number 22"),
+            ("condition", "dementia"),
+            ("time", "this morning"),
+        ),
+        False,
+    ),
+    "Annual review for Mr and Mrs H": (
+        (
+            ("name", "Mr and Mrs Hargreaves"),
+            ("street", "Canal Road"),
+            ("number", "in Flat 3"),
+            ("condition", "wheelchairs"),
+        ),
+        False,
+    ),
+    "Safeguarding referral about a ": (
+        (
+            ("age", "a 6 week old"),
+            ("estate", "Larchwood estate"),
+            ("time", "on Friday"),
+            ("time", "Friday at 9"),
+        ),
+        True,
+    ),
+    "Court tomorrow for the Nowicki": (
+        (
+            ("family_name", "Nowicki"),
+            ("age", "4"),
+            ("street", "Chapel Row"),
+            ("landmark", "above the"),
+            ("landmark", "above the bookies"),
+            ("time", "tomorrow"),
+        ),
+        True,
+    ),
+    "Mass at St Michael's Church wi": (
+        (
+            ("age", "the 10 year old"),
+            ("church", "St Michael's Church"),
+        ),
+        True,
+    ),
+    "Kinship assessment in Thornbur": (
+        (
+            ("age", "in his 70s"),
+            ("age", "the youngest"),
+            ("town", "Thornbury"),
+            ("condition", "wheelchair"),
+        ),
+        False,
+    ),
+    "Contact at Brook Lane family c": (
+        (
+            ("name", "Kacey-Leigh"),
+            ("name", "Kacey"),
+            ("name", "Tyler"),
+            ("age", "6"),
+            ("age", "9"),
+            ("setting", "Brook Lane family centre"),
+        ),
+        True,
+    ),
+    "Dad on my caseload (ex-army, P": (
+        (
+            ("condition", "PTSD"),
+            ("occupation", "ex-army"),
+            ("occupation", "the GP"),
+        ),
+        False,
+    ),
+    "Goodbye visit with J & K today": ((("initials", "J & K"),), False),
+    "An 82-year-old retired nurse f": (
+        (
+            ("age", "An 82-year-old"),
+            ("town", "Little Ashby"),
+            ("condition", "detained under"),
+            ("condition", "s2"),
+            ("occupation", "retired nurse"),
+        ),
+        True,
+    ),
+}
+
+
 @pytest.mark.parametrize("text,gone,kept", CASES, ids=[c[0][:30] for c in CASES])
 def test_rewrite_is_fluent_and_removes_identifiers(
+    text: str, gone: list[str], kept: list[str]
+) -> None:
+    """The wording, given what the rules find (MARKS), before any re-check."""
+    marks, young = MARKS[text[:30]]
+    rewrite = safer(text, marks, young=young).text
+    assert rewrite is not None
+    assert_fluent(rewrite)
+    for identifier in gone:
+        assert identifier not in rewrite, (identifier, rewrite)
+    for phrase in kept:
+        assert phrase in rewrite, (phrase, rewrite)
+
+
+@pytest.mark.parametrize("text,gone,kept", CASES, ids=[c[0][:30] for c in CASES])
+def test_through_the_checker_each_case_is_safe_or_says_why_not(
     text: str, gone: list[str], kept: list[str]
 ) -> None:
     rewrite = conf(text).rewrite
@@ -151,12 +303,9 @@ def test_rewrite_is_fluent_and_removes_identifiers(
     assert_fluent(rewrite)
     for identifier in gone:
         assert identifier not in rewrite, (identifier, rewrite)
-    if refused(rewrite):
-        return  # the re-check found the rest still identifying (counted below)
-    for phrase in kept:
-        assert phrase in rewrite, (phrase, rewrite)
-    again = check_text(rewrite).findings
-    assert not [f for f in again if f.category is Category.CONFIDENTIALITY], rewrite
+    if not refused(rewrite):
+        again = check_text(rewrite).findings
+        assert not [f for f in again if f.category is Category.CONFIDENTIALITY], rewrite
 
 
 def refused(rewrite: str) -> bool:
@@ -174,8 +323,8 @@ def test_the_issue_example_reads_naturally() -> None:
         "Home visit to the 15yo at St Anne's on the Eastfield estate this morning, mum in "
         "bits again #childprotection"
     )
-    finding = conf(text)
-    assert finding.rewrite == (
+    marks, young = MARKS[text[:30]]
+    assert safer(text, marks, young=young).text == (
         "Home visit to a young person at school on a local estate, mum in bits again "
         "#childprotection"
     )
