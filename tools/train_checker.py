@@ -12,7 +12,8 @@ Model: one logistic regression per category over `kaleidoscope.check.model.featu
 categories), trained by plain stochastic gradient descent in a fixed order (a seeded
 linear congruential shuffle), with L2 decay on the weights it touches. Features seen in
 fewer than two training posts are dropped. Each category's threshold is chosen on a
-by-batch split (t09, t10, t19, t20 held back, then the model is retrained on everything),
+pair of by-batch folds (t09, t10, t19, t20 held back, then t03, t04, t13, t14; then the
+model is retrained on everything),
 with a lower "rule floor": where a rule fired, a smaller probability is enough (the model
 re-weights the rules' findings rather than ignoring them).
 The weights are written rounded to 4 decimals, keys sorted: the same data always gives the
@@ -36,7 +37,11 @@ ROOT = Path(__file__).resolve().parents[1]
 TRAIN = ROOT / "data" / "posts" / "train"
 OWN = ROOT / "tests" / "fixtures" / "check"
 OUT = ROOT / "src" / "kaleidoscope" / "check" / MODEL_FILE
-TUNE_BATCHES = ("batch-t09", "batch-t10", "batch-t19", "batch-t20")
+# Two folds for choosing thresholds: each holds back two batches of each writer.
+TUNE_FOLDS = (
+    ("batch-t09", "batch-t10", "batch-t19", "batch-t20"),
+    ("batch-t03", "batch-t04", "batch-t13", "batch-t14"),
+)
 CATEGORIES = [c.value for c in Category]
 EPOCHS = 15
 RATE = 0.2
@@ -110,17 +115,19 @@ def _probability(weights: dict[str, list[float]], feats: list[str], c: int) -> f
 
 
 def choose_thresholds(
-    weights: dict[str, list[float]], tune: list[Example]
+    folds: list[tuple[dict[str, list[float]], list[Example]]],
 ) -> tuple[list[float], list[float]]:
     """Per category, the threshold and the rule floor with the best F1 on the held-back
-    batches: a category is found when its probability reaches the threshold, or when a
-    rule fired and the probability reaches the (lower) floor. Ties: the higher values
-    (fewer false alarms)."""
+    batches of every fold together (each fold: weights trained without its batches): a
+    category is found when its probability reaches the threshold, or when a rule fired
+    and the probability reaches the (lower) floor. Ties: the higher values (fewer false
+    alarms)."""
     thresholds, floors = [], []
     for c, category in enumerate(CATEGORIES):
         rule = "r:" + category
         probs = [
             (_probability(weights, feats, c), rule in feats, category in labels)
+            for weights, tune in folds
             for feats, labels in tune
         ]
         best, best_f1 = (0.5, 0.5), -1.0
@@ -149,12 +156,15 @@ def build() -> bytes:
     own: list[Example] = []
     for path in sorted(OWN.glob("*.jsonl")):
         own += read(path)
-    fit: list[Example] = []
-    tune: list[Example] = []
-    for path in batches:
-        (tune if path.stem in TUNE_BATCHES else fit).extend(read(path))
-    thresholds, floors = choose_thresholds(train(fit + own), tune)
-    weights = train(fit + tune + own)
+    by_batch = {path.stem: read(path) for path in batches}
+    folds = []
+    for held in TUNE_FOLDS:
+        fit = [x for stem, rows in by_batch.items() if stem not in held for x in rows]
+        tune = [x for stem, rows in by_batch.items() if stem in held for x in rows]
+        folds.append((train(fit + own), tune))
+    thresholds, floors = choose_thresholds(folds)
+    every = [x for rows in by_batch.values() for x in rows]
+    weights = train(every + own)
     rounded = {}
     for feature, row in weights.items():
         values = [round(v, 4) + 0.0 for v in row]  # + 0.0: no "-0.0"
@@ -165,7 +175,7 @@ def build() -> bytes:
         "categories": CATEGORIES,
         "thresholds": thresholds,
         "rule_floors": floors,
-        "trained_on": {"posts": len(fit) + len(tune) + len(own), "batches": len(batches)},
+        "trained_on": {"posts": len(every) + len(own), "batches": len(batches)},
         "weights": rounded,
     }
     return (json.dumps(document, sort_keys=True, separators=(",", ":")) + "\n").encode()

@@ -43,6 +43,10 @@ from kaleidoscope.check.records import (
 )
 from kaleidoscope.check.rewrite import rewrite
 from kaleidoscope.check.rules import Rules, load_rules
+from kaleidoscope.check.tokens import is_word as _is_word
+from kaleidoscope.check.tokens import lowercase as _lowercase
+from kaleidoscope.check.tokens import non_ascii as _non_ascii
+from kaleidoscope.check.tokens import word_starts as _word_starts
 
 __all__ = [
     "MAX_CHARS",
@@ -96,18 +100,6 @@ _DEROGATORY_CUES = frozenset({"derogatory", "t_why", "t_group"})
 _GREETING = re.compile(r"\s*(?:hi|hiya|hey|dear)\s+(?:mr|mrs|ms|miss\s)?\s*[A-Z]", re.I)
 
 
-def _is_word(ch: str) -> bool:
-    return ch.isalnum() or ch == "_"
-
-
-def _lowercase(text: str) -> str:
-    lower = text.lower()
-    if len(lower) == len(text):
-        return lower
-    # A few characters grow when lowercased ("İ"); keep offsets aligned with the original.
-    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
-
-
 _DIGIT_RUN = re.compile(r"\d+")
 _DIGITS = re.compile(r"\d{1,3}")
 _CAP_WORD = re.compile(r"[A-Z0-9][\w'’]*")
@@ -121,56 +113,6 @@ _WINDOW_GATES: dict[str, str] = {
     "group_stereotype": "t_group",
     "group_generalisation": "t_group",
 }
-
-
-# ASCII text mapped byte for byte: "A" a capital or digit, "a" another word character or
-# an apostrophe, " " anything else; a word that can start a name or place is " A".
-_CASE_BYTES = bytes(
-    ord("A") if chr(c).isupper() or chr(c).isdigit()
-    else ord("a") if chr(c).isalnum() or chr(c) in "_'"
-    else ord(" ")
-    for c in range(128)
-) + b" " * 128
-
-
-def _non_ascii(text: str) -> list[int]:
-    """Where the characters outside ASCII are (emoji, accents, curly quotes)."""
-    if text.isascii():
-        return []
-    raw = text.encode("ascii", "replace")  # one "?" for each such character
-    out = []
-    at = raw.find(b"?")
-    while at >= 0:
-        if text[at] != "?":
-            out.append(at)
-        at = raw.find(b"?", at + 1)
-    return out
-
-
-def _word_starts(text: str, skip: frozenset[str], wide: list[int]) -> list[int]:
-    """Where words starting with a capital or a digit start (not inside a word, not after
-    an apostrophe), except the words in ``skip``; ``wide``: see `_non_ascii`."""
-    if wide:
-        mapped = text.encode("ascii", "replace").translate(_CASE_BYTES)
-        changed = bytearray(mapped)
-        for at in wide:
-            ch = text[at]
-            if ch.isalnum() or ch == "’":
-                changed[at] = 97  # "a": part of a word
-        mapped = bytes(changed)
-    else:
-        mapped = text.encode("ascii").translate(_CASE_BYTES)
-    found = [0] if mapped[:1] == b"A" else []
-    at = mapped.find(b" A")
-    while at >= 0:
-        found.append(at + 1)
-        at = mapped.find(b" A", at + 2)
-    starts = []
-    for i in found:
-        end = mapped.find(b" ", i)
-        if (text[i:end] if end >= 0 else text[i:]) not in skip:
-            starts.append(i)
-    return starts
 
 
 class _Ctx:

@@ -23,6 +23,8 @@ from typing import Any, NamedTuple
 
 import yaml
 
+from kaleidoscope.check.tokens import non_ascii, word_starts
+
 __all__ = [
     "PERSON_KINDS",
     "ROLES",
@@ -58,6 +60,7 @@ class EntityRules:
     not_names: frozenset[str]
     role_words: dict[str, re.Pattern[str]]  # role -> words just before a person
     about_words: dict[str, frozenset[str]]  # role -> tokens or "a b" pairs anywhere
+    about_firsts: frozenset[str]  # first words of the pairs in about_words
 
 
 class EntityRulesError(ValueError):
@@ -87,12 +90,20 @@ def _role_words(section: dict[str, Any], where: str) -> dict[str, re.Pattern[str
     return out
 
 
+def _tokens(text: str) -> list[str]:
+    """As model.tokens: words and emoji, every digit read as "0"."""
+    return re.findall(r"[a-z0-9]+|[^\x00-\x7f\w]", text.translate(_ZEROS))
+
+
+_ZEROS = str.maketrans("123456789", "000000000")
+
+
 def _word_kinds(section: dict[str, Any]) -> tuple[dict[str, str], dict[str, str]]:
     words: dict[str, str] = {}
     pairs: dict[str, str] = {}
     for kind, items in section.items():
         for item in items:
-            phrase = " ".join(re.findall(r"[a-z0-9]+|[^\x00-\x7f\w]", str(item).lower()))
+            phrase = " ".join(_tokens(str(item).lower()))
             (pairs if " " in phrase else words)[phrase] = str(kind)
     return words, pairs
 
@@ -103,7 +114,7 @@ def _load() -> EntityRules:
     try:
         words, pairs = _word_kinds(data["words"])
         about_words = {
-            str(role): frozenset(" ".join(str(w).lower().split()) for w in items)
+            str(role): frozenset(" ".join(_tokens(str(w).lower())) for w in items)
             for role, items in data["about"].items()
         }
         return EntityRules(
@@ -120,6 +131,9 @@ def _load() -> EntityRules:
             not_names=frozenset(str(w) for w in data["not_names"]),
             role_words=_role_words(data["role_before"], "role_before"),
             about_words=about_words,
+            about_firsts=frozenset(
+                w.split(" ")[0] for ws in about_words.values() for w in ws if " " in w
+            ),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise EntityRulesError(f"entities.yaml: missing or malformed section {exc}") from None
@@ -148,7 +162,7 @@ def role_of(lower: str, start: int, rules: EntityRules, care: bool) -> str:
     return "service_user" if care else "unknown"
 
 
-_CAPITAL = re.compile(r"[A-Z]")  # a literal first character: the engine skips fast
+_NO_SKIP: frozenset[str] = frozenset()
 _DIGIT_RUN = re.compile(r"[0-9]+")
 _GLUED = frozenset("'’@#_")
 _JOINS = ("/", ":", ".")
@@ -194,9 +208,8 @@ def find_entities(
     not_names = rules.not_names
     cased = rules.cased
     done = 0
-    for c in _CAPITAL.finditer(text):
-        at = c.start()
-        if at < done or (at and (text[at - 1].isalnum() or text[at - 1] in _GLUED)):
+    for at in word_starts(text, _NO_SKIP, non_ascii(text)):
+        if at < done or (at and text[at - 1] in _GLUED) or not text[at].isupper():
             continue
         m = cased.match(text, at)
         if m is None:
@@ -261,7 +274,9 @@ def about(words: list[str], entities: list[Entity], care: bool) -> str:
         return max(sorted(set(roles)), key=roles.count)
     rules = entity_rules()
     present = set(words)
-    present.update(f"{a} {b}" for a, b in itertools.pairwise(words))
+    firsts = rules.about_firsts
+    if not firsts.isdisjoint(present):
+        present.update(f"{a} {b}" for a, b in itertools.pairwise(words) if a in firsts)
     for role in ("service_user", "colleague", "family", "public"):
         if not rules.about_words[role].isdisjoint(present):
             return role

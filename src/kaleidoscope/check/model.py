@@ -20,7 +20,7 @@ import math
 import os
 import re
 import threading
-from collections.abc import Iterable
+from collections.abc import Collection, Iterable
 from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
@@ -115,6 +115,7 @@ class Model:
     categories: tuple[str, ...]
     thresholds: tuple[float, ...]
     rule_floors: tuple[float, ...]  # where a rule fired, this probability is enough
+    lowest: tuple[float, ...]  # scores under these find nothing (logit of the lower limit)
     table: dict[str, tuple[float, ...]]
     source: str
     # The same weights split by family, keyed without prefixes, for the fast path.
@@ -155,16 +156,21 @@ class Model:
         rows += map(others.get, entity_features(text, lower, words, care))
         return self._sum(list(filter(None, rows)))
 
-    def decide(self, scores: list[float], ruled: Iterable[str] = ()) -> list[tuple[str, float]]:
+    def decide(
+        self, scores: list[float], ruled: Collection[str] = ()
+    ) -> list[tuple[str, float]]:
         """The categories found, with their probability: those reaching their threshold,
         and those a rule fired for that reach the (lower) rule floor."""
-        fired = set(ruled)
         out = []
-        for category, score, threshold, floor in zip(
-            self.categories, scores, self.thresholds, self.rule_floors, strict=True
-        ):
+        lowest = self.lowest
+        for i, score in enumerate(scores):
+            if score < lowest[i]:
+                continue  # below the floor: no need for the probability (most posts)
+            category = self.categories[i]
             probability = 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, score))))
-            if probability >= threshold or (category in fired and probability >= floor):
+            if probability >= self.thresholds[i] or (
+                probability >= self.rule_floors[i] and category in ruled
+            ):
                 out.append((category, probability))
         return out
 
@@ -266,6 +272,9 @@ def parse_model(raw: bytes, source: str) -> Model:
         categories=tuple(categories),
         thresholds=tuple(float(t) for t in thresholds),
         rule_floors=tuple(float(t) for t in floors),
+        lowest=tuple(
+            math.log(t / (1.0 - t)) - 1e-9 for t in map(min, thresholds, floors)
+        ),
         table=table,
         source=source,
         words=words,

@@ -1,0 +1,73 @@
+"""Tokenising for the checker: lowercasing with offsets kept, where words start.
+
+Shared by the rules (``checker.py``), the identifiers (``entities.py``) and the learned
+model (``model.py``), so that every layer reads the same offsets.
+"""
+
+from __future__ import annotations
+
+__all__ = ["is_word", "lowercase", "non_ascii", "word_starts"]
+
+
+def is_word(ch: str) -> bool:
+    return ch.isalnum() or ch == "_"
+
+
+def lowercase(text: str) -> str:
+    lower = text.lower()
+    if len(lower) == len(text):
+        return lower
+    # A few characters grow when lowercased ("İ"); keep offsets aligned with the original.
+    return "".join(c.lower() if len(c.lower()) == 1 else c for c in text)
+
+
+# ASCII text mapped byte for byte: "A" a capital or digit, "a" another word character or
+# an apostrophe, " " anything else; a word that can start a name or place is " A".
+_CASE_BYTES = bytes(
+    ord("A") if chr(c).isupper() or chr(c).isdigit()
+    else ord("a") if chr(c).isalnum() or chr(c) in "_'"
+    else ord(" ")
+    for c in range(128)
+) + b" " * 128
+
+
+def non_ascii(text: str) -> list[int]:
+    """Where the characters outside ASCII are (emoji, accents, curly quotes)."""
+    if text.isascii():
+        return []
+    raw = text.encode("ascii", "replace")  # one "?" for each such character
+    out = []
+    at = raw.find(b"?")
+    while at >= 0:
+        if text[at] != "?":
+            out.append(at)
+        at = raw.find(b"?", at + 1)
+    return out
+
+
+def word_starts(text: str, skip: frozenset[str], wide: list[int]) -> list[int]:
+    """Where words starting with a capital or a digit start (not inside a word, not after
+    an apostrophe), except the words in ``skip``; ``wide``: see `non_ascii`."""
+    if wide:
+        mapped = text.encode("ascii", "replace").translate(_CASE_BYTES)
+        changed = bytearray(mapped)
+        for at in wide:
+            ch = text[at]
+            if ch.isalnum() or ch == "’":
+                changed[at] = 97  # "a": part of a word
+        mapped = bytes(changed)
+    else:
+        mapped = text.encode("ascii").translate(_CASE_BYTES)
+    found = [0] if mapped[:1] == b"A" else []
+    at = mapped.find(b" A")
+    while at >= 0:
+        found.append(at + 1)
+        at = mapped.find(b" A", at + 2)
+    starts = []
+    for i in found:
+        end = mapped.find(b" ", i)
+        if (text[i:end] if end >= 0 else text[i:]) not in skip:
+            starts.append(i)
+    return starts
+
+
