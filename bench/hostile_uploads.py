@@ -8,7 +8,7 @@
 2. Scans each file alone in a fresh process: wall time, peak memory (VmHWM), outcome.
 3. Starts `kaleidoscope serve` (embedded SQLite: the scans run in the server's own
    worker thread, beside the pages) and 50 learners playing with a 0.5 s mean pause
-   (bench/web_play.py's players): ``--seconds`` of play alone, then ``--seconds`` while
+   (one htmx POST a step): ``--seconds`` of play alone, then ``--seconds`` while
    one anonymous uploader sends the whole kit through /check/archive/ and polls each
    report page until its scan ends. Prints what every upload got (status codes and the
    message or the skipped reasons on the page) and the play step p99 before and during.
@@ -24,10 +24,10 @@ from __future__ import annotations
 import argparse
 import html
 import http.client
-import importlib.util
 import json
 import multiprocessing
 import os
+import random
 import re
 import secrets
 import subprocess
@@ -44,14 +44,80 @@ sys.path.insert(0, str(ROOT / "tests"))
 
 import archive_factory as af  # noqa: E402
 
-from tests.web.live import Learner, LiveServer  # noqa: E402
-
-_spec = importlib.util.spec_from_file_location("web_play", ROOT / "bench" / "web_play.py")
-assert _spec and _spec.loader
-web_play = importlib.util.module_from_spec(_spec)
-_spec.loader.exec_module(web_play)
+from tests.web.live import Learner, LiveServer, play_state  # noqa: E402
 
 MB = 1024 * 1024
+SCENARIO = "friend-request"
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+class Player:
+    """One learner playing with htmx: each step is one POST answered with the next step."""
+
+    def __init__(self, port: int) -> None:
+        self.learner = Learner(port)
+        self.url = self.learner.start(SCENARIO)
+        self.page = self.learner.get(self.url)
+
+    def step(self) -> int:
+        state = play_state(self.page)
+        if state["action"]:
+            form = {"rev": state["rev"], "action": state["action"], "node": state["node"],
+                    "choice": random.choice(state["choices"]) if state["choices"] else ""}
+        else:  # at an ending: start again
+            form = {"rev": state["rev"], "action": "restart", "node": ""}
+        status, _, body = self.learner.request("POST", self.url + "step/", form,
+                                               {"HX-Request": "true"})
+        if status == 200:
+            self.page = body
+        return status
+
+
+def play(players: list[Player], until: float, think: float) -> tuple[list[float], int]:
+    """Every player steps, pausing ``think`` s on average, until wall-clock ``until``."""
+    latencies: list[float] = []
+    errors = [0]
+    lock = threading.Lock()
+
+    def one(player: Player) -> None:
+        mine: list[float] = []
+        while time.time() < until:
+            began = time.perf_counter()
+            status = player.step()
+            mine.append(time.perf_counter() - began)
+            if status != 200:
+                with lock:
+                    errors[0] += 1
+            time.sleep(random.uniform(0, 2 * think))
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=one, args=(p,)) for p in players]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies, errors[0]
+
+
+def learners(port: int, count: int, phases: list[tuple[float, float]], think: float,
+             out: Any) -> None:
+    """A load-generator process: ``count`` learners through the phases (begin, end)."""
+    try:
+        players = [Player(port) for _ in range(count)]
+        results = []
+        for begin, end in phases:
+            time.sleep(max(0.0, begin - time.time()))
+            results.append(play(players, end, think))
+        out.put(("ok", results))
+    except BaseException as exc:
+        out.put(("error", repr(exc)))
 
 SCAN_ALONE = """
 import json, sys, time
@@ -178,17 +244,17 @@ def main() -> None:
         assert server.proc is not None
         uploads: dict[str, dict[str, Any]] = {}
         try:
-            begin = time.time() + 5.0 + args.learners * 0.02
+            begin = time.time() + 5.0 + args.learners * 0.05  # time to start them all
             phases = [
-                (begin, 3.0, args.think, False),  # warm-up
-                (begin + 3.5, args.seconds, args.think, False),  # play alone
-                (begin + 4.0 + args.seconds, args.seconds, args.think, False),  # attack
+                (begin, begin + 3.0),  # warm-up
+                (begin + 3.0, begin + 3.0 + args.seconds),  # play alone
+                (begin + 3.0 + args.seconds, begin + 3.0 + 2 * args.seconds),  # attack
             ]
             out: Any = multiprocessing.Queue()
             shares = [args.learners // args.procs + (i < args.learners % args.procs)
                       for i in range(args.procs)]
-            procs = [multiprocessing.Process(target=web_play.worker,
-                                             args=(server.port, n, True, phases, out))
+            procs = [multiprocessing.Process(target=learners,
+                                             args=(server.port, n, phases, args.think, out))
                      for n in shares if n]
             for proc in procs:
                 proc.start()
@@ -208,12 +274,14 @@ def main() -> None:
             attacker = threading.Thread(target=attack)
             attacker.start()
             collected: dict[int, list[float]] = {i: [] for i in range(len(phases))}
+            step_errors = 0
             for _ in procs:
                 status, payload = out.get(timeout=2 * args.seconds + 300)
                 if status != "ok":
                     raise RuntimeError(f"a load generator failed: {payload}")
-                for index, latencies, _inside in payload:
+                for index, (latencies, errors) in enumerate(payload):
                     collected[index].extend(latencies)
+                    step_errors += errors
             for proc in procs:
                 proc.join(10)
             attacker.join(600)
@@ -229,10 +297,13 @@ def main() -> None:
     codes = [c for r in uploads.values() for c in r["codes"]]
     figures = {
         "learners": args.learners,
-        "step_p99_before_ms": round(web_play.percentile(before, 0.99) * ms, 1),
-        "step_p99_during_ms": round(web_play.percentile(during, 0.99) * ms, 1),
+        "step_p50_before_ms": round(percentile(before, 0.50) * ms, 1),
+        "step_p99_before_ms": round(percentile(before, 0.99) * ms, 1),
+        "step_p50_during_ms": round(percentile(during, 0.50) * ms, 1),
+        "step_p99_during_ms": round(percentile(during, 0.99) * ms, 1),
         "steps_before": len(before),
         "steps_during": len(during),
+        "step_errors": step_errors,
         "scan_peak_mb_max": max(o["peak_mb"] for o in alone.values()),
         "scan_s_max": max(o["seconds"] for o in alone.values()),
         "record_32mb_s": alone["record_32mb"]["seconds"],
