@@ -242,3 +242,50 @@ def test_topic_chat_holds_a_child_post_and_archives(journey: Journey) -> None:
     assert "Oakfield School" not in reader.content()
     assert reader.locator("textarea").count() == 0
     j.axe(reader)
+
+
+def test_live_answers_work_under_the_sites_content_security_policy(
+    chromium: Any, live_server_proc: LiveServer
+) -> None:
+    """The other journeys bypass the CSP so axe can be injected; this one keeps it: the
+    chat's script is a static file, and nothing it does is refused."""
+    j = Journey(chromium, live_server_proc, True)
+    try:
+        refused: list[str] = []
+        pages = []
+        for name in ("csp-host", "csp-ann", "csp-bob"):
+            context = chromium.new_context()  # the CSP applies
+            context.set_default_timeout(20_000)
+            j.contexts.append(context)
+            page = context.new_page()
+            page.on(
+                "console",
+                lambda m: refused.append(m.text) if "Content Security" in m.text else None,
+            )
+            page.goto(j.server.url + "/accounts/sign-up/")
+            page.get_by_label("Username").fill(name)
+            page.locator("#password1").fill(PASSWORD)
+            page.locator("#password2").fill(PASSWORD)
+            page.get_by_role("button", name="Create account").click()
+            page.wait_for_url(re.compile(r".*/record/$"))
+            pages.append(page)
+        host, ann, bob = pages
+        j.go(host, "/connect/chats/new/")
+        host.get_by_label("Topic").fill("Under CSP")
+        host.get_by_label("Questions").fill("What helped?")
+        host.locator("input[name=moderation][value=post]").check(force=True)
+        host.get_by_role("button", name="Schedule the chat").click()
+        host.get_by_role("heading", name="Under CSP").wait_for()
+        for page in (ann, bob):
+            page.goto(host.url)
+            page.evaluate("window.__notReloaded = true")
+            page.locator("[data-refresh][hidden]").wait_for(state="attached")
+        ann.get_by_label("Answer", exact=True).fill("A walk every morning")
+        ann.get_by_role("button", name="Post answer").click()
+        ann.get_by_text("Your answer is posted").wait_for()
+        bob.locator("ol[data-question='1']").get_by_text("A walk every morning").wait_for()
+        assert bob.evaluate("window.__notReloaded === true")
+        assert ann.evaluate("window.__notReloaded === true")
+        assert refused == []
+    finally:
+        j.close()
