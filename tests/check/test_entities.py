@@ -12,7 +12,8 @@ from kaleidoscope.check.model import tokens
 
 
 def found(text: str, care: bool = True) -> list[tuple[str, str, str]]:
-    return [(e.kind, text[e.start : e.end], e.role) for e in find_entities(text, text.lower(), care)]
+    entities = find_entities(text, text.lower(), care)
+    return [(e.kind, text[e.start : e.end], e.role) for e in entities]
 
 
 def kinds(text: str) -> set[tuple[str, str]]:
