@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from functools import cache
 from importlib import resources
 from pathlib import Path
@@ -50,6 +50,23 @@ class Library:
 
     def themes(self) -> list[str]:
         return sorted({t for s in self for t in s.themes}, key=str.casefold)
+
+    def shared_cast_of(self, scenario_id: str) -> list[CastMember]:
+        return list(self._shared.get(scenario_id, []))
+
+    def with_extra(
+        self, scenarios: Iterable[Scenario], shared_cast: Iterable[CastMember] = ()
+    ) -> Library:
+        """This library plus scenarios from elsewhere (an organisation's own, say).
+
+        ``shared_cast``: the continuing cast the extra scenarios were validated with. A
+        scenario whose id is already here is left out: the library's own ones win.
+        """
+        members = list(shared_cast)
+        extra = [s for s in scenarios if s.id not in self._by_id]
+        shared = dict(self._shared)
+        shared.update((s.id, members) for s in extra)
+        return Library([*self._by_id.values(), *extra], shared)
 
 
 def bundled_path() -> Path:

@@ -38,6 +38,10 @@ class Play(models.Model):
     learned = models.TextField(blank=True)
     impact = models.TextField(blank=True)
     reflected_at = models.DateTimeField(null=True, blank=True)
+    # The published story version this play started on (None: a bundled scenario).
+    story_version = models.ForeignKey(
+        "StoryVersion", null=True, blank=True, on_delete=models.PROTECT, related_name="plays"
+    )
 
     class Meta:
         ordering = ["-started_at"]  # noqa: RUF012
@@ -65,3 +69,40 @@ class FirstChoice(models.Model):
         indexes = [  # noqa: RUF012
             models.Index(fields=["scenario_id", "node_id"], name="choice_by_node")
         ]
+
+
+class StoryVersion(models.Model):
+    """One uploaded version of an organisation's own scenario (Twine or YAML).
+
+    Staff upload a story; each upload is a new version (a draft while it has errors).
+    Publishing a valid version makes it the one in the library; the versions before it
+    stay, so a play keeps the version it started on (``Play.story_version``).
+    """
+
+    DRAFT = "draft"
+    PUBLISHED = "published"
+    WITHDRAWN = "withdrawn"
+    STATES = ((DRAFT, "Draft"), (PUBLISHED, "Published"), (WITHDRAWN, "Withdrawn"))
+
+    scenario_id = models.CharField(max_length=80, db_index=True)
+    version = models.PositiveIntegerField()
+    title = models.CharField(max_length=300)
+    state = models.CharField(max_length=12, choices=STATES, default=DRAFT, db_index=True)
+    source_name = models.CharField(max_length=255)
+    yaml_text = models.TextField()
+    report = models.JSONField(default=list)  # [[line, code, message, severity], ...]
+    errors = models.PositiveIntegerField(default=0)
+    uploaded_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL
+    )
+    uploaded_at = models.DateTimeField(auto_now_add=True)
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["scenario_id", "-version"]  # noqa: RUF012
+        constraints = [  # noqa: RUF012
+            models.UniqueConstraint(fields=["scenario_id", "version"], name="one_story_version")
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.scenario_id} v{self.version}"

@@ -41,7 +41,10 @@ def text() -> dict[str, str]:
 
 
 def library() -> Library:
-    return bundled_library()
+    """The bundled scenarios and the organisation's published ones (learn/stories.py)."""
+    from . import stories
+
+    return stories.current_library()
 
 
 def scenario_or_404(scenario_id: str) -> Scenario:
@@ -122,7 +125,19 @@ def claim_anonymous_plays(request: HttpRequest, user: Any, key: str) -> None:
 # --- the engine --------------------------------------------------------------------------
 def playthrough(play: Play) -> tuple[Scenario, Playthrough]:
     """Rebuild the engine's playthrough; PlayError if the scenario or state no longer fits."""
-    scenario = library().get(play.scenario_id)
+    from . import stories
+
+    scenario: Scenario | None
+    if play.story_version_id is not None:  # an uploaded story keeps the version it began on
+        scenario = stories.version_scenario(play.story_version_id)
+    else:
+        scenario = library().get(play.scenario_id)
+        if scenario is not None and scenario.id not in bundled_library():
+            version = stories.current_version(scenario.id)
+            if version is not None:
+                Play.objects.filter(pk=play.pk, story_version=None).update(story_version=version)
+                play.story_version = version
+                scenario = stories.scenario_of(version) or scenario
     if scenario is None:
         raise PlayError(text()["scenario_gone"])
     return scenario, Playthrough.from_json(scenario, play.state)
@@ -139,7 +154,13 @@ def step_parts(scenario: Scenario, pt: Playthrough) -> dict[str, Markup]:
     rendered from ``learn/_play_parts.html`` once per process and then reused. Only the
     play's own fields (revision, ids, token, messages) are rendered per request."""
     prev = pt.steps[-2] if len(pt.steps) > 1 else None
-    key = (scenario.id, prev.node if prev else None, prev.choice if prev else None, pt.current_id)
+    # id(scenario): versions of an uploaded story share an id; each stays alive (stories.py)
+    key = (
+        f"{scenario.id}@{id(scenario)}",
+        prev.node if prev else None,
+        prev.choice if prev else None,
+        pt.current_id,
+    )
     parts = _PARTS.get(key)
     if parts is None:
         parts = _render_step_parts(scenario, pt)
