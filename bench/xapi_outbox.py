@@ -10,8 +10,8 @@ Then wait until the outbox is empty and check that every statement arrived exact
 Target: p99 of a step in B at most 10 ms above A; every statement delivered.
 The machine has 2 shared cores and the load generator runs on it too, so figures from
 the 50-learner runs swing with other work; ``--inproc N`` adds a quieter measure: N moves
-made in this process through the real step view (Django's test client, SQLite), with no
-LRS and then with the slow LRS and its sender thread running, timing each step.
+each way made in this process through the real step view (Django's test client, SQLite),
+in alternating blocks of 25 without an LRS and with the slow LRS and its sender thread.
 Last line: name=value pairs.
 """
 
@@ -21,6 +21,7 @@ import argparse
 import json
 import multiprocessing
 import os
+import random
 import subprocess
 import sys
 import threading
@@ -29,12 +30,80 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
 
-sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
-import web_play  # the learners of bench/web_play.py
+from tests.web.live import KALEIDOSCOPE, Learner, LiveServer, play_state
 
-from tests.web.live import KALEIDOSCOPE, LiveServer
+SCENARIO = "friend-request"
+
+
+def percentile(values: list[float], q: float) -> float:
+    if not values:
+        return float("nan")
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))]
+
+
+class Player:
+    """One learner: htmx steps (one POST answered with the next step)."""
+
+    def __init__(self, port: int) -> None:
+        self.learner = Learner(port)
+        self.url = self.learner.start(SCENARIO)
+        self.page = self.learner.get(self.url)
+
+    def step(self) -> None:
+        state = play_state(self.page)
+        if state["action"]:
+            form = {
+                "rev": state["rev"],
+                "action": state["action"],
+                "node": state["node"],
+                "choice": random.choice(state["choices"]) if state["choices"] else "",
+            }
+        else:  # at an ending: start again
+            form = {"rev": state["rev"], "action": "restart", "node": ""}
+        status, _, self.page = self.learner.request(
+            "POST", self.url + "step/", form, {"HX-Request": "true"}
+        )
+        if status != 200:
+            raise RuntimeError(f"htmx step answered {status}")
+
+
+def run_phase(players: list[Player], seconds: float, think: float) -> list[float]:
+    latencies: list[float] = []
+    lock = threading.Lock()
+    deadline = time.monotonic() + seconds
+
+    def play(player: Player) -> None:
+        mine = []
+        while time.monotonic() < deadline:
+            began = time.perf_counter()
+            player.step()
+            mine.append(time.perf_counter() - began)
+            time.sleep(random.uniform(0, 2 * think))
+        with lock:
+            latencies.extend(mine)
+
+    threads = [threading.Thread(target=play, args=(p,)) for p in players]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return latencies
+
+
+def worker(port: int, count: int, phases: list[tuple[float, float, float]], out: Any) -> None:
+    """``count`` learners through each phase (begin, seconds, mean think time)."""
+    try:
+        players = [Player(port) for _ in range(count)]
+        results = []
+        for index, (begin, seconds, think) in enumerate(phases):
+            time.sleep(max(0.0, begin - time.time()))
+            results.append((index, run_phase(players, seconds, think)))
+        out.put(("ok", results))
+    except BaseException as exc:
+        out.put(("error", repr(exc)))
 
 
 class _Skip(Exception):
@@ -92,13 +161,13 @@ def play_run(env: dict[str, str], args: argparse.Namespace) -> tuple[list[float]
     server.env.update(env)
     server.start()
     begin = time.time() + 5.0 + args.learners * 0.02
-    phases = [(begin, 3.0, args.think, False), (begin + 3.5, args.seconds, args.think, False)]
+    phases = [(begin, 3.0, args.think), (begin + 3.5, args.seconds, args.think)]
     out: Any = multiprocessing.Queue()
     shares = [
         args.learners // args.procs + (i < args.learners % args.procs) for i in range(args.procs)
     ]
     procs = [
-        multiprocessing.Process(target=web_play.worker, args=(server.port, n, True, phases, out))
+        multiprocessing.Process(target=worker, args=(server.port, n, phases, out))
         for n in shares
         if n
     ]
@@ -109,7 +178,7 @@ def play_run(env: dict[str, str], args: argparse.Namespace) -> tuple[list[float]
         status, payload = out.get(timeout=args.seconds + 120)
         if status != "ok":
             raise RuntimeError(f"a load generator failed: {payload}")
-        for index, values, _inside in payload:
+        for index, values in payload:
             if index == 1:
                 latencies.extend(values)
     for proc in procs:
@@ -162,13 +231,23 @@ def inproc(moves: int, lrs_url: str) -> tuple[list[float], list[float], int, int
         return timings
 
     settings.XAPI_ENDPOINT = ""
-    run(50)  # warm-up
-    plain = run(moves)
-    settings.XAPI_ENDPOINT = lrs_url
     settings.XAPI_ALL_PLAYS = True
     settings.XAPI_USERNAME = settings.XAPI_PASSWORD = "bench"
-    slow = run(moves)
+    run(50)  # warm-up
+    # Blocks of 25 moves, alternately without and with the LRS, so that the machine's
+    # other work weighs on both alike. With the LRS, the sender thread runs (and sends
+    # only while the LRS is configured).
+    plain: list[float] = []
+    slow: list[float] = []
+    for _ in range(max(1, moves // 25)):
+        settings.XAPI_ENDPOINT = ""
+        plain.extend(run(25))
+        settings.XAPI_ENDPOINT = lrs_url
+        slow.extend(run(25))
     deadline = time.monotonic() + 300
+    from kaleidoscope.web.lms import sender
+
+    sender.wake()
     while OutboxItem.objects.filter(state="pending").exists() and time.monotonic() < deadline:
         time.sleep(0.5)
     return plain, slow, OutboxItem.objects.count(), OutboxItem.objects.filter(state="sent").count()
@@ -226,21 +305,21 @@ def main() -> None:
             a, b, rows, sent = inproc(args.inproc, lrs2.url)
         finally:
             lrs2.close()
-        pa, pb = web_play.percentile(a, 0.99) * ms, web_play.percentile(b, 0.99) * ms
-        print(f"in-process: {len(a)} steps p50 {web_play.percentile(a, 0.5) * ms:.1f} ms "
-              f"p99 {pa:.1f} ms without an LRS; p50 {web_play.percentile(b, 0.5) * ms:.1f} ms "
+        pa, pb = percentile(a, 0.99) * ms, percentile(b, 0.99) * ms
+        print(f"in-process: {len(a)} steps p50 {percentile(a, 0.5) * ms:.1f} ms "
+              f"p99 {pa:.1f} ms without an LRS; p50 {percentile(b, 0.5) * ms:.1f} ms "
               f"p99 {pb:.1f} ms with the slow LRS; {rows} statements, {sent} sent, "
               f"{len(set(lrs2.ids))} received")  # fmt: skip
         got = len(set(lrs2.ids))
         extra = (f" inproc_p99_plain_ms={pa:.1f} inproc_p99_slow_lrs_ms={pb:.1f} "
                  f"inproc_p99_delta_ms={pb - pa:.1f} inproc_delivered={got}/{rows}")  # fmt: skip
-    p99_a = web_play.percentile(plain, 0.99) * ms
-    p99_b = web_play.percentile(slow, 0.99) * ms
+    p99_a = percentile(plain, 0.99) * ms
+    p99_b = percentile(slow, 0.99) * ms
     written = sum(counts.values())
     delivered = len(set(lrs.ids))
-    print(f"no LRS:   {len(plain)} steps, p50 {web_play.percentile(plain, 0.5) * ms:.1f} ms, "
+    print(f"no LRS:   {len(plain)} steps, p50 {percentile(plain, 0.5) * ms:.1f} ms, "
           f"p99 {p99_a:.1f} ms")  # fmt: skip
-    print(f"slow LRS: {len(slow)} steps, p50 {web_play.percentile(slow, 0.5) * ms:.1f} ms, "
+    print(f"slow LRS: {len(slow)} steps, p50 {percentile(slow, 0.5) * ms:.1f} ms, "
           f"p99 {p99_b:.1f} ms; {written} statements written, {delivered} delivered "
           f"in {lrs.requests} requests of {args.lrs_delay * ms:.0f} ms")  # fmt: skip
     ok = p99_b - p99_a <= 10.0 and delivered == written == counts.get("sent", 0)
