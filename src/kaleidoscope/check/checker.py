@@ -1177,6 +1177,7 @@ _ABOUT = {  # whom the post must be about when no concept sets the scope
     "derogatory": ("service_user", "colleague"),
 }
 _ABOUT_DEFAULT = ("service_user",)
+_NOT_SERVICE_USERS = frozenset({"family", "colleague", "public"})
 
 
 def _in_scope(ctx: _Ctx, category: str) -> bool:
@@ -1192,7 +1193,13 @@ def _in_scope(ctx: _Ctx, category: str) -> bool:
     if category == "confidentiality":
         if found is None:
             found = find_entities(ctx.text, ctx.lower, care, spans=False)
-        return any(e.kind not in _NOT_IDENTIFYING for e in found)
+        # about someone who uses services (not the author's family, a colleague or a
+        # public figure), with a detail someone could recognise them by
+        weak = care or not CARE_CONCEPTS.isdisjoint(hits)
+        whom = about(tokens(ctx.lower), found, weak)
+        return whom not in _NOT_SERVICE_USERS and any(
+            e.kind not in _NOT_IDENTIFYING for e in found
+        )
     return True
 
 
