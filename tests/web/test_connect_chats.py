@@ -209,3 +209,31 @@ def test_ask_anonymously_refuses_detail_requests_and_verified_answer() -> None:
         "/connect/ask/moderate/", {"kind": "answer", "id": str(answer_row.pk), "action": "approve"}
     )
     assert "carer&#39;s assessment" in Client().get(f"/connect/ask/{question.pk}/").content.decode()
+
+
+def test_staff_verify_practitioners_before_they_answer() -> None:
+    staff = client_for(user("boss", staff=True))
+    client_for(user("nina", practitioner=True))
+    assert client_for(user("pleb")).get("/connect/ask/verify/").status_code == 404
+    page = staff.get("/connect/ask/verify/").content.decode()
+    assert "nina" in page and "Verify" in page
+    assert staff.post("/connect/ask/verify/", {"username": "nina"}).status_code == 303
+    from kaleidoscope.web.connect.models import Practitioner
+
+    assert Practitioner.objects.get(user__username="nina").verified_at is not None
+    assert AuditEntry.objects.filter(actor="boss", action="verified practitioner nina")
+
+
+def test_a_board_answer_can_be_reported() -> None:
+    question = AskQuestion.objects.create(text="How do I find a carers group?", state="published")
+    sw = client_for(user("sw", verified=True))
+    sw.post(f"/connect/ask/{question.pk}/", {"text": "Ask your local carers centre."})
+    answer_row = AskAnswer.objects.get()
+    AskAnswer.objects.filter(pk=answer_row.pk).update(state="published")
+    reader = client_for(user("reader"))
+    assert "Report" in reader.get(f"/connect/ask/{question.pk}/").content.decode()
+    assert reader.post(f"/connect/ask/report/answer/{answer_row.pk}/").status_code == 303
+    assert reader.post("/connect/ask/report/answer/999999/").status_code == 404
+    from kaleidoscope.web.connect.models import Report
+
+    assert Report.objects.filter(kind="answer", target=answer_row.pk).count() == 1
