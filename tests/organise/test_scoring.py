@@ -229,3 +229,30 @@ def test_trend_orders_by_date_and_reports_change() -> None:
     assert policy.values[0] < policy.values[1]
     assert policy.change == policy.values[1] - policy.values[0]
     assert rows[-1].theme_id == "overall"
+
+
+def test_prefer_not_to_say_is_left_out_of_scores_and_shares() -> None:
+    staff = [answers(practice_curiosity_done="private")] * 3 + [
+        answers(practice_curiosity_done="often"),
+        answers(practice_curiosity_done="never"),
+    ]
+    result = assess(INST, None, staff)
+    r = result.result("practice-curiosity-done")
+    assert r.staff_n == 5 and r.staff_said == 2
+    assert r.staff_score == 0.5 and r.staff_share == 50
+    c = next(c for c in compare(result) if c.question_id == "practice-curiosity-done")
+    assert "50% of your staff (1 of 2)" in c.ours
+
+
+def test_charts_carry_their_numbers_and_skip_incomparable_units() -> None:
+    from kaleidoscope.organise.charts import benchmark_svg, profile_svg
+
+    staff = [answers(training_offered="yes")] * 2 + [answers(training_offered="no")] * 3
+    result = assess(INST, answers(), staff)
+    svg = profile_svg(result)
+    assert svg.startswith("<svg") and 'aria-hidden="true"' in svg
+    assert all(t.title.replace("'", "&#x27;") in svg for t in result.themes)
+    assert "Lead 100%" in svg
+    bench = benchmark_svg(compare(result))
+    assert "training-offered" in bench and "LGIU 2011 25%" in bench
+    assert "incidents-route" not in bench  # tweets are not staff: never drawn side by side

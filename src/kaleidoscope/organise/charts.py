@@ -70,7 +70,8 @@ def benchmark_svg(comparisons: Sequence[Comparison]) -> str:
     y = 8
     for c in comparisons:
         comparable = c.verdict in ("better", "worse", "similar", "context")
-        if not comparable or c.ours_figure is None or c.respondent != "staff":
+        figure = c.benchmark.figure
+        if not comparable or figure is None or c.ours_figure is None or c.respondent != "staff":
             continue
         body.append(
             f'<text x="0" y="{y + ROW_H + 5}" font-size="13" fill="{INK}">'
@@ -78,6 +79,6 @@ def benchmark_svg(comparisons: Sequence[Comparison]) -> str:
         )
         body.append(_bar(LABEL_W, y, round(c.ours_figure), STAFF, text("label_staff")))
         y += ROW_H
-        body.append(_bar(LABEL_W, y, round(c.benchmark.figure), BENCH, c.benchmark.short))
+        body.append(_bar(LABEL_W, y, round(figure), BENCH, c.benchmark.short))
         y += ROW_H + GAP_H
     return _svg(text("chart_bench_title"), max(y, 30), body)

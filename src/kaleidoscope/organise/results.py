@@ -86,6 +86,11 @@ def points(instrument: Instrument, question: Question, option_id: str) -> float 
     return score / MAX_POINTS
 
 
+def _said(instrument: Instrument, question: Question, option_id: str) -> bool:
+    option = instrument.scale_of(question).option(option_id)
+    return option is not None and option.score is not None
+
+
 def _pct(value: float | None) -> int | None:
     return None if value is None else round(value * 100)
 
@@ -96,6 +101,7 @@ class QuestionResult:
     lead: str | None
     lead_score: float | None
     staff_n: int
+    staff_said: int  # answers other than "prefer not to say": the base of the share
     staff_score: float | None
     staff_counted: int
     tally: dict[str, int]
@@ -107,7 +113,7 @@ class QuestionResult:
 
     @property
     def staff_share(self) -> float | None:
-        return None if not self.staff_n else 100 * self.staff_counted / self.staff_n
+        return None if not self.staff_said else 100 * self.staff_counted / self.staff_said
 
     @property
     def gap(self) -> int | None:
@@ -236,6 +242,7 @@ def assess(
                 lead=lead_answer,
                 lead_score=lead_score,
                 staff_n=len(given),
+                staff_said=sum(1 for g in given if _said(instrument, q, g)),
                 staff_score=_mean(scored),
                 staff_counted=sum(1 for g in given if g in counts),
                 tally=dict(Counter(given)),
@@ -306,7 +313,7 @@ def compare(assessment: Assessment) -> list[Comparison]:
                 "ours_staff",
                 share=round(share),
                 count=r.staff_counted,
-                n=r.staff_n,
+                n=r.staff_said,
                 measure=q.measure,
             )
             if bench.figure is None:
