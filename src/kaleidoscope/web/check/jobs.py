@@ -31,6 +31,7 @@ import shutil
 import threading
 import time
 import zlib
+from collections import OrderedDict
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
 from pathlib import Path
@@ -212,13 +213,52 @@ def remove(token: str, owner: str) -> bool:
         return False
     cache.set(_key("cancel", token), True, timeout=ACTIVE_TTL)
     cache.delete_many([_key("job", token), _key("report", token), _key("key", token)])
+    forget_recent(token)
     return True
 
 
+_recent: OrderedDict[tuple[str, str], tuple[float, ScanSummary]] = OrderedDict()
+_recent_lock = threading.Lock()
+RECENT = 4  # reports this process keeps decrypted, for RECENT_SECONDS after their last read
+RECENT_SECONDS = 120.0
+
+
 def report(token: str, report_key: str | None) -> ScanSummary | None:
-    """The finished report, decrypted with the key from the owner's cookie."""
+    """The finished report, decrypted with the key from the owner's cookie.
+
+    A big report takes a moment to decrypt and unpack, and the person pages and filters
+    through it: this process keeps the last few it opened, for two minutes, in memory
+    only. Callers check the owner with :func:`get` first, so a deleted report (its status
+    gone) is never served from here."""
+    if not report_key:
+        return None
+    slot = (token, hashlib.sha256(report_key.encode()).hexdigest())
+    now = time.monotonic()
+    with _recent_lock:
+        for stale in [k for k, (t, _) in _recent.items() if now - t > RECENT_SECONDS]:
+            del _recent[stale]
+        if slot in _recent:
+            _recent.move_to_end(slot)
+            _recent[slot] = (now, _recent[slot][1])
+            return _recent[slot][1]
+    summary = _decrypt(token, report_key)
+    if summary is not None:
+        with _recent_lock:
+            _recent[slot] = (now, summary)
+            while len(_recent) > RECENT:
+                _recent.popitem(last=False)
+    return summary
+
+
+def forget_recent(token: str) -> None:
+    with _recent_lock:
+        for slot in [k for k in _recent if k[0] == token]:
+            del _recent[slot]
+
+
+def _decrypt(token: str, report_key: str) -> ScanSummary | None:
     blob = cache.get(_key("report", token))
-    if not isinstance(blob, bytes) or not report_key:
+    if not isinstance(blob, bytes):
         return None
     try:
         data = Fernet(report_key.encode()).decrypt(blob)
