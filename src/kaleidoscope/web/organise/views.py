@@ -12,12 +12,15 @@ import csv
 import hashlib
 import io
 import secrets
-from datetime import timedelta
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.core.cache import cache
 from django.db import IntegrityError
 from django.db.models import F
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
@@ -41,6 +44,7 @@ from .presenters import msg
 COOKIE = "korganise"
 COOKIE_MAX_AGE = 60 * 60 * 24 * 180
 SURVEY_DAYS = int(getattr(settings, "ORGANISE_SURVEY_DAYS", 30))
+SURVEY_CACHE_SECONDS = 10
 
 
 def _see_other(url: str) -> HttpResponseRedirect:
@@ -109,7 +113,7 @@ def create(request: HttpRequest) -> HttpResponse:
     return _see_other(reverse("organise:lead", args=[row.id]))
 
 
-def _survey_problem(row: Assessment) -> str | None:
+def _survey_problem(row: Assessment | SurveyInfo) -> str | None:
     if not row.survey_open:
         return msg("closed", organisation=row.organisation)
     if row.closes_at < timezone.now():
@@ -236,6 +240,7 @@ def close(request: HttpRequest, assessment_id: Any) -> HttpResponse:
         Assessment.objects.filter(pk=row.pk, survey_open=True).update(
             survey_open=False, closed_at=timezone.now()
         )
+    _forget(row)
     messages.success(request, msg("closed_done"))
     return _see_other(reverse("organise:lead", args=[row.id]))
 
@@ -247,6 +252,7 @@ def delete(request: HttpRequest, assessment_id: Any) -> HttpResponse:
     if request.method == "POST":
         with write_transaction():
             row.delete()
+        _forget(row)
         messages.success(request, msg("deleted"))
         return _see_other(reverse("organise:index"))
     return render(request, "organise/delete.html", _base(request, row=row))
@@ -267,7 +273,7 @@ def _marker(request: HttpRequest) -> tuple[str, bool]:
     return token, False
 
 
-def _marker_hash(row: Assessment, token: str) -> str:
+def _marker_hash(row: SurveyInfo, token: str) -> str:
     return hashlib.sha256(f"organise|{row.id}|{token}".encode()).hexdigest()
 
 
@@ -301,12 +307,39 @@ def join(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _survey_row(code: str) -> Assessment:
+@dataclass(frozen=True)
+class SurveyInfo:
+    """What the staff survey pages need of an assessment, cached for a few seconds so a
+    respondent opening the form costs no database work. The submit re-checks that the
+    survey is open in its own UPDATE, so a stale entry can never count a late answer."""
+
+    id: uuid.UUID
+    code: str
+    organisation: str
+    survey_open: bool
+    closes_at: datetime
+
+
+def _cache_key(code: str) -> str:
+    return f"organise:survey:{code}"
+
+
+def _forget(row: Assessment) -> None:
+    cache.delete(_cache_key(row.code))
+
+
+def _survey_row(code: str, *, fresh: bool = False) -> SurveyInfo:
     normal = normalise_code(code)
-    row = Assessment.objects.filter(code=normal).first() if normal else None
-    if row is None:
+    if normal is None:
         raise Http404("no such survey")
-    return row
+    info: SurveyInfo | None = None if fresh else cache.get(_cache_key(normal))
+    if info is None:
+        row = Assessment.objects.filter(code=normal).first()
+        if row is None:
+            raise Http404("no such survey")
+        info = SurveyInfo(row.id, row.code, row.organisation, row.survey_open, row.closes_at)
+        cache.set(_cache_key(normal), info, SURVEY_CACHE_SECONDS)
+    return info
 
 
 @require_http_methods(["GET", "POST"])
@@ -324,7 +357,10 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
         return response
     marker = _marker_hash(row, token)
     if request.method == "GET":
-        if not fresh and SurveyResponse.objects.filter(assessment=row, marker=marker).exists():
+        if (
+            not fresh
+            and SurveyResponse.objects.filter(assessment_id=row.id, marker=marker).exists()
+        ):
             response = render(
                 request, "organise/survey_done.html", _base(request, row=row, already=True)
             )
@@ -346,17 +382,19 @@ def survey(request: HttpRequest, code: str) -> HttpResponse:
     try:
         with write_transaction():
             counted = Assessment.objects.filter(
-                pk=row.pk, survey_open=True, closes_at__gt=timezone.now()
+                pk=row.id, survey_open=True, closes_at__gt=timezone.now()
             ).update(response_count=F("response_count") + 1)
             if counted:
-                SurveyResponse.objects.create(assessment=row, marker=marker, answers=form.values)
+                SurveyResponse.objects.create(
+                    assessment_id=row.id, marker=marker, answers=form.values
+                )
     except IntegrityError:
         response = render(
             request, "organise/survey_done.html", _base(request, row=row, already=True), status=409
         )
         return _set_marker(response, token) if fresh else response
     if not counted:
-        row.refresh_from_db()
+        row = _survey_row(row.code, fresh=True)
         return render(
             request,
             "organise/survey_closed.html",
@@ -374,7 +412,7 @@ def thanks(request: HttpRequest, code: str) -> HttpResponse:
 
 
 def _survey_ctx(
-    request: HttpRequest, row: Assessment, values: dict[str, str], errors: dict[str, str]
+    request: HttpRequest, row: SurveyInfo, values: dict[str, str], errors: dict[str, str]
 ) -> dict[str, Any]:
     return _base(
         request,
