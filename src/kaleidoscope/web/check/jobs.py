@@ -24,6 +24,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import io
 import logging
 import pickle
 import secrets
@@ -32,14 +33,16 @@ import threading
 import time
 import zlib
 from collections import OrderedDict
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, fields
 from enum import StrEnum
+from functools import partial
 from pathlib import Path
 
 from cryptography.fernet import Fernet, InvalidToken
 from django.core.cache import cache
 
 from kaleidoscope.check.archives import ArchiveError
+from kaleidoscope.check.records import Finding
 from kaleidoscope.check.scan import ScanProgress, ScanSummary, scan_archive
 
 from . import services
@@ -351,7 +354,7 @@ def _scan(job: Job, folder: Path, report_key: str) -> None:
             job.save(ACTIVE_TTL)
             summary = scan_archive(path, progress=progress)
             summary.source = job.filename
-            blob = Fernet(report_key.encode()).encrypt(zlib.compress(pickle.dumps(summary), 1))
+            blob = Fernet(report_key.encode()).encrypt(zlib.compress(_pickle(summary), 1))
             if not cancelled(job.token):
                 cache.set(_key("report", job.token), blob, timeout=int(services.result_ttl()))
         final = State.DONE
@@ -369,6 +372,35 @@ def _scan(job: Job, folder: Path, report_key: str) -> None:
         log.error("archive scan failed: %s", type(exc).__name__)  # no content, no name
         job.error = ""
     job.state = final
+
+
+def _lazy_finding(cls: type[Finding], values: dict[str, object], make: object) -> Finding:
+    finding = cls(**values)  # type: ignore[arg-type]
+    object.__setattr__(finding, "_make", make)
+    return finding
+
+
+class _ReportPickler(pickle.Pickler):
+    """Pickles a report without writing every safer version first.
+
+    The checker gives each finding its safer version lazily (it is the slowest part of a
+    check, and a report shows 50 findings a page): the finding holds a picklable
+    ``functools.partial`` that writes it on first read. Plain pickling reads every one
+    (seconds for a few thousand flagged posts); this keeps the partial instead, so the
+    report page writes only those it shows. Anything else pickles as usual."""
+
+    def reducer_override(self, obj: object) -> object:
+        make = getattr(obj, "_make", None) if isinstance(obj, Finding) else None
+        if not isinstance(make, partial):
+            return NotImplemented
+        values = {f.name: getattr(obj, f.name) for f in fields(Finding) if f.name != "rewrite"}
+        return _lazy_finding, (type(obj), values, make)
+
+
+def _pickle(summary: ScanSummary) -> bytes:
+    out = io.BytesIO()
+    _ReportPickler(out, protocol=pickle.HIGHEST_PROTOCOL).dump(summary)
+    return out.getvalue()
 
 
 def _publish_outcome(job: Job) -> None:
