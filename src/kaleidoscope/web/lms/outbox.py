@@ -172,6 +172,20 @@ def _statements(
     return out
 
 
+def _scenario_of(play: Play) -> tuple[Scenario, Playthrough] | None:
+    """The play's scenario (a published story: the version it began on) and playthrough."""
+    from kaleidoscope.web.learn import services
+
+    try:
+        if getattr(play, "story_version_id", None) is None:
+            scenario = bundled_library().get(play.scenario_id)
+            if scenario is not None:
+                return scenario, Playthrough.from_json(scenario, play.state)
+        return services.playthrough(play)
+    except PlayError:
+        return None
+
+
 def record_move(play: Play) -> None:
     """Write this move's statements (and grade) to the outbox, in the caller's transaction.
 
@@ -182,17 +196,14 @@ def record_move(play: Play) -> None:
     grades_on = grades_anywhere()
     if not xapi_on and not grades_on:
         return  # nothing can be sent anywhere: no query at all
-    scenario = bundled_library().get(play.scenario_id)
-    if scenario is None:
+    found = _scenario_of(play)
+    if found is None:
         return
+    scenario, pt = found
     new_steps = [list(s) for s in play.state.get("steps", [])]
     at_ending = bool(new_steps) and isinstance(scenario.nodes.get(new_steps[-1][0]), Ending)
     cursor = _cursor(play) if xapi_on else None
     if cursor is None and not (grades_on and at_ending):
-        return
-    try:
-        pt = Playthrough.from_json(scenario, play.state)
-    except PlayError:
         return
     now = timezone.now()
     if cursor is not None and cursor.send:
@@ -245,9 +256,10 @@ def record_launch(play: Play) -> None:
 
 def record_reflection(play: Play, text: str, *, consent: bool) -> None:
     """ "commented" with the learner's reflection, only if they chose to share it."""
-    scenario = bundled_library().get(play.scenario_id)
-    if not consent or not xapi_configured() or scenario is None:
+    found = _scenario_of(play) if consent and xapi_configured() else None
+    if found is None:
         return
+    scenario = found[0]
     cursor = _cursor(play)
     if not cursor.send:
         return
@@ -286,7 +298,9 @@ def record_vote(vote: Any) -> None:
             allowed = False
     else:
         allowed = bool(settings.XAPI_ALL_PLAYS)
-    scenario = bundled_library().get(session.scenario_id)
+    from kaleidoscope.web.learn.services import library
+
+    scenario = library().get(session.scenario_id)
     if not allowed or scenario is None:
         return
     decision = scenario.decisions().get(rnd.node_id)
