@@ -290,3 +290,28 @@ def test_group_session_votes_carry_the_group_session(
     )
     assert "Safer." not in json.dumps(statement), "a voter's reason is not sent"
     assert re.fullmatch(r"[0-9a-f]{32}", statement["actor"]["account"]["name"])
+
+
+def test_a_published_story_is_sent_like_a_bundled_one(settings: Any) -> None:
+    from kaleidoscope.learn.library import bundled_path
+    from kaleidoscope.web.learn import stories
+    from kaleidoscope.web.learn.models import StoryVersion
+
+    settings.XAPI_SENDER_THREAD = False
+    settings.XAPI_ENDPOINT = "http://127.0.0.1:9/xAPI/"
+    settings.XAPI_ALL_PLAYS = True
+    text = (bundled_path() / "friend-request.yaml").read_text(encoding="utf-8")
+    StoryVersion.objects.create(
+        scenario_id="our-story",
+        version=1,
+        title="Our story",
+        state=StoryVersion.PUBLISHED,
+        source_name="our-story.yaml",
+        yaml_text=text.replace("id: friend-request", "id: our-story", 1),
+    )
+    stories.changed()
+    client = Client()
+    play = start(client, "our-story")
+    post(client, play, "advance")
+    ids = [i.payload["object"]["id"] for i in OutboxItem.objects.order_by("id")]
+    assert ids and all("/scenarios/our-story" in i for i in ids), ids
