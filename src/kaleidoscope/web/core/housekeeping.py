@@ -98,6 +98,9 @@ def sweep(now: datetime | None = None) -> Swept:
     from kaleidoscope.web.core.datadir import sweep_scratch
 
     scans = sweep_scratch(Path(settings.DATA_DIR))  # any age: locks tell the live ones
+    from kaleidoscope.web.check.jobs import sweep_leftovers
+
+    scans += sweep_leftovers()  # uploads whose scan is gone or whose worker was killed
     return Swept(sessions, len(stale), per_model.get(GroupSession._meta.label, 0), scans)
 
 
