@@ -846,6 +846,17 @@ def _first_person(ctx: _Ctx, start: int) -> bool:
     return not ctx.rules.window["third_person_before"].search(ctx.sentence_before(start, 80))
 
 
+_WATCHING = re.compile(r"\b(?:watch\w*|saw|seen|see|film|movie|dvd|cinema|trailer)\b")
+
+
+def _a_title(ctx: _Ctx, start: int, end: int) -> bool:
+    """A drink word in another sense: a title ("The Hangover", a film), or watched."""
+    text = ctx.text
+    if text[start].isupper() and text[max(0, start - 4) : start] in ("The ", "the "):
+        return True
+    return bool(_WATCHING.search(ctx.lower, max(0, start - 30), min(len(text), end + 30)))
+
+
 def _self_disclosure(ctx: _Ctx) -> Finding | None:
     if not ctx.has(*_SELF_CUES):
         return None
@@ -859,6 +870,7 @@ def _self_disclosure(ctx: _Ctx) -> Finding | None:
         if not ctx.negated(p[0])
         and _first_person(ctx, p[0])
         and not any(e <= p[0] <= e + 20 for e in gifts)
+        and not _a_title(ctx, *p)
     ]
     if drugs:
         parts.append((Severity.MEDIUM, drugs, why["self_drugs"].format(cue=_cue(ctx, drugs))))

@@ -52,6 +52,18 @@ _ANY_DIGIT = re.compile("[1-9]")
 CARE_CONCEPTS = frozenset({"care", "su_ref", "care_weak"})
 
 
+# Lexicon concepts that make identifiers worth looking for (people, practice, places,
+# numbers); without any, the entity scan is skipped (most ordinary posts, and speed).
+ENTITY_CUES = frozenset({
+    "care", "su_ref", "care_weak", "su_group", "person", "kin", "kin_possessive",
+    "kin_structure", "kin_count", "young_cue", "age_word", "age_words", "t_digit", "t_school",
+    "t_street", "t_estate", "t_setting", "t_su_name", "given_name", "t_title", "t_family",
+    "event", "condition", "media", "live_location", "home_address", "unique", "time_word",
+    "emp_ref", "colleague_ref", "boundary",
+})
+
+NO_ENTITY_CUES = "e:none"  # the feature standing for a post whose entities were not scanned
+
 # Entity kinds that are not details about a person (the jigsaw counts the others).
 _NOT_DETAILS = frozenset({"media", "weekday"})
 
@@ -98,7 +110,10 @@ def features(
         out += ["s:" + t for t in words]
         out.append("care")
     out += ["r:" + label for label in rule_labels]
-    out += entity_features(text, lower, words, care)
+    if not ENTITY_CUES.isdisjoint(found):
+        out += entity_features(text, lower, words, care)
+    else:
+        out.append(NO_ENTITY_CUES)
     out.append("bias")
     return out
 
@@ -153,7 +168,10 @@ class Model:
         if care:
             rows += map(self.in_care.get, words)
             rows.append(others.get("care"))
-        rows += map(others.get, entity_features(text, lower, words, care))
+        if not ENTITY_CUES.isdisjoint(found):
+            rows += map(others.get, entity_features(text, lower, words, care))
+        else:
+            rows.append(others.get(NO_ENTITY_CUES))
         return self._sum(list(filter(None, rows)))
 
     def decide(
