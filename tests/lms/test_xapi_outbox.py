@@ -315,3 +315,16 @@ def test_a_published_story_is_sent_like_a_bundled_one(settings: Any) -> None:
     post(client, play, "advance")
     ids = [i.payload["object"]["id"] for i in OutboxItem.objects.order_by("id")]
     assert ids and all("/scenarios/our-story" in i for i in ids), ids
+
+
+def test_admin_lists_platforms_and_rejected_items(client: Client, django_user_model: Any) -> None:
+    admin = django_user_model.objects.create_superuser("admin", password="y" * 12)
+    assert client.get("/admin/lti_tool/ltiregistration/").status_code == 302  # sign in first
+    client.force_login(admin)
+    for url in (
+        "/admin/lti_tool/ltiregistration/",
+        "/admin/lti_tool/ltiregistration/add/",
+        "/admin/lms/platformsettings/",
+        "/admin/lms/outboxitem/?state=rejected",
+    ):
+        assert client.get(url).status_code == 200, url

@@ -1,5 +1,6 @@
 """URLs of the web app: each app brings its own."""
 
+from django.contrib import admin
 from django.urls import include, path
 
 handler400 = "kaleidoscope.web.core.views.bad_request"
@@ -14,5 +15,6 @@ urlpatterns = [
     path("", include("kaleidoscope.web.groups.urls")),
     path("connect/", include("kaleidoscope.web.connect.urls")),
     path("organise/", include("kaleidoscope.web.organise.urls")),
-    path("", include("kaleidoscope.web.lms.urls")),  # LTI, /.well-known/jwks.json, /admin/
+    path("", include("kaleidoscope.web.lms.urls")),  # LTI, /.well-known/jwks.json
+    path("admin/", admin.site.urls),  # only to register LTI platforms (docs/lms.md)
 ]

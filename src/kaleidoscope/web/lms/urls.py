@@ -1,6 +1,5 @@
-"""LTI 1.3 endpoints, the tool's key set, and the admin (platform registration)."""
+"""LTI 1.3 endpoints, the tool's key set, staff package downloads."""
 
-from django.contrib import admin
 from django.urls import path
 from lti_tool.views import jwks
 
@@ -17,5 +16,4 @@ urlpatterns = [
     path(
         "packages/<str:scenario_id>/<str:fmt>.zip", packages.download, name="package"
     ),  # staff: SCORM 1.2 / cmi5 zip of one scenario
-    path("admin/", admin.site.urls),
 ]
