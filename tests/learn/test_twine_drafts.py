@@ -75,7 +75,7 @@ def test_a_missing_consequence_names_the_passage_link_and_header() -> None:
     )
     result = _draft_text(text, "review.twee")
     [missing] = [d for d in result.diagnostics if d.is_error]
-    assert missing.line == 27  # "  - id: reply", choice 1 in the header
+    assert missing.line == 29  # "  - id: reply", choice 1 in the header
     assert missing.message == (
         "passage 'The Review': link 1 ('answer it herself') has no consequence. In Twine, "
         "add 'consequence:' under choice 1 in the passage's header"

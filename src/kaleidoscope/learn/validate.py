@@ -327,8 +327,10 @@ def _twine_checks(report: _Report, text: str) -> None:
     """
     if "# twine-" not in text:
         return
+    line, counted = 1, 0
     for match in _TWINE_LINE.finditer(text):
-        line = text.count("\n", 0, match.start()) + 1
+        line += text.count("\n", counted, match.start())
+        counted = match.start()
         try:
             data = json.loads(match.group(2))
             if not isinstance(data, dict):

@@ -22,6 +22,8 @@ from kaleidoscope.learn.model import (
 )
 from kaleidoscope.learn.source import (
     MAX_FILE_BYTES,
+    Document,
+    Positions,
     SourceError,
     limit_text,
     parse_yaml,
@@ -727,25 +729,22 @@ def draft(
 
     shared = frozenset(shared_cast)
     imported = story_to_scenario(story, source, shared)
-    text = dump_data(imported.data, comment=comment, trailer=imported.layout.to_comments())
-    try:
-        document = parse_yaml(text, destination)
-    except SourceError as exc:  # pragma: no cover - dump_data writes loadable YAML
-        return Draft(imported, text, [exc.diagnostic], None)
-    checked = check_document(document, shared)
+    # Validated as data (the dump below loads back equal, which dump_yaml checks), so the
+    # YAML is written once; messages point into the Twine file, not the YAML.
+    checked = check_document(Document(destination, imported.data, Positions(), []), shared)
     told = in_twine_terms(
         source,
         imported.line,
         imported.diagnostics,
         checked,
         imported.passages,
-        document.data if isinstance(document.data, dict) else {},
+        imported.data,
         imported.metadata,
     )
     # Keep each passage as it came in wherever export would not give it back the same
     # (every passage, for a draft), so the story goes back to Twine losslessly.
-    if keep_originals(imported.layout, document.data, checked.scenario):
-        text = dump_data(imported.data, comment=comment, trailer=imported.layout.to_comments())
+    keep_originals(imported.layout, imported.data, checked.scenario)
+    text = dump_data(imported.data, comment=comment, trailer=imported.layout.to_comments())
     report = checked.diagnostics
     size = len(text.encode("utf-8"))
     if size > MAX_FILE_BYTES:
