@@ -10,9 +10,9 @@ lms_app = typer.Typer(help="Learning platforms: LTI 1.3 registration, keys, xAPI
 
 
 def _django() -> None:
-    from kaleidoscope.web.core.cli import prepare
+    from kaleidoscope.web.core.cli import _embedded_sqlite, prepare
 
-    prepare(migrate=False)
+    prepare(migrate=_embedded_sqlite())  # like serve: a shared PostgreSQL is migrated apart
 
 
 def register_platform(
