@@ -231,3 +231,18 @@ def test_a_link_inside_a_sentence_stays_inside_it() -> None:
     story, _ = parse_twee(twee, "again.twee")
     again = export_text(draft(story, "again.twee", "out.yaml").yaml_text, "out.yaml")
     assert again.story is not None and write_twee(again.story) == twee
+
+
+def test_the_terminal_player_prints_a_story_s_names_as_written(tmp_path: Path) -> None:
+    text = (FIXTURES / "own-review.twee").read_text("utf-8")
+    text = text.replace("The online review", "Time Out [/draft] :100:")
+    text = text.replace("tell her manager->", "tell her [bold]manager[/bold] :100:->")
+    (tmp_path / "story.twee").write_text(text, "utf-8")
+    folder = tmp_path / "mine"
+    imported = _cli("scenarios", "import", tmp_path / "story.twee", "-o", folder / "r.yaml")
+    assert imported.returncode == 0, imported.stdout + imported.stderr
+    played = _cli("play", "the-online-review", "--path", folder, "--choices", "2")
+    assert played.returncode == 0, played.stderr
+    assert "Time Out [/draft] :100:" in played.stdout
+    assert "tell her [bold]manager[/bold] :100:" in played.stdout
+    assert "\N{HUNDRED POINTS SYMBOL}" not in played.stdout and "Traceback" not in played.stderr

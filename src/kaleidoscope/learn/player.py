@@ -6,8 +6,10 @@ from collections.abc import Callable, Iterable, Iterator
 
 from rich.console import Console
 from rich.markdown import Markdown
+from rich.markup import escape
 from rich.panel import Panel
 from rich.table import Table
+from rich.text import Text
 
 from kaleidoscope.guidance import load_registry
 from kaleidoscope.learn.engine import Playthrough
@@ -35,10 +37,11 @@ class Player:
         if isinstance(node, Ending):
             return
         who = self._who(node.speaker)
-        self.console.print(Panel(Markdown(node.text), title=who or None, title_align="left"))
+        title = Text(who) if who else None  # names are data, never markup
+        self.console.print(Panel(Markdown(node.text), title=title, title_align="left"))
         if isinstance(node, Decision):
             for number, choice in enumerate(node.choices, start=1):
-                self.console.print(f"  [bold]{number}[/bold]. {choice.text}")
+                self.console.print(f"  [bold]{number}[/bold]. {escape(choice.text)}")
 
     def _show_consequence(self) -> None:
         choice = self.play.last_choice
@@ -48,7 +51,7 @@ class Player:
         registry = load_registry()
         cited = [registry[k].citation for k in choice.guidance if k in registry]
         if cited:
-            self.console.print(f"[dim]Guidance: {'; '.join(cited)}[/dim]")
+            self.console.print(f"[dim]Guidance: {escape('; '.join(cited))}[/dim]")
 
     def _advance(self) -> None:
         while isinstance(self.play.current, Passage):
@@ -58,7 +61,8 @@ class Player:
 
     def run(self, answers: Iterable[str]) -> bool:
         """Play until an ending (True) or the answers run out or say quit (False)."""
-        self.console.print(f"[bold]{self.play.scenario.title}[/bold]\n[dim]{HELP}[/dim]")
+        title = escape(self.play.scenario.title)
+        self.console.print(f"[bold]{title}[/bold]\n[dim]{HELP}[/dim]")
         self._advance()
         source: Iterator[str] = iter(answers)
         while not self.play.finished:
@@ -98,7 +102,7 @@ class Player:
         self.console.print(
             Panel(
                 Markdown(body),
-                title=f"{ending.title} ({ending.kind.value})",
+                title=Text(f"{ending.title} ({ending.kind.value})"),
                 title_align="left",
                 border_style="green",
             )
