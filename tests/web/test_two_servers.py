@@ -38,7 +38,15 @@ import pytest
 
 from .live import KALEIDOSCOPE, Learner, LiveServer
 from .test_check_pages import _live_upload
-from .test_groups_live import redis_url
+from .test_groups_live import (
+    PASSWORD,
+    Facilitator,
+    Stream,
+    cast,
+    participant,
+    phase_is,
+    redis_url,
+)
 
 
 # --- the command line -----------------------------------------------------------------------------
@@ -257,3 +265,93 @@ def test_an_archive_waits_for_the_worker_of_the_machine_that_received_it(
     deployment.worker(b)
     _, page = follow(person, url)
     assert "St Anne" in page and uploads(b) == []
+
+
+# --- group sessions ------------------------------------------------------------------------------
+def _row(html: str, choice: str) -> str:
+    """The revealed distribution's row for one choice (its vote count and share)."""
+    found = re.search(rf'<tr [^>]*data-choice="{re.escape(choice)}".*?</tr>', html, re.DOTALL)
+    assert found, f"no row for {choice} in the revealed state"
+    return re.sub(r"\s+", " ", found.group(0))
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_a_group_vote_cast_on_one_server_reaches_a_phone_on_the_other(
+    deployment: Deployment,
+) -> None:
+    a, b = deployment.a, deployment.b
+    fac = Facilitator(a.port, f"two-fac-{secrets.token_hex(3)}")  # runs the session on A
+    voter = participant(a.port, fac.code)  # this phone's requests land on machine A
+    phone = participant(b.port, fac.code)  # this one's event stream is open on machine B
+    stream = Stream(f"{b.url}/live/groups/{fac.code}/", phone.cookies)
+    presenter = Stream(f"{b.url}/live/groups/{fac.session_id}/presenter/", fac.client.cookies)
+    try:
+        stream.wait_for(phase_is("lobby"))
+        presenter.wait_for(lambda kind, data: kind == "count" and data["joined"] == 2)
+        choices = fac.to_vote(voter)  # every control post goes to A
+        stream.wait_for(phase_is("voting"))
+        picked, other = choices[-1], choices[0]
+        assert cast(voter, fac.code, picked) == 303  # the one vote, cast on A
+        # The facilitator's screen, open on B, counts it as it arrives...
+        presenter.wait_for(lambda kind, data: kind == "count" and data["votes"] == 1)
+        fac.act("reveal")
+        # ...and the phone on B sees it revealed: one vote, all for the option picked on A.
+        html = stream.wait_for(phase_is("revealed"))["html"]
+        assert "Votes: 1 in all" in html
+        assert re.search(r'numeric">1</td>.*100%', _row(html, picked))
+        assert re.search(r'numeric">0</td>.*0%', _row(html, other))
+        assert not stream.error and not presenter.error
+    finally:
+        stream.close()
+        presenter.close()
+
+
+# --- the sign-in throttle ----------------------------------------------------------------------
+def _sign_in(browser: Learner, username: str, password: str) -> tuple[int, str]:
+    browser.get("/accounts/sign-in/")
+    status, _, page = browser.request(
+        "POST", "/accounts/sign-in/", {"username": username, "password": password}
+    )
+    return status, page
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_the_sign_in_throttle_is_shared_by_both_servers(deployment: Deployment) -> None:
+    a, b = deployment.a, deployment.b
+    owner = Learner(a.port)
+    username = f"two-throttle-{secrets.token_hex(3)}"
+    owner.get("/accounts/sign-up/")
+    status, _, _ = owner.request(
+        "POST", "/accounts/sign-up/",
+        {"username": username, "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert status == 303, status
+    # One guesser's browser (one address, 127.0.0.1, as both servers see it), its requests
+    # landing on A and B in turn as a load balancer may send them; each server runs two
+    # uvicorn processes, so a per-process count would see at most 2 of these.
+    on_a, on_b = Learner(a.port), Learner(b.port)
+    on_b.cookies = on_a.cookies
+    order = [on_a, on_b, on_a, on_b, on_a]
+    for number, browser in enumerate(order, 1):
+        status, page = _sign_in(browser, username, f"wrong-guess-{number}")
+        assert status == 200, (number, status)
+        assert "Too many attempts" not in page
+    status, page = _sign_in(on_b, username, "wrong-guess-6")  # the 6th, on B
+    assert status == 429 and "Too many attempts to sign in from here" in page
+    # A also refuses, even the right password: attempts count before it is checked.
+    status, page = _sign_in(on_a, username, PASSWORD)
+    assert status == 429 and "Too many attempts to sign in from here" in page
+    # The limit is per account and address: another account from this address still
+    # signs in (the address's own limit is far higher).
+    other = f"two-other-{secrets.token_hex(3)}"
+    other_browser = Learner(b.port)
+    other_browser.get("/accounts/sign-up/")
+    status, _, _ = other_browser.request(
+        "POST", "/accounts/sign-up/",
+        {"username": other, "password1": PASSWORD, "password2": PASSWORD},
+    )
+    assert status == 303, status
+    status, _ = _sign_in(Learner(b.port), other, PASSWORD)
+    assert status == 303, status
