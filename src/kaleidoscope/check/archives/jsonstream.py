@@ -335,16 +335,16 @@ class _Guarded:
         self.max_depth = max_depth
         self.max_bytes = max_bytes
         self.last_record_at = 0
+        self.too_big = False  # stopped because the record being read ran past max_bytes
 
     def read(self, size: int = -1) -> bytes:
         if size == 0:
             return b""
         data = self.feed.read()
-        if (
-            self.feed.rewritten
-            or not self.shape.check(data, self.max_depth)
-            or self.feed.fed - self.last_record_at > self.max_bytes
-        ):
+        if self.feed.fed - self.last_record_at > self.max_bytes:
+            self.too_big = True
+            raise _Hostile()
+        if self.feed.rewritten or not self.shape.check(data, self.max_depth):
             raise _Hostile()
         return data
 
@@ -384,6 +384,7 @@ class JsonArray:
         self.records = 0  # records met, skipped ones included
         self.skipped: list[tuple[str, int]] = []  # (reason, record number from 1)
         self.passes = 0  # 1, or 2 when the fast pass handed over to the careful one
+        self._too_big = 0  # the record the fast pass found too big (its number), if any
 
     def __iter__(self) -> Iterator[Any]:
         """The fast pass (ijson's C builder) while the input is plain; at the first sign of
@@ -455,6 +456,10 @@ class JsonArray:
                 guard.last_record_at = self.text.fed
                 yield record
         except Exception:  # _Hostile, or yajl's error: the careful pass says what and where
+            # Inside the list, what follows the last record is the next record: if it ran
+            # past the limit, the careful pass reads past it without building it.
+            if guard.too_big and (base == 1 or count):
+                self._too_big = count + 1
             return False
         self.found_list = count > 0 or base == 1
         return self.found_list  # a keyed list not found: the careful pass looks deeper
@@ -550,6 +555,10 @@ class JsonArray:
                         return  # the list is closed: what follows is not read
                     self.records += 1
                     if ev == "start_map" or ev == "start_array":
+                        if self.records == self._too_big:  # known: read past, unbuilt
+                            mode, skip_depth = _SKIP, 1
+                            bad = TOO_BIG.format(size=_size(max_bytes))
+                            continue
                         mode, bad, record_start = _BUILD, "", before
                         cur, in_map, stack = ({}, True, []) if ev == "start_map" else (
                             [], False, [])
