@@ -7,6 +7,7 @@ path into the data maps back to a line and column.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -76,6 +77,7 @@ def _pos(event: yaml.Event) -> tuple[int, int]:
 
 
 _RESOLVER = Resolver()
+_DECIMAL = re.compile(r"[-+]?(?:0|[1-9][0-9]*)")
 _FIRST_CHARS = frozenset(
     ch for ch, resolvers in Resolver.yaml_implicit_resolvers.items() if ch is not None
 )
@@ -99,14 +101,17 @@ class _Builder:
 
     def _scalar(self, event: yaml.ScalarEvent) -> Any:
         value: str = event.value
-        plain, _quoted = event.implicit
-        given = event.tag
-        if given is not None and given != "!" and not plain:
-            return self._construct(given, event)
-        if not plain or event.style:  # quoted or block scalars are always strings
-            return value
-        if value and value[0] not in _FIRST_CHARS:
-            return value
+        plain = event.implicit[0]
+        if plain and not event.style:
+            if value and value[0] not in _FIRST_CHARS:  # most text: a string at once
+                return value
+            if _DECIMAL.fullmatch(value):  # effects, minutes: what the resolver would say
+                return int(value)
+        else:
+            given = event.tag
+            if given is not None and given != "!" and not plain:
+                return self._construct(given, event)
+            return value  # quoted or block scalars are always strings
         tag: str = _RESOLVER.resolve(yaml.ScalarNode, value, (True, False))  # type: ignore[no-untyped-call]
         if tag == "tag:yaml.org,2002:str":
             return value
@@ -163,6 +168,7 @@ class _Builder:
     def _mapping(self, get: Callable[[], yaml.Event], path: PathKey) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
         keys = self.positions.keys
+        values = self.positions.values
         key_event = get()
         while type(key_event) is not yaml.MappingEndEvent:
             if type(key_event) is yaml.ScalarEvent:
@@ -180,7 +186,15 @@ class _Builder:
                 self._value(get(), get, (*path, "<duplicate>"))
             else:
                 keys[child] = here
-                result[key] = self._value(get(), get, child)
+                value_event = get()
+                if type(value_event) is yaml.ScalarEvent and value_event.anchor is None:
+                    # The common case, inlined: a scalar value with no anchor.
+                    mark = value_event.start_mark
+                    values[child] = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+                    self._count += 1
+                    result[key] = self._scalar(value_event)
+                else:
+                    result[key] = self._value(value_event, get, child)
             key_event = get()
         return result
 
