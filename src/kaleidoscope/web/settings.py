@@ -209,7 +209,13 @@ if REDIS_URL:
         }
     }
 else:
-    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"}}
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.locmem.LocMemCache",
+            # sessions, limits, scan status and reports share it: far above Django's 300
+            "OPTIONS": {"MAX_ENTRIES": 20_000},
+        }
+    }
 # Background tasks (archive scans) through the django-tasks backport of Django 6's tasks
 # framework, stored by its database backend. An uploaded archive is only on the machine
 # that received it, so each machine has its own queue, named after the host
