@@ -118,7 +118,9 @@ _WINDOW_GATES: dict[str, str] = {
 class _Ctx:
     """One post being checked: its text, lowercased copy, concept hits and lazy regexes."""
 
-    __slots__ = ("_cased", "_digits", "_pronoun", "_wide", "hits", "lower", "rules", "text")
+    __slots__ = (
+        "_cased", "_digits", "_pronoun", "_wide", "certain", "hits", "lower", "rules", "text",
+    )
 
     def __init__(self, rules: Rules, text: str) -> None:
         self.rules = rules
@@ -129,6 +131,10 @@ class _Ctx:
         self._cased: dict[str, list[Pos]] | None = None
         self._wide: list[int] | None = None
         self._pronoun: bool | None = None
+        # categories whose rule finding is what the label guide names outright (a name or
+        # initials in a care context; the author drunk, hungover or using drugs): the model
+        # may not overrule them
+        self.certain: set[str] = set()
         self._scan()
         self._aliases()
 
@@ -727,6 +733,8 @@ def _confidentiality(ctx: _Ctx, post: Post, names: list[Ident]) -> Finding | Non
     if direct:
         parts = _join_parts(ctx, [d[0] for d in direct] + list(kinds), finer, places)
         why = ctx.rules.why["confidentiality_direct"].format(parts=parts, care=care_quote)
+        if strong:
+            ctx.certain.add(Category.CONFIDENTIALITY.value)
     else:
         parts = _join_parts(ctx, list(kinds), finer, places)
         why = ctx.rules.why["confidentiality_jigsaw"].format(parts=parts, care=care_quote)
@@ -846,7 +854,23 @@ def _first_person(ctx: _Ctx, start: int) -> bool:
     return not ctx.rules.window["third_person_before"].search(ctx.sentence_before(start, 80))
 
 
-_WATCHING = re.compile(r"\b(?:watch\w*|saw|seen|see|film|movie|dvd|cinema|trailer)\b")
+_WATCHING = re.compile(r"\b(?:watch\w*|saw|seen|see\w*|film|movie|dvd|cinema|trailer)\b")
+# "coke" the drink, "wasted" money or time: drink and drug words in their other sense.
+_SOFT_DRINK = re.compile(
+    r"\dml\b|\b(?:diet|zero|cherry|vanilla|can|cans|bottle|glass|ml|litre|liter|drank|drink\w*|pepsi"
+    r"|cola|fanta|sprite|lemonade|float|ice|burger|pizza|fries|mcdonald\w*|cinema|pint\sof)\b"
+)
+_WASTED_ON = re.compile(r"\s+(?:\$|£|\d|time|hours?|days?|money|my|the|a|an|so|all|two|three)")
+
+
+def _other_sense(ctx: _Ctx, start: int, end: int) -> bool:
+    word = ctx.lower[start:end]
+    if word.startswith("coke"):
+        around = ctx.lower[max(0, start - 30) : end + 30]
+        return bool(_SOFT_DRINK.search(around)) or ctx.text[start:end] == "Coke"
+    if word == "wasted":
+        return bool(_WASTED_ON.match(ctx.lower, end))
+    return False
 
 
 def _a_title(ctx: _Ctx, start: int, end: int) -> bool:
@@ -862,7 +886,11 @@ def _self_disclosure(ctx: _Ctx) -> Finding | None:
         return None
     why = ctx.rules.why
     parts: list[tuple[Severity, list[Pos], str]] = []
-    drugs = [p for p in ctx.spans("drugs") if not ctx.negated(p[0]) and _first_person(ctx, p[0])]
+    drugs = [
+        p
+        for p in ctx.spans("drugs")
+        if not ctx.negated(p[0]) and _first_person(ctx, p[0]) and not _other_sense(ctx, *p)
+    ]
     gifts = [e for _, e in ctx.hits.get("gift_cue", _NONE)]  # "brought me a bottle of ..."
     alcohol = [
         p
@@ -871,13 +899,17 @@ def _self_disclosure(ctx: _Ctx) -> Finding | None:
         and _first_person(ctx, p[0])
         and not any(e <= p[0] <= e + 20 for e in gifts)
         and not _a_title(ctx, *p)
+        and not _other_sense(ctx, *p)
     ]
     if drugs:
+        ctx.certain.add(Category.SELF_DISCLOSURE.value)
         parts.append((Severity.MEDIUM, drugs, why["self_drugs"].format(cue=_cue(ctx, drugs))))
     if alcohol:
         heavy = any(p in ctx.hits.get("alcohol_heavy", ()) for p in alcohol) or ctx.has(
             "alcohol_heavy"
         )
+        if heavy:
+            ctx.certain.add(Category.SELF_DISCLOSURE.value)
         habit = ctx.has("alcohol_habit")
         # drunk or hungover with work ahead, or any drinking straight into a shift
         tied = (heavy and ctx.has("work_tie", "care")) or ctx.has("work_now")
@@ -1109,8 +1141,9 @@ def _model_finding(ctx: _Ctx, post: Post, model: Model, category: Category) -> F
             parts = rules.why["model_parts"].format(parts=joined)
         cues += [(s, e) for _, s, e in idents]
     text = " ".join(why.format(cue=_cue(ctx, cues[:3]) or "its wording", parts=parts).split())
-    finding = _finding(ctx, category, severity, cues, text, lazy=bool(idents))
-    if idents:
+    confidential = category is Category.CONFIDENTIALITY
+    finding = _finding(ctx, category, severity, cues, text, lazy=confidential)
+    if confidential:  # a safer version, or why there is none (rewrite.py's own net too)
         assert isinstance(finding, _Finding)
         finding._make = _rewrite(ctx, idents)
     return finding
@@ -1138,6 +1171,11 @@ def check_post(post: Post) -> Result:
     ruled = _rule_findings(ctx, post)
     fired = [f.category.value for f in ruled]
     decided = model.decide(model.post_scores(ctx.text, ctx.lower, ctx.hits, fired), fired)
+    if ctx.certain:
+        chosen = {name for name, _ in decided} | ctx.certain
+        decided = [(name, 1.0) for name in fired if name in chosen] + [
+            (name, p) for name, p in decided if name not in fired
+        ]
     if not decided:
         return Result(post=post, findings=[])
     by_category = {f.category.value: f for f in ruled}
@@ -1209,19 +1247,22 @@ def _in_scope(ctx: _Ctx, category: str) -> bool:
         # public figure), with a detail someone could recognise them by
         weak = care or not CARE_CONCEPTS.isdisjoint(hits)
         whom = about(tokens(ctx.lower), found, weak)
-        return whom not in _NOT_SERVICE_USERS and any(
-            e.kind not in _NOT_IDENTIFYING for e in found
-        )
+        return whom not in _NOT_SERVICE_USERS and _recognisable(found)
     return True
 
 
-def _identifying(ctx: _Ctx) -> bool:
-    """Confidentiality from the model alone needs a detail someone could recognise: a
-    person (name, initials, handle, case number) or at least one other identifier; a
-    reflection with no recognisable person is not a breach."""
-    care = not CARE_CONCEPTS.isdisjoint(ctx.hits)
-    found = find_entities(ctx.text, ctx.lower, care, spans=False)
-    return any(e.kind not in _NOT_IDENTIFYING for e in found)
+_DIRECT = frozenset({
+    "name", "possessive", "initials", "initials_age", "handle", "name_age", "case_number",
+})
+
+
+def _recognisable(found: list[Entity]) -> bool:
+    """As the label guide: a direct identifier (a name, initials, a handle, a case
+    number), or two or more kinds of indirect one (age, school, street, place, family,
+    condition, time...). One generic detail ("mum", "tonight") identifies nobody, so a
+    safer version that keeps only such details passes its re-check."""
+    kinds = {e.kind for e in found} - _NOT_IDENTIFYING
+    return not kinds.isdisjoint(_DIRECT) or len(kinds) >= 2
 
 
 def parse_platform(value: str | None) -> Platform | None:
