@@ -11,6 +11,7 @@ from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.contrib.auth.models import User
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
@@ -18,6 +19,7 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from kaleidoscope.connect import chats as rules
 from kaleidoscope.connect.safety import Screen, asks_for_details, screen
+from kaleidoscope.web.core.auth import account
 
 from . import services
 from .models import AskAnswer, AskQuestion, AuditEntry, Block, Practitioner, Report
@@ -46,6 +48,15 @@ def _board(request: HttpRequest, status: int = 200, **extra: Any) -> HttpRespons
     }
     ctx.update(extra)
     return page(request, "connect/ask.html", ctx, status=status)
+
+
+def _posts(kind: str) -> QuerySet[AskQuestion] | QuerySet[AskAnswer] | None:
+    """The board's questions or answers, by the ``kind`` a form names; None otherwise."""
+    if kind == "question":
+        return AskQuestion.objects.all()
+    if kind == "answer":
+        return AskAnswer.objects.all()
+    return None
 
 
 def _asker_key(request: HttpRequest) -> str:
@@ -124,8 +135,9 @@ def question(request: HttpRequest, question_id: int) -> HttpResponse:
             audit(BOARD, AREA, request.user, "was refused an answer: not verified", allowed=False)
             ctx["error"] = msg("ask_only_verified")
             return _question_page(request, found_q, ctx, 403)
-        if Block.objects.filter(chat__isnull=True, user=request.user).exists():
-            audit(BOARD, AREA, request.user, "was refused an answer: blocked", allowed=False)
+        user = account(request)  # verified: signed in
+        if Block.objects.filter(chat__isnull=True, user=user).exists():
+            audit(BOARD, AREA, user, "was refused an answer: blocked", allowed=False)
             ctx["error"] = msg("chat_blocked")
             return _question_page(request, found_q, ctx, 403)
         text = str(request.POST.get("text", ""))[: rules.MAX_POST * 4].replace("\r\n", "\n")
@@ -138,18 +150,18 @@ def question(request: HttpRequest, question_id: int) -> HttpResponse:
             ctx["check"] = found
             return _question_page(request, found_q, ctx, 200)
         state = rules.first_state(moderation(), held=found.holds)
-        if state is rules.PostState.PENDING and not found.holds and request.user.is_staff:
+        if state is rules.PostState.PENDING and not found.holds and user.is_staff:
             state = rules.PostState.PUBLISHED
         AskAnswer.objects.create(
             question=found_q,
-            author=request.user,
-            author_name=request.user.get_username(),
+            author=user,
+            author_name=user.get_username(),
             text=text,
             state=state.value,
             findings=found.to_json(),
             held=found.holds,
         )
-        audit(BOARD, AREA, request.user, "answered a question")
+        audit(BOARD, AREA, user, "answered a question")
         messages.success(request, msg("ask_answered"))
         return see_other(reverse("connect:ask_question", args=[found_q.pk]))
     return _question_page(request, found_q, ctx, 200)
@@ -165,8 +177,9 @@ def _question_page(
 @require_POST
 @login_required
 def report(request: HttpRequest, kind: str, target: int) -> HttpResponse:
-    model = {"question": AskQuestion, "answer": AskAnswer}.get(kind)
-    if model is None or not model.objects.filter(pk=target).exists():
+    user = account(request)
+    posts = _posts(kind)
+    if posts is None or not posts.filter(pk=target).exists():
         return page(
             request,
             "connect/message.html",
@@ -175,9 +188,9 @@ def report(request: HttpRequest, kind: str, target: int) -> HttpResponse:
         )
     reason = str(request.POST.get("reason", "unsafe"))[:20]
     Report.objects.get_or_create(
-        kind=kind, target=target, reporter=request.user, defaults={"reason": reason}
+        kind=kind, target=target, reporter=user, defaults={"reason": reason}
     )
-    audit(BOARD, AREA, request.user, f"reported a {kind}")
+    audit(BOARD, AREA, user, f"reported a {kind}")
     messages.success(request, msg("chat_reported"))
     return see_other(reverse("connect:ask"))
 
@@ -195,9 +208,9 @@ def moderate(request: HttpRequest) -> HttpResponse:
         )
     if request.method == "POST":
         kind = str(request.POST.get("kind", ""))[:10]
-        model = {"question": AskQuestion, "answer": AskAnswer}.get(kind)
+        posts = _posts(kind)
         raw = str(request.POST.get("id", ""))[:20]
-        item = model.objects.filter(pk=int(raw)).first() if model and raw.isdigit() else None
+        item = posts.filter(pk=int(raw)).first() if posts is not None and raw.isdigit() else None
         action = str(request.POST.get("action", ""))[:20]
         if (
             item is not None

@@ -9,19 +9,24 @@ for a moderator, who sees the same finding."""
 
 from __future__ import annotations
 
+import uuid
+from datetime import timedelta
 from typing import Any
 
 from asgiref.sync import sync_to_async
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser, User
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
+from django.http.response import HttpResponseBase
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
 
 from kaleidoscope.connect import chats as rules
 from kaleidoscope.connect.safety import Screen, has_markup, screen
+from kaleidoscope.web.core.auth import account
 from kaleidoscope.web.groups.live import _stream
 
 from . import services
@@ -39,7 +44,7 @@ REPORT_REASONS = {
 }
 
 
-def _chat(chat_id: Any) -> Chat | None:
+def _chat(chat_id: uuid.UUID) -> Chat | None:
     return Chat.objects.filter(pk=chat_id).select_related("host").first()
 
 
@@ -55,7 +60,7 @@ def _not_found(request: HttpRequest) -> HttpResponse:
     )
 
 
-def is_moderator(chat: Chat, user: Any) -> bool:
+def is_moderator(chat: Chat, user: User | AnonymousUser) -> bool:
     if not user.is_authenticated:
         return False
     return chat.host_id == user.pk or chat.moderators.filter(user=user).exists()
@@ -113,7 +118,7 @@ def _context(
         "question": chat.current,
         "questions_total": chat.questions.count(),
         "live": True,
-        "ends_at": chat.starts_at + timezone.timedelta(minutes=chat.minutes),
+        "ends_at": chat.starts_at + timedelta(minutes=chat.minutes),
     }
     if phase is rules.Phase.ARCHIVED:
         published = list(
@@ -165,7 +170,7 @@ def new(request: HttpRequest) -> HttpResponse:
     v = form.values
     with transaction.atomic():
         chat = Chat.objects.create(
-            host=request.user,
+            host=account(request),
             topic=v["topic"],
             starts_at=v["starts"],
             minutes=v["minutes"],
@@ -181,7 +186,7 @@ def new(request: HttpRequest) -> HttpResponse:
 
 
 @require_GET
-def detail(request: HttpRequest, chat_id: Any) -> HttpResponse:
+def detail(request: HttpRequest, chat_id: uuid.UUID) -> HttpResponse:
     chat = _chat(chat_id)
     if chat is None:
         return _not_found(request)
@@ -203,11 +208,11 @@ def _answer_reply(
 
 @require_POST
 @login_required
-def post(request: HttpRequest, chat_id: Any) -> HttpResponse:
+def post(request: HttpRequest, chat_id: uuid.UUID) -> HttpResponse:
     chat = _chat(chat_id)
     if chat is None:
         return _not_found(request)
-    user = request.user
+    user = account(request)
     text = str(request.POST.get("text", ""))[: rules.MAX_POST * 4].replace("\r\n", "\n")
     who = user.get_username()
     if chat.phase() is not rules.Phase.LIVE:
@@ -280,7 +285,7 @@ def post(request: HttpRequest, chat_id: Any) -> HttpResponse:
 
 @require_POST
 @login_required
-def next_question(request: HttpRequest, chat_id: Any) -> HttpResponse:
+def next_question(request: HttpRequest, chat_id: uuid.UUID) -> HttpResponse:
     chat = _chat(chat_id)
     if chat is None or chat.host_id != request.user.pk:
         return _not_found(request)
@@ -295,7 +300,7 @@ def next_question(request: HttpRequest, chat_id: Any) -> HttpResponse:
 
 @require_POST
 @login_required
-def end(request: HttpRequest, chat_id: Any) -> HttpResponse:
+def end(request: HttpRequest, chat_id: uuid.UUID) -> HttpResponse:
     chat = _chat(chat_id)
     if chat is None or chat.host_id != request.user.pk:
         return _not_found(request)
@@ -318,7 +323,7 @@ def end(request: HttpRequest, chat_id: Any) -> HttpResponse:
 
 @require_POST
 @login_required
-def report(request: HttpRequest, chat_id: Any, post_id: int) -> HttpResponse:
+def report(request: HttpRequest, chat_id: uuid.UUID, post_id: int) -> HttpResponse:
     chat = _chat(chat_id)
     target = ChatPost.objects.filter(pk=post_id, chat_id=chat_id).first() if chat else None
     if chat is None or target is None:
@@ -341,7 +346,7 @@ def report(request: HttpRequest, chat_id: Any, post_id: int) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def moderate(request: HttpRequest, chat_id: Any) -> HttpResponse:
+def moderate(request: HttpRequest, chat_id: uuid.UUID) -> HttpResponse:
     chat = _chat(chat_id)
     if chat is None:
         return _not_found(request)
@@ -414,11 +419,11 @@ def moderate(request: HttpRequest, chat_id: Any) -> HttpResponse:
 
 
 # --- the live stream (async; see kaleidoscope.web.groups.live) ---------------------------
-def _chat_exists(chat_id: Any) -> bool:
+def _chat_exists(chat_id: uuid.UUID) -> bool:
     return Chat.objects.filter(pk=chat_id).exists()
 
 
-async def stream(request: HttpRequest, chat_id: Any) -> HttpResponse:
+async def stream(request: HttpRequest, chat_id: uuid.UUID) -> HttpResponseBase:
     if not await sync_to_async(_chat_exists)(chat_id):
         return HttpResponse("no such chat\n", status=404, content_type="text/plain")
 
@@ -426,4 +431,3 @@ async def stream(request: HttpRequest, chat_id: Any) -> HttpResponse:
         return [await sync_to_async(services.sync_payload)(chat_id)]
 
     return _stream([services.channel(chat_id)], first)
-

@@ -5,10 +5,12 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import timedelta
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.db import transaction
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
@@ -18,6 +20,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaleidoscope.connect.consent import Scope, ShareState, share_state, shared_days
 from kaleidoscope.connect.scales import bundled_scales
 from kaleidoscope.web.core import pdf as pdfdoc
+from kaleidoscope.web.core.auth import account
 
 from . import presenters, services
 from .forms import BACK_DAYS, checkin_days, checkin_form, share_form
@@ -35,12 +38,12 @@ def _state(share: Share) -> ShareState:
     )
 
 
-def _mine(request: HttpRequest, **ctx: Any) -> dict[str, Any]:
+def _mine(user: User, **ctx: Any) -> dict[str, Any]:
     today = timezone.localdate()
-    since = today - timezone.timedelta(days=TREND_DAYS - 1)
-    checkins = list(CheckIn.objects.filter(owner=request.user, day__gte=since))
+    since = today - timedelta(days=TREND_DAYS - 1)
+    checkins = list(CheckIn.objects.filter(owner=user, day__gte=since))
     data = presenters.rows(checkins, with_notes=True)
-    shares = list(Share.objects.filter(owner=request.user).select_related("practitioner"))
+    shares = list(Share.objects.filter(owner=user).select_related("practitioner"))
     existing = next((c for c in checkins if c.day == today), None)
     ctx.setdefault(
         "values",
@@ -68,8 +71,9 @@ def _mine(request: HttpRequest, **ctx: Any) -> dict[str, Any]:
 @require_http_methods(["GET", "POST"])
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
+    user = account(request)
     if request.method == "GET":
-        return page(request, "connect/checkins.html", _mine(request))
+        return page(request, "connect/checkins.html", _mine(user))
     form = checkin_form(request.POST, timezone.localdate())
     if not form.ok:
         values = dict(form.values)
@@ -79,11 +83,11 @@ def index(request: HttpRequest) -> HttpResponse:
         return page(
             request,
             "connect/checkins.html",
-            _mine(request, values=values, errors=form.errors),
+            _mine(user, values=values, errors=form.errors),
             status=400,
         )
     _, created = CheckIn.objects.update_or_create(
-        owner=request.user,
+        owner=user,
         day=form.values["day"],
         defaults={
             "scores": form.values["scores"],
@@ -97,18 +101,19 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def share(request: HttpRequest) -> HttpResponse:
+    user = account(request)
     today = timezone.localdate()
     if request.method == "GET":
         values = {
             "practitioner": "",
             "scope": Scope.SCORES.value,
-            "covers_from": (today - timezone.timedelta(days=6)).isoformat(),
-            "ends": (today + timezone.timedelta(days=7)).isoformat(),
+            "covers_from": (today - timedelta(days=6)).isoformat(),
+            "ends": (today + timedelta(days=7)).isoformat(),
         }
         return page(
             request, "connect/share.html", {"values": values, "errors": {}, "scopes": list(Scope)}
         )
-    form = share_form(request.POST, request.user, today)
+    form = share_form(request.POST, user, today)
     if not form.ok:
         return page(
             request,
@@ -117,7 +122,7 @@ def share(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     made = Share.objects.create(
-        owner=request.user,
+        owner=user,
         practitioner=form.values["user"],
         scope=form.values["scope"],
         covers_from=form.values["first"],
@@ -125,7 +130,7 @@ def share(request: HttpRequest) -> HttpResponse:
     )
     name = made.practitioner.get_username()
     audit(
-        person_ref(request.user),
+        person_ref(user),
         AREA,
         "you",
         f"shared check-ins ({Scope(made.scope).label.lower()}) with {name} until {made.ends}",
@@ -145,16 +150,15 @@ def share(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def withdraw(request: HttpRequest, share_id: int) -> HttpResponse:
-    found = (
-        Share.objects.filter(pk=share_id, owner=request.user).select_related("practitioner").first()
-    )
+    user = account(request)
+    found = Share.objects.filter(pk=share_id, owner=user).select_related("practitioner").first()
     if found is None:
         raise gone()
     if found.withdrawn_at is None:
         found.withdrawn_at = timezone.now()
         found.save(update_fields=["withdrawn_at"])
         audit(
-            person_ref(request.user),
+            person_ref(user),
             AREA,
             "you",
             f"withdrew {found.practitioner.get_username()}'s access",
@@ -166,7 +170,7 @@ def withdraw(request: HttpRequest, share_id: int) -> HttpResponse:
 @require_GET
 @login_required
 def log(request: HttpRequest) -> HttpResponse:
-    entries = list(AuditEntry.objects.filter(subject=person_ref(request.user))[:500])
+    entries = list(AuditEntry.objects.filter(subject=person_ref(account(request)))[:500])
     return page(
         request,
         "connect/audit.html",
@@ -179,18 +183,19 @@ def log(request: HttpRequest) -> HttpResponse:
     )
 
 
-def _export_rows(user: Any) -> list[presenters.Row]:
+def _export_rows(user: User) -> list[presenters.Row]:
     return presenters.rows(list(CheckIn.objects.filter(owner=user)), with_notes=True)
 
 
 @require_GET
 @login_required
 def export_csv(request: HttpRequest) -> HttpResponse:
+    user = account(request)
     scales = bundled_scales().scales
     out = io.StringIO()
     writer = csv.writer(out)
     writer.writerow(["date", *[s.id for s in scales], "note"])
-    for row in _export_rows(request.user):
+    for row in _export_rows(user):
         writer.writerow(
             [
                 row.day.isoformat(),
@@ -198,7 +203,7 @@ def export_csv(request: HttpRequest) -> HttpResponse:
                 _csv_safe(row.note or ""),
             ]
         )
-    audit(person_ref(request.user), AREA, "you", "exported check-ins (CSV)")
+    audit(person_ref(user), AREA, "you", "exported check-ins (CSV)")
     response = HttpResponse(out.getvalue(), content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="check-ins.csv"'
     return response
@@ -212,6 +217,7 @@ def _csv_safe(value: str) -> str:
 @require_GET
 @login_required
 def export_pdf(request: HttpRequest) -> HttpResponse:
+    user = account(request)
     scales = bundled_scales().scales
     doc = pdfdoc.document("Check-ins")
     doc.set_font(pdfdoc.FAMILY, "B", 16)
@@ -228,7 +234,7 @@ def export_pdf(request: HttpRequest) -> HttpResponse:
         new_y="NEXT",
     )
     doc.ln(3)
-    for row in _export_rows(request.user):
+    for row in _export_rows(user):
         doc.set_font(pdfdoc.FAMILY, "B", 11)
         doc.multi_cell(
             0, 7, pdfdoc.printable(presenters.day_label(row.day)), new_x="LMARGIN", new_y="NEXT"
@@ -244,7 +250,7 @@ def export_pdf(request: HttpRequest) -> HttpResponse:
         if row.note:
             doc.multi_cell(0, 6, pdfdoc.printable(row.note), new_x="LMARGIN", new_y="NEXT")
         doc.ln(2)
-    audit(person_ref(request.user), AREA, "you", "exported check-ins (PDF)")
+    audit(person_ref(user), AREA, "you", "exported check-ins (PDF)")
     response = HttpResponse(bytes(doc.output()), content_type="application/pdf")
     response["Content-Disposition"] = 'attachment; filename="check-ins.pdf"'
     return response
@@ -253,9 +259,10 @@ def export_pdf(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 @login_required
 def delete(request: HttpRequest) -> HttpResponse:
+    user = account(request)
     counts = {
-        "checkins": CheckIn.objects.filter(owner=request.user).count(),
-        "shares": Share.objects.filter(owner=request.user).count(),
+        "checkins": CheckIn.objects.filter(owner=user).count(),
+        "shares": Share.objects.filter(owner=user).count(),
     }
     if request.method == "GET":
         return page(request, "connect/delete.html", {"counts": counts, "error": None})
@@ -267,12 +274,12 @@ def delete(request: HttpRequest) -> HttpResponse:
             status=400,
         )
     with transaction.atomic():
-        ref = person_ref(request.user)
+        ref = person_ref(user)
         audit(ref, AREA, "you", "deleted every check-in and share")
-        CheckIn.objects.filter(owner=request.user).delete()
-        Share.objects.filter(owner=request.user).delete()
+        CheckIn.objects.filter(owner=user).delete()
+        Share.objects.filter(owner=user).delete()
         # A new random reference from now on: the old audit lines keep no link to you.
-        Person.objects.filter(user=request.user).delete()
+        Person.objects.filter(user=user).delete()
     messages.success(request, msg("deleted_everything", **counts))
     return see_other(reverse("connect:checkins"))
 
@@ -281,16 +288,15 @@ def delete(request: HttpRequest) -> HttpResponse:
 @require_GET
 @login_required
 def shared_list(request: HttpRequest) -> HttpResponse:
-    shares = list(Share.objects.filter(practitioner=request.user).select_related("owner"))
+    shares = list(Share.objects.filter(practitioner=account(request)).select_related("owner"))
     return page(request, "connect/shared_list.html", {"shares": [(s, _state(s)) for s in shares]})
 
 
 @require_GET
 @login_required
 def shared(request: HttpRequest, share_id: int) -> HttpResponse:
-    found = (
-        Share.objects.filter(pk=share_id, practitioner=request.user).select_related("owner").first()
-    )
+    user = account(request)
+    found = Share.objects.filter(pk=share_id, practitioner=user).select_related("owner").first()
     if found is None:
         raise gone()
     state = _state(found)
@@ -299,7 +305,7 @@ def shared(request: HttpRequest, share_id: int) -> HttpResponse:
         audit(
             ref,
             AREA,
-            request.user,
+            user,
             f"was refused your check-ins: share {state.value}",
             allowed=False,
         )
@@ -315,9 +321,7 @@ def shared(request: HttpRequest, share_id: int) -> HttpResponse:
     scope = Scope(found.scope)
     checkins = list(CheckIn.objects.filter(owner=found.owner, day__gte=first, day__lte=last))
     data = presenters.rows(checkins, with_notes=scope.includes_notes)
-    audit(
-        ref, AREA, request.user, f"viewed your check-ins ({scope.label.lower()}), {first} to {last}"
-    )
+    audit(ref, AREA, user, f"viewed your check-ins ({scope.label.lower()}), {first} to {last}")
     return page(
         request,
         "connect/consultation.html",

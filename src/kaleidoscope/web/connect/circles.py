@@ -4,20 +4,25 @@ and a one-page PDF for a meeting. No case notes, by design."""
 
 from __future__ import annotations
 
+import functools
 import uuid
+from collections.abc import Callable
 from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core import signing
 from django.http import HttpRequest, HttpResponse
 from django.urls import reverse
 from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods, require_POST
+from fpdf import FPDF
 
 from kaleidoscope.connect.circles import MemberKind
 from kaleidoscope.connect.consent import REVIEW_DAYS, CircleConsent, ConsentMethod
 from kaleidoscope.web.core import pdf as pdfdoc
+from kaleidoscope.web.core.auth import account
 
 from .forms import circle_form, invite_form
 from .models import AuditEntry, Circle, CircleMember
@@ -30,6 +35,11 @@ INVITE_DAYS = 14
 # Refused invitation links that name no real circle are logged under this subject.
 INVITES = uuid.UUID("0f8e3c55-2b7d-4c55-8a51-5d3a1f2f6a10")
 
+# A view for a circle's members (given the circle and the member), and the view the
+# address reaches (given the circle's id).
+MemberView = Callable[[HttpRequest, Circle, CircleMember], HttpResponse]
+CircleView = Callable[[HttpRequest, uuid.UUID], HttpResponse]
+
 
 def consent_of(circle: Circle) -> CircleConsent:
     return CircleConsent(
@@ -39,12 +49,14 @@ def consent_of(circle: Circle) -> CircleConsent:
     )
 
 
-def _membership(request: HttpRequest, circle_id: Any, what: str) -> tuple[Circle, CircleMember]:
+def _membership(
+    request: HttpRequest, circle_id: uuid.UUID, what: str
+) -> tuple[Circle, CircleMember]:
     """The circle and the signed-in user's current membership; otherwise a 404 page and
     an audit line (a non-member, a member who left, an unknown circle)."""
     circle = Circle.objects.filter(pk=circle_id).first()
     member = None
-    if circle is not None and request.user.is_authenticated:
+    if circle is not None and isinstance(request.user, User):
         member = circle.members.filter(user=request.user, left_at__isnull=True).first()
     if circle is None or member is None:
         audit(
@@ -75,17 +87,16 @@ def _not_member(request: HttpRequest) -> HttpResponse:
     )
 
 
-def members_only(what: str) -> Any:
-    def wrap(view: Any) -> Any:
-        def inner(request: HttpRequest, circle_id: Any, *args: Any) -> HttpResponse:
+def members_only(what: str) -> Callable[[MemberView], CircleView]:
+    def wrap(view: MemberView) -> CircleView:
+        @functools.wraps(view)
+        def inner(request: HttpRequest, circle_id: uuid.UUID) -> HttpResponse:
             try:
                 circle, member = _membership(request, circle_id, what)
             except _NotMember:
                 return _not_member(request)
-            return view(request, circle, member, *args)
+            return view(request, circle, member)
 
-        inner.__name__ = view.__name__
-        inner.__doc__ = view.__doc__
         return inner
 
     return wrap
@@ -102,7 +113,7 @@ def _options() -> dict[str, Any]:
 @login_required
 def index(request: HttpRequest) -> HttpResponse:
     mine = (
-        CircleMember.objects.filter(user=request.user, left_at__isnull=True)
+        CircleMember.objects.filter(user=account(request), left_at__isnull=True)
         .select_related("circle")
         .order_by("-circle__created_at")
     )
@@ -126,12 +137,13 @@ def new(request: HttpRequest) -> HttpResponse:
             {"values": form.values, "errors": form.errors, **_options()},
             status=400,
         )
+    user = account(request)
     now = timezone.now()
     v = form.values
     circle = Circle.objects.create(
         person_name=v["person_name"],
-        created_by=request.user,
-        consent_recorded_by=request.user.get_username(),
+        created_by=user,
+        consent_recorded_by=user.get_username(),
         consent_recorded_at=now,
         consent_method=v["consent_method"],
         review_days=v["review_days"],
@@ -140,7 +152,7 @@ def new(request: HttpRequest) -> HttpResponse:
     card = {k: v.get(k, "") for k in ("role", "agency", "contact")}
     CircleMember.objects.create(
         circle=circle,
-        user=request.user,
+        user=user,
         kind=kind.value,
         name=v["person_name"] if kind is MemberKind.PERSON else v["name"],
         is_admin=True,
@@ -150,7 +162,7 @@ def new(request: HttpRequest) -> HttpResponse:
     audit(
         circle.pk,
         AREA,
-        request.user,
+        user,
         "made the circle and recorded consent "
         f"({ConsentMethod(v['consent_method']).label.lower()})",
     )
@@ -223,8 +235,11 @@ def _invited(token: str) -> CircleMember | None:
         return None
     if not isinstance(data, dict):
         return None
+    member_id, circle_id = data.get("m"), data.get("c")
+    if not isinstance(member_id, int) or not isinstance(circle_id, str):
+        return None
     return (
-        CircleMember.objects.filter(pk=data.get("m"), circle_id=data.get("c"))
+        CircleMember.objects.filter(pk=member_id, circle_id=circle_id)
         .select_related("circle")
         .first()
     )
@@ -268,7 +283,7 @@ def join(request: HttpRequest, token: str) -> HttpResponse:
         return page(
             request, "connect/circle_join.html", {"member": invited, "circle": invited.circle}
         )
-    invited.user = request.user
+    invited.user = account(request)
     invited.joined_at = timezone.now()
     invited.save(update_fields=["user", "joined_at"])
     audit(invited.circle_id, AREA, request.user, f"accepted the invitation for {invited.name}")
@@ -339,7 +354,7 @@ def log(request: HttpRequest, circle: Circle, member: CircleMember) -> HttpRespo
     )
 
 
-def _fit(doc: Any, value: str, width: float) -> str:
+def _fit(doc: FPDF, value: str, width: float) -> str:
     if doc.get_string_width(value) <= width:
         return value
     while value and doc.get_string_width(value + "…") > width:

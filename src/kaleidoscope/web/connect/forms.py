@@ -8,6 +8,7 @@ from datetime import date, datetime, time, timedelta
 from typing import Any
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.models import User
 from django.http import QueryDict
 from django.utils import timezone
 
@@ -63,7 +64,7 @@ def checkin_form(data: QueryDict, today: date) -> Form:
     return form
 
 
-def share_form(data: QueryDict, owner: Any, today: date) -> Form:
+def share_form(data: QueryDict, owner: User, today: date) -> Form:
     form = Form()
     name = _get(data, "practitioner", 150).strip()
     scope = _get(data, "scope", 30)

@@ -15,6 +15,7 @@
 from __future__ import annotations
 
 import uuid
+from datetime import datetime
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -175,7 +176,7 @@ class Chat(models.Model):
     class Meta:
         ordering: ClassVar[list[str]] = ["-starts_at"]
 
-    def phase(self, now: Any = None) -> chat_rules.Phase:
+    def phase(self, now: datetime | None = None) -> chat_rules.Phase:
         return chat_rules.phase(
             self.starts_at, self.minutes, now or timezone.now(), ended=self.ended_at is not None
         )

@@ -65,18 +65,25 @@ def unseal(token: bytes | memoryview) -> str:
 
 
 # --- people and the audit log ---------------------------------------------------------------
-def person_ref(user: Any) -> uuid.UUID:
+def person_ref(user: AbstractBaseUser) -> uuid.UUID:
     person, _ = Person.objects.get_or_create(user=user)
     return person.ref
 
 
-def actor(user: AbstractBaseUser | AnonymousUser | Any) -> str:
+def actor(user: AbstractBaseUser | AnonymousUser | None) -> str:
     if user is None or not user.is_authenticated:
         return "anonymous"
     return str(user.get_username())
 
 
-def audit(subject: uuid.UUID, area: str, who: Any, action: str, *, allowed: bool = True) -> None:
+def audit(
+    subject: uuid.UUID,
+    area: str,
+    who: AbstractBaseUser | AnonymousUser | str,
+    action: str,
+    *,
+    allowed: bool = True,
+) -> None:
     AuditEntry.objects.create(
         subject=subject,
         area=area,
@@ -100,7 +107,7 @@ def hit(key: str, limit: int, window: int) -> bool:
 
 
 # --- live chat events ------------------------------------------------------------------------
-def channel(chat_id: Any) -> str:
+def channel(chat_id: uuid.UUID) -> str:
     return CHANNEL.format(chat_id)
 
 
@@ -125,6 +132,6 @@ def publish_change(chat: Chat) -> None:
     get_broker().publish(channel(chat.pk), json.dumps({"type": "change", "rev": rev}))
 
 
-def sync_payload(chat_id: Any) -> str:
+def sync_payload(chat_id: uuid.UUID) -> str:
     rev = Chat.objects.values_list("revision", flat=True).filter(pk=chat_id).first() or 0
     return json.dumps({"type": "sync", "rev": rev})

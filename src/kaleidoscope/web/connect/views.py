@@ -8,6 +8,7 @@ from typing import Any
 
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import AnonymousUser, User
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseRedirect
 from django.shortcuts import render
 from django.urls import reverse
@@ -15,6 +16,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_GET, require_http_methods
 
 from kaleidoscope.connect.circles import field_problem
+from kaleidoscope.web.core.auth import account
 
 from .models import Practitioner
 from .services import msg
@@ -38,8 +40,8 @@ def gone(message: str = "") -> Http404:
     return Http404(message or "not found")
 
 
-def is_verified(user: Any) -> bool:
-    if not user.is_authenticated:
+def is_verified(user: User | AnonymousUser) -> bool:
+    if not isinstance(user, User):
         return False
     if user.is_staff:
         return True
@@ -49,7 +51,7 @@ def is_verified(user: Any) -> bool:
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
     practitioner = None
-    if request.user.is_authenticated:
+    if isinstance(request.user, User):
         practitioner = Practitioner.objects.filter(user=request.user).first()
     return page(request, "connect/index.html", {"practitioner": practitioner})
 
@@ -58,7 +60,8 @@ def index(request: HttpRequest) -> HttpResponse:
 @login_required
 def practitioner(request: HttpRequest) -> HttpResponse:
     """A user says they work in practice: role and agency (staff verify them later)."""
-    mine = Practitioner.objects.filter(user=request.user).first()
+    user = account(request)
+    mine = Practitioner.objects.filter(user=user).first()
     values = {"role": mine.role if mine else "", "agency": mine.agency if mine else ""}
     errors: dict[str, str] = {}
     if request.method == "POST":
@@ -67,7 +70,7 @@ def practitioner(request: HttpRequest) -> HttpResponse:
             if (problem := field_problem(name, values[name])) is not None:
                 errors[name] = problem
         if not errors:
-            Practitioner.objects.update_or_create(user=request.user, defaults=values)
+            Practitioner.objects.update_or_create(user=user, defaults=values)
             messages.success(request, msg("practitioner_saved"))
             return see_other(reverse("connect:index"))
     return page(

@@ -3,7 +3,9 @@
 younger than the retention period (a year): not even raw SQL from the application can
 rewrite the trail. Elsewhere (SQLite) the model and queryset refuse (see models.py)."""
 
+from django.apps.registry import Apps
 from django.db import migrations
+from django.db.backends.base.schema import BaseDatabaseSchemaEditor
 
 TRIGGER = """
 CREATE OR REPLACE FUNCTION connect_audit_append_only() RETURNS trigger AS $$
@@ -28,12 +30,12 @@ DROP FUNCTION IF EXISTS connect_audit_append_only();
 """
 
 
-def forwards(apps, schema_editor):
+def forwards(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(TRIGGER)
 
 
-def backwards(apps, schema_editor):
+def backwards(apps: Apps, schema_editor: BaseDatabaseSchemaEditor) -> None:
     if schema_editor.connection.vendor == "postgresql":
         schema_editor.execute(UNDO)
 
