@@ -20,6 +20,7 @@ from typing import Any
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
+from django.contrib.auth.models import User
 from django.core.cache import cache
 from django.db import IntegrityError
 from django.db.models import F
@@ -32,6 +33,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaleidoscope.organise import exports
 from kaleidoscope.organise.results import MIN_RESPONSES, compare, gaps
 from kaleidoscope.organise.validate import bundled_cases
+from kaleidoscope.web.core.auth import account
 from kaleidoscope.web.groups.services import new_code, normalise_code
 from kaleidoscope.web.groups.views import qr_svg
 from kaleidoscope.web.learn.services import write_transaction
@@ -57,8 +59,8 @@ def _base(request: HttpRequest, **extra: Any) -> dict[str, Any]:
     return {"w": presenters.words(), "msg": msg, "minimum": MIN_RESPONSES, **extra}
 
 
-def _own(request: HttpRequest, assessment_id: Any) -> Assessment:
-    row = Assessment.objects.filter(pk=assessment_id, owner=request.user).first()
+def _own(request: HttpRequest, assessment_id: uuid.UUID | str) -> Assessment:
+    row = Assessment.objects.filter(pk=assessment_id, owner=account(request)).first()
     if row is None:
         raise Http404("no such assessment")
     return row
@@ -79,8 +81,8 @@ def _slug(row: Assessment) -> str:
 # --- the lead -----------------------------------------------------------------------------
 @require_GET
 def index(request: HttpRequest) -> HttpResponse:
-    rows = []
-    if request.user.is_authenticated:
+    rows: list[Assessment] = []
+    if isinstance(request.user, User):
         rows = list(Assessment.objects.filter(owner=request.user)[:50])
     return render(request, "organise/index.html", _base(request, rows=rows, form=OpenForm()))
 
@@ -88,9 +90,10 @@ def index(request: HttpRequest) -> HttpResponse:
 @require_POST
 @login_required
 def create(request: HttpRequest) -> HttpResponse:
+    user = account(request)
     form = OpenForm.bind(request.POST)
     if form.errors:
-        rows = list(Assessment.objects.filter(owner=request.user)[:50])
+        rows = list(Assessment.objects.filter(owner=user)[:50])
         return render(
             request, "organise/index.html", _base(request, rows=rows, form=form), status=400
         )
@@ -98,7 +101,7 @@ def create(request: HttpRequest) -> HttpResponse:
         try:
             with write_transaction():
                 row = Assessment.objects.create(
-                    owner=request.user,
+                    owner=user,
                     organisation=form.organisation,
                     approver=form.approver,
                     code=new_code(),
@@ -123,7 +126,7 @@ def _survey_problem(row: Assessment | SurveyInfo) -> str | None:
 
 @require_GET
 @login_required
-def lead(request: HttpRequest, assessment_id: Any) -> HttpResponse:
+def lead(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     row = _own(request, assessment_id)
     link = request.build_absolute_uri(reverse("organise:survey", args=[row.code]))
     return render(
@@ -135,7 +138,7 @@ def lead(request: HttpRequest, assessment_id: Any) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def lead_answers(request: HttpRequest, assessment_id: Any) -> HttpResponse:
+def lead_answers(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     row = _own(request, assessment_id)
     values: dict[str, str] = dict(row.lead_answers or {})
     errors: dict[str, str] = {}
@@ -159,7 +162,7 @@ def lead_answers(request: HttpRequest, assessment_id: Any) -> HttpResponse:
 
 @require_GET
 @login_required
-def results(request: HttpRequest, assessment_id: Any) -> HttpResponse:
+def results(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     row = _own(request, assessment_id)
     return render(
         request, "organise/results.html", _base(request, **presenters.results_context(row))
@@ -168,7 +171,7 @@ def results(request: HttpRequest, assessment_id: Any) -> HttpResponse:
 
 @require_GET
 @login_required
-def policy(request: HttpRequest, assessment_id: Any) -> HttpResponse:
+def policy(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     row = _own(request, assessment_id)
     result = presenters.scored(row)
     draft = presenters.policy_for(result, row)
@@ -179,7 +182,7 @@ def policy(request: HttpRequest, assessment_id: Any) -> HttpResponse:
 
 @require_GET
 @login_required
-def download(request: HttpRequest, assessment_id: Any, what: str, fmt: str) -> HttpResponse:
+def download(request: HttpRequest, assessment_id: str, what: str, fmt: str) -> HttpResponse:
     row = _own(request, assessment_id)
     result = presenters.scored(row)
     name = f"{_slug(row)}-{what}.{fmt}"
@@ -215,7 +218,7 @@ def download(request: HttpRequest, assessment_id: Any, what: str, fmt: str) -> H
 
 @require_GET
 @login_required
-def responses_csv(request: HttpRequest, assessment_id: Any) -> HttpResponse:
+def responses_csv(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     """Every staff response, one row each, in a shuffled order; only from the threshold."""
     row = _own(request, assessment_id)
     answers = presenters.staff_answers(row)
@@ -234,7 +237,7 @@ def responses_csv(request: HttpRequest, assessment_id: Any) -> HttpResponse:
 
 @require_POST
 @login_required
-def close(request: HttpRequest, assessment_id: Any) -> HttpResponse:
+def close(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     row = _own(request, assessment_id)
     with write_transaction():
         Assessment.objects.filter(pk=row.pk, survey_open=True).update(
@@ -247,7 +250,7 @@ def close(request: HttpRequest, assessment_id: Any) -> HttpResponse:
 
 @require_http_methods(["GET", "POST"])
 @login_required
-def delete(request: HttpRequest, assessment_id: Any) -> HttpResponse:
+def delete(request: HttpRequest, assessment_id: uuid.UUID) -> HttpResponse:
     row = _own(request, assessment_id)
     if request.method == "POST":
         with write_transaction():
