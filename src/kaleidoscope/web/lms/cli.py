@@ -29,7 +29,7 @@ def register_platform(
 ) -> Any:
     """Create or update a registration and its deployments (active); return it."""
     from django.db import transaction
-    from lti_tool.models import Key, LtiDeployment, LtiRegistration
+    from lti_tool.models import Key, LtiDeployment, LtiRegistration  # type: ignore[import-untyped]
 
     from .models import PlatformSettings
 

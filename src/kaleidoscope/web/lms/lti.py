@@ -15,26 +15,31 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import uuid
 from functools import cache
 from importlib import resources
 from typing import Any
 
 import yaml
 from django.contrib.auth import get_user_model, login
+from django.contrib.auth.models import User
 from django.db import IntegrityError, transaction
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
 from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from lti_tool.models import LtiLaunch
-from lti_tool.utils import DjangoToolConfig
-from lti_tool.views import LtiLaunchBaseView, OIDCLoginInitView
-from pylti1p3.contrib.django import DjangoCacheDataStorage, DjangoMessageLaunch, DjangoOIDCLogin
+from lti_tool.models import LtiLaunch  # type: ignore[import-untyped]
+from lti_tool.utils import DjangoToolConfig  # type: ignore[import-untyped]
+from lti_tool.views import LtiLaunchBaseView, OIDCLoginInitView  # type: ignore[import-untyped]
+from pylti1p3.contrib.django.launch_data_storage.cache import DjangoCacheDataStorage
+from pylti1p3.contrib.django.message_launch import DjangoMessageLaunch
+from pylti1p3.contrib.django.oidc_login import DjangoOIDCLogin
 from pylti1p3.deep_link_resource import DeepLinkResource
 from pylti1p3.exception import LtiException
+from pylti1p3.message_launch import MessageLaunch
 
 from kaleidoscope.learn.engine import Playthrough
 from kaleidoscope.web.core.views import see_other
@@ -123,20 +128,27 @@ def _issuer(request: HttpRequest) -> str:
     return str(claims.get("iss", ""))[:200]
 
 
+def _launch_data() -> DjangoCacheDataStorage:
+    """Where pylti1p3 keeps launch state between requests (Django's cache)."""
+    # pylti1p3's Django classes carry no annotations (its core is typed).
+    return DjangoCacheDataStorage()  # type: ignore[no-untyped-call]
+
+
+# django-lti (lti_tool) has no type information: its views are Any to mypy.
 @method_decorator((csrf_exempt, xframe_options_exempt), name="dispatch")
-class OidcLogin(OIDCLoginInitView):
+class OidcLogin(OIDCLoginInitView):  # type: ignore[misc]
     """OIDC login initiation. django-lti's view, minus its cookie-check page (an inline
     script our Content-Security-Policy forbids) and with our own launch URL."""
 
     def get_oidc_response(
-        self, request: HttpRequest, registration_uuid: Any, params: Any
+        self, request: HttpRequest, registration_uuid: uuid.UUID | None, params: QueryDict
     ) -> HttpResponse:
         if not params.get("iss") or not params.get("login_hint"):
             return refuse(request, "login", status=400)
-        oidc_login = DjangoOIDCLogin(
+        oidc_login = DjangoOIDCLogin(  # type: ignore[no-untyped-call]
             request,
             DjangoToolConfig(registration_uuid),
-            launch_data_storage=DjangoCacheDataStorage(),
+            launch_data_storage=_launch_data(),
         )
         try:
             response: HttpResponse = oidc_login.redirect(
@@ -148,10 +160,10 @@ class OidcLogin(OIDCLoginInitView):
 
 
 @method_decorator((csrf_exempt, xframe_options_exempt), name="dispatch")
-class Launch(LtiLaunchBaseView):
-    def post(self, request: Any, *args: Any, **kwargs: Any) -> HttpResponse:
+class Launch(LtiLaunchBaseView):  # type: ignore[misc]
+    def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
         try:
-            response = super().post(request, *args, **kwargs)
+            response: HttpResponse | None = super().post(request, *args, **kwargs)
         except LtiException as exc:
             return refuse(request, reason_for(exc), _issuer(request))
         except Refused as exc:
@@ -226,7 +238,7 @@ class Launch(LtiLaunchBaseView):
         )
 
 
-def _user_for(lti_launch: LtiLaunch) -> Any:
+def _user_for(lti_launch: LtiLaunch) -> User:
     """The account a platform's user plays under: a name that is a hash of the platform
     and the user's opaque id at it; no name or email is copied into it."""
     issuer = str(lti_launch.get_claim("iss"))
@@ -244,13 +256,13 @@ def _user_for(lti_launch: LtiLaunch) -> Any:
     return user
 
 
-def _restore(request: HttpRequest, key: str) -> DjangoMessageLaunch | None:
+def _restore(request: HttpRequest, key: str) -> MessageLaunch[Any, Any, Any, Any] | None:
     launch_id = request.session.get(key)
     if not launch_id:
         return None
     try:
-        restored: DjangoMessageLaunch = DjangoMessageLaunch.from_cache(
-            launch_id, request, DjangoToolConfig(), launch_data_storage=DjangoCacheDataStorage()
+        restored = DjangoMessageLaunch.from_cache(
+            launch_id, request, DjangoToolConfig(), launch_data_storage=_launch_data()
         )
     except LtiException:
         return None
@@ -273,9 +285,11 @@ def deep_link_return(request: HttpRequest) -> HttpResponse:
         )
     launch_url = request.build_absolute_uri(reverse("lms:launch"))
     resources_ = []
+    titles = []
     for scenario_id in chosen:
         scenario = library().get(scenario_id)
         assert scenario is not None
+        titles.append(scenario.title)
         resources_.append(
             DeepLinkResource()
             .set_url(launch_url)
@@ -288,7 +302,6 @@ def deep_link_return(request: HttpRequest) -> HttpResponse:
         "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
     ]["deep_link_return_url"]
     del request.session[DEEP_LINK_SESSION]
-    titles = [library().get(s).title for s in chosen]  # type: ignore[union-attr]
     return render(
         request,
         "lms/deep_link_return.html",
@@ -299,7 +312,7 @@ def deep_link_return(request: HttpRequest) -> HttpResponse:
 @require_POST
 def start_group(request: HttpRequest) -> HttpResponse:
     """A teacher starts a group session for the course: the roster comes from NRPS."""
-    from lti_tool.services.nrps import fetch_member_data
+    from lti_tool.services.nrps import fetch_member_data  # type: ignore[import-untyped]
     from lti_tool.utils import get_launch_from_request
 
     from kaleidoscope.web.groups.services import create_session

@@ -11,7 +11,7 @@ from __future__ import annotations
 import uuid
 
 from django.db import models
-from lti_tool.models import LtiDeployment, LtiRegistration
+from lti_tool.models import LtiDeployment, LtiRegistration  # type: ignore[import-untyped]
 
 from kaleidoscope.web.learn.models import Play
 

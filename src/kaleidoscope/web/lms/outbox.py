@@ -82,7 +82,7 @@ def _link(play: Play) -> LaunchLink | None:
 
 def _platform_allows(link: LaunchLink, what: str) -> bool:
     try:
-        chosen = link.deployment.registration.kaleidoscope  # type: ignore[attr-defined]
+        chosen = link.deployment.registration.kaleidoscope
     except Exception:  # no settings row: nothing is sent
         return False
     return bool(getattr(chosen, what))
@@ -293,7 +293,7 @@ def record_vote(vote: Any) -> None:
     )
     if link is not None:
         try:
-            allowed = bool(link.deployment.registration.kaleidoscope.send_xapi)  # type: ignore[attr-defined]
+            allowed = bool(link.deployment.registration.kaleidoscope.send_xapi)
         except Exception:
             allowed = False
     else:

@@ -157,7 +157,7 @@ def _note_failure(items: list[OutboxItem], error: str) -> None:
 
 def send_grades_round(batch: int = BATCH) -> Round:
     """Send pending scores to their platforms (AGS), oldest first."""
-    from lti_tool.models import LtiDeployment
+    from lti_tool.models import LtiDeployment  # type: ignore[import-untyped]
     from pylti1p3.assignments_grades import AssignmentsGradesService
     from pylti1p3.exception import LtiException, LtiServiceException
     from pylti1p3.grade import Grade

@@ -1,7 +1,7 @@
 """LTI 1.3 endpoints, the tool's key set, staff package downloads."""
 
 from django.urls import path
-from lti_tool.views import jwks
+from lti_tool.views import jwks  # type: ignore[import-untyped]
 
 from . import lti, packages
 
