@@ -700,6 +700,8 @@ def _confidentiality(ctx: _Ctx, post: Post, names: list[Ident]) -> Finding | Non
     care = strong or ctx.spans("care_weak")
     if not care:
         return None
+    if "su_ref" not in ctx.hits and about(tokens(ctx.lower), [], False) == "family":
+        return None  # "my dad's in hospital, visiting tonight": the author's own family
     direct = list(names)
     for s, e in ctx.low("case_number"):
         if "/" in ctx.text[s:e] or not ctx.text[s].isdigit():  # a year/number, or "case no. 12"
@@ -858,6 +860,7 @@ _WATCHING = re.compile(r"\b(?:watch\w*|saw|seen|see\w*|film|movie|dvd|cinema|tra
 # "coke" the drink, "wasted" money or time: drink and drug words in their other sense.
 _SOFT_DRINK = re.compile(
     r"\dml\b|\b(?:diet|zero|cherry|vanilla|can|cans|bottle|glass|ml|litre|liter|drank|drink\w*|pepsi"
+    r"|cold|fridge|sip\w*|crack\w*\sopen"
     r"|cola|fanta|sprite|lemonade|float|ice|burger|pizza|fries|mcdonald\w*|cinema|pint\sof)\b"
 )
 _WASTED_ON = re.compile(r"\s+(?:\$|£|\d|time|hours?|days?|money|my|the|a|an|so|all|two|three)")
