@@ -230,12 +230,12 @@ def test_sessions_live_in_the_database_and_end_there() -> None:
     """Sessions are Django's cached_db sessions: a copy of the cookie works like the
     original until the session is signed out or has expired, in the cache and in the
     database behind it (another process, or a restarted one, reads the database)."""
-    from django.core.cache import cache
     from datetime import timedelta
 
     from django.conf import settings
     from django.contrib.auth.models import User
     from django.contrib.sessions.models import Session
+    from django.core.cache import cache
     from django.utils import timezone
 
     def copy_of(browser: Client) -> Client:

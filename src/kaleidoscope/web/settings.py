@@ -15,6 +15,7 @@ import shutil
 import sys
 import tempfile
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -120,7 +121,7 @@ else:
     DATABASES = {
         "default": {
             "ENGINE": "django.db.backends.sqlite3",
-            "NAME": sqlite_file(DATA_DIR),  # 0600, so its -wal and -shm are too
+            "NAME": str(sqlite_file(DATA_DIR)),  # 0600, so its -wal and -shm are too
             "OPTIONS": {
                 # WAL: readers never block the writer; NORMAL sync is durable across a
                 # crash of the process (SIGKILL), which is what the server must survive.
@@ -200,6 +201,7 @@ CHECK_UPLOAD_MAX_BYTES = os.environ.get("KALEIDOSCOPE_UPLOAD_MAX_BYTES") or 2 * 
 # scan-job status and finished reports) goes through Django's cache: local memory for
 # one process, Redis when REDIS_URL is set (required for `serve --workers N`, N > 1).
 REDIS_URL = os.environ.get("REDIS_URL", "").strip()
+CACHES: dict[str, dict[str, Any]]
 if REDIS_URL:
     CACHES = {
         "default": {

@@ -153,8 +153,8 @@ def archive(request: HttpRequest) -> HttpResponse:
     # The handler must be in place before anything reads the body (the CSRF check reads
     # request.POST), hence csrf_exempt here and csrf_protect on the inner view.
     request.upload_handlers = [handler]
-    counter = CountingStream(request._stream)  # type: ignore[attr-defined]
-    request._stream = counter  # type: ignore[attr-defined]
+    counter = CountingStream(request._stream)
+    request._stream = counter  # type: ignore[assignment]  # counts what Django reads
     handed_over = False
     words = text()
     try:

@@ -7,7 +7,6 @@ learned, and the impact on your practice. Each play becomes one such entry.
 from __future__ import annotations
 
 import re
-
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
