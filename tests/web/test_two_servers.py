@@ -27,6 +27,7 @@ import re
 import secrets
 import shutil
 import subprocess
+import threading
 import time
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -355,3 +356,26 @@ def test_the_sign_in_throttle_is_shared_by_both_servers(deployment: Deployment) 
     assert status == 303, status
     status, _ = _sign_in(Learner(b.port), other, PASSWORD)
     assert status == 303, status
+
+
+@pytest.mark.postgres
+@pytest.mark.redis
+def test_a_room_joining_at_once_from_one_address_is_let_in(deployment: Deployment) -> None:
+    """60 phones behind one address (a university's wifi) join within a moment, spread over
+    both machines: right codes never use up the wrong-code limit, even while in flight."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    a, b = deployment.a, deployment.b
+    fac = Facilitator(a.port, f"two-room-{secrets.token_hex(3)}")
+    phones = [Learner((a, b)[i % 2].port) for i in range(60)]
+    for phone in phones:
+        phone.get("/join/")  # the CSRF cookie first, so the posts below come close together
+    gate = threading.Barrier(len(phones))
+
+    def join(phone: Learner) -> int:
+        gate.wait(30)
+        return phone.request("POST", "/join/", {"code": fac.code, "name": ""})[0]
+
+    with ThreadPoolExecutor(len(phones)) as pool:
+        statuses = list(pool.map(join, phones))
+    assert statuses == [303] * len(phones), {s: statuses.count(s) for s in set(statuses)}

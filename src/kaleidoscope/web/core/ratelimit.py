@@ -11,13 +11,13 @@ Limits in force (documented in docs/security.md):
 | wrong group join codes | client address | 20 per minute |
 
 A room of people behind one address (a university's wifi) joins a group session from
-one address: a join with a right code gives its count back (``undo``), so only wrong
-codes use up the limit.
+one address: only wrong codes are counted (``hit``); a right code is let in while the
+address is under the limit (``blocked``). Counting every join and giving right ones back
+refused a room joining at once: with more than 20 joins in flight the rest got 429.
 """
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 from dataclasses import dataclass
 
@@ -60,10 +60,15 @@ def hit(limit: Limit, *parts: str) -> bool:
     return count <= limit.limit
 
 
-def undo(limit: Limit, *parts: str) -> None:
-    """Give back one counted attempt (it turned out to be a good one)."""
-    with contextlib.suppress(ValueError):  # the window has ended meanwhile
-        cache.decr(_key(limit, *parts))
+def blocked(limit: Limit, *parts: str) -> bool:
+    """True once ``limit`` attempts have been counted in this window (counts nothing).
+
+    For limits that count only failures (wrong join codes): a success checks ``blocked``
+    and a failure counts with ``hit``. Each answer then follows one atomic read or
+    increment of the counter, so the answers are those of a strict sequential limit,
+    while successes in flight never hold a place in it."""
+    count = cache.get(_key(limit, *parts))
+    return isinstance(count, int) and count >= limit.limit
 
 
 def reset(limit: Limit, *parts: str) -> None:
