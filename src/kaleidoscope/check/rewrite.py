@@ -804,9 +804,14 @@ _ROLE_NAME = re.compile(
 # "a family called the Hendersons": the naming clause goes.
 _CALLED = re.compile(r"\s(?:called|named)\s+(?:the\s+)?([A-Z][a-z'’]+)(?![\w-])")
 _FAMILY_SURNAME = re.compile(
-    r"\bthe\s+([A-Z][a-z'’]+(?:-[A-Z][a-z]+)?(?:['’]s)?\s)(?=(?:kids|children|family|families"
+    r"\bthe\s+(?:(?:\d+|two|three|four|five|six|wee|little|young|poor)\s+)*([A-Z][a-z'’]+(?:-[A-Z][a-z]+)?(?:['’]s)?\s)(?=(?:kids|children|family|families"
     r"|twins|boys|girls|lads|brothers|sisters|household|lot|clan|case|siblings|sibs|woman|man"
     r"|lady|fella|bloke|boy|girl|lad|lass|kid|mum|dad|mam|baby|house|home)\b)"
+)
+# "the 4 wee Murphys", "the two little Kellys": a counted family named by its surname.
+_FAMILY_COUNTED = re.compile(
+    r"\bthe\s+(?:(?:\d+|two|three|four|five|six|seven|eight|wee|little|young|poor|wild)\s+)+"
+    r"([A-Z][a-z'’]+s)\b"
 )
 _PSEUDONYM = re.compile(
     r",?\s*(?i:who\s+|whom\s+)?(?i:i['’]ll|i\s+will|we['’]ll|let['’]s)\s+call\s+(?i:him|her|them)?\s*"
@@ -1131,6 +1136,10 @@ class _Net:
         for m in self.scan(_CALLED):
             if m.group(1) not in rules.not_places and m.group(1) not in rules.org_suffixes:
                 self.add("surname", *m.span())
+        for m in self.scan(_FAMILY_COUNTED):
+            word = m.group(1)[:-1].rstrip("'’")
+            if word not in rules.not_places and word not in rules.big_places:
+                self.add("family_counted", *m.span(1))
         for m in self.scan(_FAMILY_SURNAME):
             word = m.group(1).strip().rstrip("s").rstrip("'’")
             if word not in rules.not_places and word not in rules.org_suffixes and (
@@ -1319,6 +1328,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _HANDLE: ("@",),
     _TITLE: ("mr", "ms", "miss", "mx"),
     _FAMILY_SURNAME: ("the ",),
+    _FAMILY_COUNTED: ("the ",),
     _CALLED: ("called", "named"),
     _ROLE_NAME: tuple(" " + c for c in "abcdefghijklmnopqrstuvwxyz"),
     _INITIAL_PAIR: ("&", " and "),
