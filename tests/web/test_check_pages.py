@@ -40,7 +40,9 @@ from .live import Learner, LiveServer
 
 pytestmark = pytest.mark.django_db
 
-RISKY = "Home visit today: 13yo girl at Hillcrest Academy, new partner just moved in. Hungover again"
+RISKY = (
+    "Home visit today: 13yo girl at Hillcrest Academy, new partner just moved in. Hungover again"
+)
 MARKER = "Zebedee-Quillfeather-4711"  # a name nobody else uses: must never be stored or logged
 TWEETS = [
     "Home visit today: 13yo at Hillcrest Academy, mum's partner in prison",
