@@ -25,7 +25,7 @@ from .models import StoryVersion
 GENERATION_KEY = "learn:stories:generation"
 
 _lock = threading.Lock()
-_parsed: dict[int, Scenario] = {}
+_parsed: dict[tuple[int, str], Scenario] = {}
 _current: tuple[str, Library] | None = None
 
 
@@ -47,22 +47,26 @@ def parse_version(yaml_text: str, scenario_id: str) -> Scenario | None:
     return check_document(document, shared_ids()).scenario
 
 
+def _key(version: StoryVersion) -> tuple[int, str]:
+    """A stored version never changes, but a database may hand a deleted row's id to a
+    new one: the upload time tells them apart."""
+    return version.pk, version.uploaded_at.isoformat()
+
+
 def scenario_of(version: StoryVersion) -> Scenario | None:
     """The scenario a stored version holds (None if it does not validate)."""
-    found = _parsed.get(version.pk)
+    key = _key(version)
+    found = _parsed.get(key)
     if found is None:
         found = parse_version(version.yaml_text, version.scenario_id)
         if found is not None:
             with _lock:  # kept for the process's life: markup caches key on the object
-                _parsed[version.pk] = found
+                _parsed[key] = found
     return found
 
 
 def version_scenario(version_id: int) -> Scenario | None:
-    found = _parsed.get(version_id)
-    if found is not None:
-        return found
-    version = StoryVersion.objects.filter(pk=version_id).first()
+    version = StoryVersion.objects.filter(pk=version_id).defer("yaml_text").first()
     return scenario_of(version) if version is not None else None
 
 
@@ -92,7 +96,7 @@ def current_library() -> Library:
         return current[1]
     scenarios = []
     for version in published():
-        found = _parsed.get(version.pk)
+        found = _parsed.get(_key(version))
         if found is None:
             version.refresh_from_db(fields=["yaml_text"])
             found = scenario_of(version)
