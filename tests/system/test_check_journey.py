@@ -19,7 +19,9 @@ from web.axe import assert_axe_clean
 from web.live import LiveServer
 
 pytestmark = pytest.mark.browser
-RISKY = "Home visit today: 13yo at Hillcrest Academy, mum's partner in prison. Hungover again"
+RISKY = (
+    "Home visit today: 13yo girl at Hillcrest Academy, new partner just moved in. Hungover again"
+)
 SCAN_TIMEOUT = 90_000
 
 
