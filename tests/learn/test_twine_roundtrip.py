@@ -130,6 +130,7 @@ def test_unreadable_layout_lines_are_warned_about() -> None:
 
 
 _text = st.text(st.characters(blacklist_categories=("Cs",)), min_size=1, max_size=60)
+_label = _text.filter(str.strip)  # names and roles are labels: white space alone is none
 _ids = st.from_regex(r"[a-z0-9][a-z0-9_\-]{0,12}", fullmatch=True)
 
 
@@ -145,7 +146,7 @@ def _scenarios(draw: st.DrawFn) -> Scenario:
             "themes": draw(st.lists(_text, min_size=1, max_size=2)),
             "minutes": 3,
             "audience": ["students"],
-            "cast": [{"id": "pat", "name": draw(_text), "role": draw(_text)}],
+            "cast": [{"id": "pat", "name": draw(_label), "role": draw(_label)}],
             "start": start,
             "nodes": {
                 start: {"type": "passage", "speaker": "pat", "text": draw(_text), "next": ask},

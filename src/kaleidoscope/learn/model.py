@@ -20,6 +20,8 @@ Identifier = Annotated[
     str, StringConstraints(pattern=r"^[^\W_A-Z](?:[^\WA-Z]|-)*$", min_length=1, max_length=80)
 ]
 NonEmpty = Annotated[str, StringConstraints(min_length=1)]
+# A one-line label (a cast member's name or role): surrounding white space means nothing.
+Label = Annotated[str, StringConstraints(min_length=1, strip_whitespace=True)]
 
 
 class Dimension(StrEnum):
@@ -69,8 +71,8 @@ class _Strict(BaseModel):
 
 class CastMember(_Strict):
     id: Identifier
-    name: NonEmpty
-    role: NonEmpty
+    name: Label
+    role: Label
 
 
 class Choice(_Strict):
