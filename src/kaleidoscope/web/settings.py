@@ -106,14 +106,6 @@ TEMPLATES = [
 _database_url = os.environ.get("DATABASE_URL", "").strip()
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=0)}
-    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
-        # psycopg's connection pool (Django 5.1+): a request borrows an open connection
-        # instead of opening one (about 24 ms here), per server process.
-        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
-            "min_size": 1,
-            "max_size": int(os.environ.get("KALEIDOSCOPE_DB_POOL", "8")),
-            "timeout": 10,
-        }
     _test_name = os.environ.get("KALEIDOSCOPE_TEST_DB_NAME")
     if _test_name:
         DATABASES["default"]["TEST"] = {"NAME": _test_name}
