@@ -19,7 +19,6 @@ or ``KALEIDOSCOPE_XAPI_ALL_PLAYS=1`` for plays that did not come from an LMS.
 
 from __future__ import annotations
 
-import hmac
 import itertools
 import uuid
 from datetime import datetime
@@ -28,6 +27,7 @@ from typing import Any
 from django.conf import settings
 from django.db import transaction
 from django.utils import timezone
+from django.utils.crypto import salted_hmac
 
 from kaleidoscope.learn import xapi
 from kaleidoscope.learn.engine import PlayError, Playthrough
@@ -48,8 +48,12 @@ def opaque_actor(play: Play) -> xapi.Actor:
     """An account that identifies the learner to the LRS and to no one else: a keyed hash
     of the account id (or of the anonymous browser key), never a name or email."""
     owner = f"user:{play.user_id}" if play.user_id else f"anon:{play.anon_key}"
-    digest = hmac.new(settings.SECRET_KEY.encode(), f"xapi-actor:{owner}".encode(), "sha256")
-    return xapi.Actor(settings.XAPI_ACTOR_HOME, digest.hexdigest()[:32])
+    return xapi.Actor(settings.XAPI_ACTOR_HOME, _opaque("xapi-actor", owner))
+
+
+def _opaque(purpose: str, value: str) -> str:
+    """A keyed hash of ``value`` (Django's salted HMAC of the secret key)."""
+    return salted_hmac(purpose, value, algorithm="sha256").hexdigest()[:32]
 
 
 GRADES_KEY = "lms:grades-anywhere"
@@ -309,9 +313,7 @@ def record_vote(vote: Any) -> None:
     )
     if decision is None or choice is None:
         return
-    name = hmac.new(
-        settings.SECRET_KEY.encode(), f"xapi-voter:{session.pk}:{vote.voter}".encode(), "sha256"
-    ).hexdigest()[:32]
+    name = _opaque("xapi-voter", f"{session.pk}:{vote.voter}")
     attempt = xapi.Attempt(
         actor=xapi.Actor(settings.XAPI_ACTOR_HOME, name),
         registration=str(uuid.uuid5(_GROUP_NS, f"{session.pk}/{vote.voter}")),
