@@ -72,7 +72,10 @@ def test_acknowledged_moves_survive_sigkill_mid_load(workers: int) -> None:
         mine = me.start(SCENARIO)
         while play_state(me.get(mine))["action"] != "choose":
             assert one_move(me, mine)[0] == 303
-        time.sleep(1.0)  # the load is running
+        deadline = time.monotonic() + 60  # the load is running (a slow CI machine may need
+        while len(acked) < 3 and time.monotonic() < deadline:  # more than a second for it)
+            time.sleep(0.1)
+        time.sleep(0.5)
         before = play_state(me.get(mine))
         status, _ = one_move(me, mine)
         assert status == 303  # the browser has its acknowledgement...
