@@ -245,3 +245,30 @@ def test_unknown_platform_and_missing_scenario(
         platform.tool_url + "/lti/launch/", data={"id_token": "a.b.c", "state": "x"}
     )
     assert refusal(stranger) in ("state", "token")
+
+
+def test_reflection_from_an_lti_launch_names_the_platform(
+    platform: Platform, settings: Any
+) -> None:
+    """The consent box says the reflection goes with the learner's id at their platform;
+    ticked, "commented" is written for the LTI account (the LRS part: test_reflection_*)."""
+    from kaleidoscope.web.lms.models import PlatformSettings
+
+    PlatformSettings.objects.update(send_xapi=True)
+    settings.XAPI_ENDPOINT = "http://127.0.0.1:9/xAPI/"  # never reached: no sender here
+    browser = Browser()
+    browser.launch(platform.login_url("learner-1", [LEARNER], scenario=SCENARIO))
+    play = Play.objects.get()
+    client = session_client(browser)
+    play_to_end(client, play)
+    page = client.get(f"/plays/{play.id}/reflection/").content.decode()
+    assert "with your ID at Test platform, so they can be linked to you" in page
+    answer = client.post(f"/plays/{play.id}/reflection/", {"learned": "Kindly.", "share": "yes"})
+    assert answer.status_code == 303
+    (commented,) = [
+        i.payload
+        for i in OutboxItem.objects.filter(kind=OutboxItem.XAPI)
+        if i.payload["verb"]["id"].endswith("/commented")
+    ]
+    assert commented["actor"]["account"] == {"homePage": platform.url, "name": "learner-1"}
+    assert commented["result"]["response"] == "What did you learn?\nKindly."

@@ -15,6 +15,7 @@ profile (verbs, activity types, extensions, ids) is documented in docs/xapi.md.
 from __future__ import annotations
 
 import uuid
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +31,7 @@ EXT_GROUP_SESSION = f"{EXT}/group-session"
 EXT_OUTCOME = f"{EXT}/outcome"
 EXT_PROFILE = f"{EXT}/dimension-profile"
 EXT_SCORE_SCHEME = f"{EXT}/score-scheme"
+EXT_REFLECTION = f"{EXT}/reflection"
 
 _ADL = "http://adlnet.gov/expapi"
 VERBS: dict[str, str] = {
@@ -277,11 +279,20 @@ def commented(
     *,
     consent: bool,
     seq: int,
+    answers: Mapping[str, str] | None = None,
     timestamp: datetime | None = None,
 ) -> dict[str, Any] | None:
-    """A reflection, only if the learner chose to share it (else None: nothing to send)."""
+    """A reflection, only if the learner chose to share it (else None: nothing to send).
+
+    ``text`` is the reflection as a person reads it (``result.response``); ``answers``,
+    the same answers keyed by question (``learned``, ``impact``), go in the reflection
+    extension for machines. Empty answers are left out."""
     if not consent or not text.strip():
         return None
+    result: dict[str, Any] = {"response": text}
+    kept = {key: value for key, value in (answers or {}).items() if value.strip()}
+    if kept:
+        result["extensions"] = {EXT_REFLECTION: kept}
     sid = statement_id(attempt.registration, seq, "commented")
     return _statement(
         attempt,
@@ -291,5 +302,5 @@ def commented(
         sid,
         timestamp,
         parent=False,
-        result={"response": text},
+        result=result,
     )

@@ -17,6 +17,7 @@ from django.views.decorators.http import require_GET, require_http_methods, requ
 from kaleidoscope.learn.engine import PlayError, Playthrough
 from kaleidoscope.learn.model import Decision, Ending, Passage
 from kaleidoscope.web.core.views import see_other
+from kaleidoscope.web.lms import outbox as lms  # a reflection sent to the LRS (consent box)
 
 from . import exports, nation, presenters, services
 from .models import Play
@@ -221,9 +222,12 @@ def reflection(request: HttpRequest, play_id: Any) -> HttpResponse:
     scenario = services.library().get(play.scenario_id)
     errors: dict[str, str] = {}
     learned, impact = play.learned, play.impact
+    sharing = lms.reflection_sharing(play)
+    share = False
     if request.method == "POST":
         learned = request.POST.get("learned", "").strip()
         impact = request.POST.get("impact", "").strip()
+        share = sharing is not None and request.POST.get("share") == "yes"
         for name, value in (("learned", learned), ("impact", impact)):
             if len(value) > MAX_REFLECTION:
                 errors[name] = text()["reflection_too_long"]
@@ -234,7 +238,9 @@ def reflection(request: HttpRequest, play_id: Any) -> HttpResponse:
                 Play.objects.filter(pk=play.pk).update(
                     learned=learned, impact=impact, reflected_at=timezone.now()
                 )
-            messages.success(request, text()["reflection_saved"])
+                lms.record_reflection(play, learned, impact, consent=share)
+            saved = text()["reflection_saved"]
+            messages.success(request, f"{saved} {sharing.sent}" if share and sharing else saved)
             return see_other(reverse("record"))
     return render(
         request,
@@ -245,6 +251,8 @@ def reflection(request: HttpRequest, play_id: Any) -> HttpResponse:
             "learned": learned,
             "impact": impact,
             "errors": errors,
+            "sharing": sharing,
+            "share": share,
         },
     )
 

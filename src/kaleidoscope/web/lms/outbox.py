@@ -21,8 +21,10 @@ from __future__ import annotations
 
 import itertools
 import uuid
+from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
+from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.db import transaction
@@ -258,8 +260,47 @@ def record_launch(play: Play) -> None:
     record_move(play)
 
 
-def record_reflection(play: Play, text: str, *, consent: bool) -> None:
-    """ "commented" with the learner's reflection, only if they chose to share it."""
+@dataclass(frozen=True, slots=True)
+class Sharing:
+    """What the reflection form's consent box says (text.yaml ``share``)."""
+
+    legend: str
+    label: str
+    hint: str
+    lead: str
+    sent: str
+
+
+def reflection_sharing(play: Play) -> Sharing | None:
+    """The consent box for sending this play's reflection, or None when a reflection
+    cannot be sent (no LRS configured, or this play's statements go nowhere): then the
+    form shows no box. No query without an LRS; never writes."""
+    if not xapi_configured():
+        return None
+    link = _link(play)
+    cursor = Cursor.objects.filter(play_id=play.pk).first()
+    if not (cursor.send if cursor is not None else _actor(play, link) is not None):
+        return None
+    from .lti import text
+
+    words = text()["share"]
+    host = urlsplit(settings.XAPI_ENDPOINT).hostname or settings.XAPI_ENDPOINT
+    if link is not None:
+        hint = words["hint_lti"].format(platform=link.deployment.registration.name)
+    else:
+        hint = words["hint_opaque"]
+    return Sharing(
+        legend=words["legend"],
+        label=words["label"].format(host=host),
+        hint=hint,
+        lead=words["lead"],
+        sent=words["sent"].format(host=host),
+    )
+
+
+def record_reflection(play: Play, learned: str, impact: str, *, consent: bool) -> None:
+    """ "commented" with the learner's reflection, only if they ticked the consent box
+    (``consent``); in the caller's transaction, like a move's statements."""
     found = _scenario_of(play) if consent and xapi_configured() else None
     if found is None:
         return
@@ -267,7 +308,16 @@ def record_reflection(play: Play, text: str, *, consent: bool) -> None:
     cursor = _cursor(play)
     if not cursor.send:
         return
-    statement = xapi.commented(_attempt(cursor), scenario, text, consent=consent, seq=cursor.seq)
+    from .lti import text
+
+    questions = text()["share"]["questions"]
+    answers = {"learned": learned, "impact": impact}
+    reading = "\n\n".join(
+        f"{questions[key]}\n{value}" for key, value in answers.items() if value.strip()
+    )
+    statement = xapi.commented(
+        _attempt(cursor), scenario, reading, consent=consent, seq=cursor.seq, answers=answers
+    )
     if statement is None:
         return
     OutboxItem.objects.bulk_create(
