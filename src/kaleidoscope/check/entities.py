@@ -24,6 +24,7 @@ from typing import Any, NamedTuple
 import yaml
 
 from kaleidoscope.check.tokens import non_ascii, word_starts
+from kaleidoscope.check.tokens import words as _words
 
 __all__ = [
     "PERSON_KINDS",
@@ -256,9 +257,7 @@ def find_entities(
                     out.append(Entity(kind, at, stop, "unknown"))
                     break
     if words is None:
-        from kaleidoscope.check.model import tokens  # the same tokens as the model reads
-
-        words = tokens(lower)
+        words = _words(lower)  # the same tokens as the model reads
     out += _word_entities(lower, words, rules, spans)
     out.sort(key=lambda x: x.start)
     return out

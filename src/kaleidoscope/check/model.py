@@ -26,6 +26,7 @@ from importlib import resources
 from pathlib import Path
 
 from kaleidoscope.check.entities import PERSON_KINDS, about, find_entities
+from kaleidoscope.check.tokens import words as _words
 
 __all__ = [
     "FORMAT",
@@ -47,7 +48,6 @@ MODEL_ENV = "KALEIDOSCOPE_CHECK_MODEL"  # another weights file (tests, experimen
 _TOKEN = re.compile(r"[a-z0-9]+|[^\x00-\x7f\w]")
 # Every digit reads as "0": "14" and "15" are both a two-digit number ("00").
 _DIGITS = str.maketrans("123456789", "000000000")
-_ANY_DIGIT = re.compile("[1-9]")
 # Concepts that mean the post is set in practice: its words are also read "in care".
 CARE_CONCEPTS = frozenset({"care", "su_ref", "care_weak"})
 
@@ -74,7 +74,7 @@ class ModelError(RuntimeError):
 
 def tokens(lower: str) -> list[str]:
     """The post's tokens, lowercased, every digit read as "0" ("14" -> "00")."""
-    return _TOKEN.findall(lower.translate(_DIGITS))
+    return _words(lower)
 
 
 def entity_features(text: str, lower: str, words: list[str], care: bool) -> list[str]:
@@ -154,7 +154,7 @@ class Model:
     ) -> list[float]:
         """The same as ``scores(features(text, lower, concepts, rule_labels))``, faster:
         no names are built for the word features."""
-        words = _TOKEN.findall(lower.translate(_DIGITS) if _ANY_DIGIT.search(lower) else lower)
+        words = _words(lower)
         others = self.others
         found = list(concepts)
         rows = [
