@@ -78,7 +78,8 @@ class _Launch(LTIAdvantageMessageLaunchAbstract):
             f'<form method="post" action="{launch_data["launch_url"]}">'
             f'<input type="hidden" name="id_token" value="{launch_data["id_token"]}">'
             f'<input type="hidden" name="state" value="{launch_data["state"]}">'
-            "</form>"
+            '<button type="submit">Continue</button>'
+            "</form><script>document.forms[0].submit()</script>"
         )
 
 
@@ -101,6 +102,8 @@ class Platform:
         self.deployment = DEPLOYMENT
         self.expiry = 300
         self.tamper: t.Callable[[dict[str, t.Any]], dict[str, t.Any]] | None = None
+        self.document_target: str | None = None  # the launch_presentation claim's
+        self.pages: dict[str, str] = {}  # course pages a browser can open (``course_page``)
         owner = self
 
         class Handler(BaseHTTPRequestHandler):
@@ -114,7 +117,11 @@ class Platform:
                 owner.handle(self, "POST")
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
-        self.url = f"http://127.0.0.1:{self.server.server_address[1]}"
+        # The tool's host name, another port: another origin (what frame-ancestors
+        # compares) on the same site, so a frame gets the OIDC state cookie over plain
+        # HTTP (pylti1p3 makes it SameSite=None only over HTTPS; docs/lms.md).
+        host = urlparse(self.tool_url).hostname or "127.0.0.1"
+        self.url = f"http://{host}:{self.server.server_address[1]}"
         threading.Thread(target=self.server.serve_forever, daemon=True).start()
 
     # --- configuration --------------------------------------------------------------
@@ -139,6 +146,17 @@ class Platform:
     def rotate_key(self) -> None:
         """The platform's new signing key replaces the old in its key set."""
         self.private_key, self.public_key = new_key()
+
+    def course_page(self, frame_url: str) -> str:
+        """A page of the platform's (its own origin) that shows ``frame_url`` in an iframe,
+        as an LMS shows a tool embedded in a course; returns its URL."""
+        name = uuid.uuid4().hex
+        self.pages[name] = (
+            "<!doctype html><html lang='en'><title>Course</title><h1>Course</h1>"
+            f'<iframe id="tool" title="Kaleidoscope" src="{frame_url}" width="900" '
+            'height="700"></iframe></html>'
+        )
+        return f"{self.url}/course/{name}"
 
     def close(self) -> None:
         self.server.shutdown()
@@ -174,6 +192,8 @@ class Platform:
             body = req.rfile.read(int(req.headers.get("Content-Length") or 0))
         form = dict(parse_qsl(body.decode())) if body and b"=" in body[:200] else {}
         route = parsed.path
+        if route.startswith("/course/") and route[8:] in self.pages:
+            return _send_html(req, self.pages[route[8:]])
         if route == "/jwks":
             return _send(req, 200, {"keys": self.registration().get_jwks()})
         if route == "/auth":
@@ -224,6 +244,8 @@ class Platform:
             launch.set_ags(f"{self.url}/lineitems", f"{self.url}/lineitems/1/lineitem",
                            allow_creating_lineitems=False)  # fmt: skip
             launch.set_nrps(f"{self.url}/memberships")
+        if self.document_target:
+            launch.set_launch_presentation_claim(document_target=self.document_target)
         launch.set_id_token_expiration(self.expiry)
         launch.tamper = self.tamper
         html: str = launch.lti_launch()

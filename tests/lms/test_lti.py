@@ -10,7 +10,6 @@ from __future__ import annotations
 import base64
 import json
 import logging
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -22,34 +21,12 @@ from web.helpers import play_to_end
 from kaleidoscope.learn.xapi import score_for
 from kaleidoscope.web.learn.models import Play
 from kaleidoscope.web.lms import sender
-from kaleidoscope.web.lms.cli import register_platform
 from kaleidoscope.web.lms.models import LaunchLink, OutboxItem
 
-from .lti_platform import CLIENT_ID, INSTRUCTOR, LEARNER, Browser, Platform, forms
+from .lti_platform import INSTRUCTOR, LEARNER, Browser, Platform, forms
 
 pytestmark = [pytest.mark.lti, pytest.mark.django_db(transaction=True)]
 SCENARIO = "friend-request"
-
-
-@pytest.fixture
-def platform(live_server: Any, settings: Any) -> Iterator[Platform]:
-    settings.XAPI_SENDER_THREAD = False
-    settings.XAPI_ENDPOINT = ""
-    lms = Platform(live_server.url)
-    registration = register_platform(
-        name="Test platform",
-        issuer=lms.url,
-        client_id=CLIENT_ID,
-        auth_url=f"{lms.url}/auth",
-        token_url=f"{lms.url}/token",
-        keyset_url=f"{lms.url}/jwks",
-        deployments=[lms.deployment],
-        grades=True,
-        xapi=False,
-    )
-    lms.registration_uuid = str(registration.uuid)
-    yield lms
-    lms.close()
 
 
 def refusal(response: Any) -> str:

@@ -7,7 +7,7 @@ from .models import OutboxItem, PlatformSettings
 
 @admin.register(PlatformSettings)
 class PlatformSettingsAdmin(admin.ModelAdmin):  # type: ignore[type-arg]
-    list_display = ("registration", "send_grades", "send_xapi")
+    list_display = ("registration", "send_grades", "send_xapi", "frame_origins")
 
 
 @admin.register(OutboxItem)

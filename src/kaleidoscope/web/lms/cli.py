@@ -26,6 +26,7 @@ def register_platform(
     deployments: list[str],
     grades: bool,
     xapi: bool,
+    frame_origins: list[str] | None = None,
 ) -> Any:
     """Create or update a registration and its deployments (active); return it."""
     from django.db import transaction
@@ -52,7 +53,12 @@ def register_platform(
                 defaults={"is_active": True},
             )
         PlatformSettings.objects.update_or_create(
-            registration=registration, defaults={"send_grades": grades, "send_xapi": xapi}
+            registration=registration,
+            defaults={
+                "send_grades": grades,
+                "send_xapi": xapi,
+                "frame_origins": "\n".join(frame_origins or []),
+            },
         )
         if not Key.objects.active().exists():
             Key.objects.generate()
@@ -72,6 +78,13 @@ def register_command(
     ],
     grades: Annotated[bool, typer.Option(help="Send completion and score (AGS)")] = False,
     xapi: Annotated[bool, typer.Option(help="Send xAPI statements for its launches")] = False,
+    frame_origin: Annotated[
+        list[str] | None,
+        typer.Option(
+            help="Another origin (https://host) whose pages frame the LTI pages, besides the "
+            "issuer's and the authorisation URL's (repeat for several)"
+        ),
+    ] = None,
     tool_url: Annotated[
         str, typer.Option(help="This tool's public base URL, for the URLs printed")
     ] = "http://127.0.0.1:8000",
@@ -88,6 +101,7 @@ def register_command(
         deployments=deployment,
         grades=grades,
         xapi=xapi,
+        frame_origins=frame_origin,
     )
     base = tool_url.rstrip("/")
     typer.echo(f"Registered '{registration.name}' ({registration.issuer}).")
@@ -97,6 +111,12 @@ def register_command(
     typer.echo(f"  Deep Linking URL:       {base}/lti/launch/")
     typer.echo(f"  Public keyset (JWKS):   {base}/.well-known/jwks.json")
     typer.echo(f"Grades: {'on' if grades else 'off'}; xAPI: {'on' if xapi else 'off'}.")
+    from .framing import registration_origins
+
+    typer.echo(
+        "Set its links to open in a new window. Its LTI pages (launch, Deep Linking) may be "
+        "framed by: " + " ".join(registration_origins(registration))
+    )
 
 
 @lms_app.command("rotate-keys")

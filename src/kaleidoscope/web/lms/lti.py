@@ -15,14 +15,16 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import secrets
 import uuid
-from functools import cache
+from functools import cache as memoised
 from importlib import resources
 from typing import Any
 
 import yaml
 from django.contrib.auth import get_user_model, login
 from django.contrib.auth.models import User
+from django.core.cache import cache
 from django.db import IntegrityError, transaction
 from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import render
@@ -30,7 +32,7 @@ from django.urls import reverse
 from django.utils.decorators import method_decorator
 from django.views.decorators.clickjacking import xframe_options_exempt
 from django.views.decorators.csrf import csrf_exempt
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 from lti_tool.models import LtiLaunch  # type: ignore[import-untyped]
 from lti_tool.utils import DjangoToolConfig  # type: ignore[import-untyped]
 from lti_tool.views import LtiLaunchBaseView, OIDCLoginInitView  # type: ignore[import-untyped]
@@ -46,7 +48,7 @@ from kaleidoscope.web.core.views import see_other
 from kaleidoscope.web.learn.models import Play
 from kaleidoscope.web.learn.services import library, write_transaction
 
-from . import outbox
+from . import framing, outbox
 from .models import LaunchLink, UsedNonce
 from .signals import SKIP
 
@@ -55,8 +57,10 @@ log = logging.getLogger("kaleidoscope.lms")
 SCORE_SCOPE = "https://purl.imsglobal.org/spec/lti-ags/scope/score"
 INSTRUCTOR = "http://purl.imsglobal.org/vocab/lis/v2/membership#Instructor"
 LEARNER = "http://purl.imsglobal.org/vocab/lis/v2/membership#Learner"
-DEEP_LINK_SESSION = "lms_deep_link_launch"
 GROUP_SESSION = "lms_group_launch"
+CONTINUE_KEY = "lms:continue:{}"
+CONTINUE_SECONDS = 600
+PRESENTATION = "https://purl.imsglobal.org/spec/lti/claim/launch_presentation"
 
 # pylti1p3's messages (stable strings in its source) -> our reasons (text.yaml "refused").
 _REASONS = (
@@ -82,7 +86,7 @@ _REASONS = (
 )
 
 
-@cache
+@memoised
 def text() -> dict[str, Any]:
     raw = resources.files(__package__).joinpath("text.yaml").read_text("utf-8")
     data: dict[str, Any] = yaml.safe_load(raw)
@@ -150,27 +154,31 @@ class OidcLogin(OIDCLoginInitView):  # type: ignore[misc]
             DjangoToolConfig(registration_uuid),
             launch_data_storage=_launch_data(),
         )
+        issuer = str(params.get("iss", ""))[:200]
         try:
             response: HttpResponse = oidc_login.redirect(
                 request.build_absolute_uri(reverse("lms:launch"))
             )
         except LtiException as exc:
-            return refuse(request, reason_for(exc), str(params.get("iss", ""))[:200])
-        return response
+            response = refuse(request, reason_for(exc), issuer)
+        return framing.framable_by(request, response, framing.issuer_origins(issuer))
 
 
 @method_decorator((csrf_exempt, xframe_options_exempt), name="dispatch")
 class Launch(LtiLaunchBaseView):  # type: ignore[misc]
     def post(self, request: HttpRequest, *args: Any, **kwargs: Any) -> HttpResponse:
+        """Every answer (a page, a refusal) may be framed by the platform's registered
+        origins only (``framing``); the play itself never is."""
+        issuer = _issuer(request)
         try:
             response: HttpResponse | None = super().post(request, *args, **kwargs)
         except LtiException as exc:
-            return refuse(request, reason_for(exc), _issuer(request))
+            response = refuse(request, reason_for(exc), issuer)
         except Refused as exc:
-            return refuse(request, exc.reason, exc.issuer)
+            response = refuse(request, exc.reason, exc.issuer)
         if response is None:
-            return refuse(request, "message", _issuer(request), status=400)
-        return response
+            response = refuse(request, "message", issuer, status=400)
+        return framing.framable_by(request, response, framing.issuer_origins(issuer))
 
     def launch_setup(self, request: HttpRequest, lti_launch: LtiLaunch) -> None:
         """Each launch once: a nonce seen before means a replayed launch. And keep no
@@ -216,26 +224,76 @@ class Launch(LtiLaunchBaseView):  # type: ignore[misc]
                 ags=ags,
             )
             outbox.record_launch(play)
-        login(request, user, backend="django.contrib.auth.backends.ModelBackend")
-        if INSTRUCTOR in roles and lti_launch.nrps_claim:
-            request.session[GROUP_SESSION] = {
-                "launch": lti_launch.get_launch_id(),
-                "scenario": scenario.id,
-            }
+        then = {
+            "user": user.pk,
+            "play": str(play.id),
+            "scenario": scenario.id,
+            "teacher": INSTRUCTOR in roles and bool(lti_launch.nrps_claim),
+            "launch": lti_launch.get_launch_id(),
+        }
+        presentation = lti_launch.get_claim(PRESENTATION) or {}
+        if framing.in_frame(request, str(presentation.get("document_target", ""))):
+            # In the platform's frame: our cookies may not reach us there, and the play is
+            # not framed. A one-time link opens it in a new window, signed in there.
+            token = secrets.token_urlsafe(32)
+            cache.set(CONTINUE_KEY.format(token), then, CONTINUE_SECONDS)
             return render(
                 request,
-                "lms/teacher.html",
-                {"scenario": scenario, "play_url": reverse("play", args=[play.id]), "t": text()},
+                "lms/new_window.html",
+                {
+                    "scenario": scenario,
+                    "open_url": reverse("lms:continue", args=[token]),
+                    "minutes": CONTINUE_SECONDS // 60,
+                    "t": text(),
+                },
             )
-        return see_other(reverse("play", args=[play.id]))
+        return _present(request, user, then)
 
     def handle_deep_linking_launch(
         self, request: HttpRequest, lti_launch: LtiLaunch
     ) -> HttpResponse:
-        request.session[DEEP_LINK_SESSION] = lti_launch.get_launch_id()
+        return _picker(request, lti_launch.get_launch_id())
+
+
+def _picker(request: HttpRequest, launch_id: str, error: str = "") -> HttpResponse:
+    """The Deep Linking picker. The launch id travels in the form (our cookies may not
+    reach us inside the platform's frame): it is the secret that lets the form's answer in,
+    so the form needs no CSRF cookie."""
+    return render(
+        request,
+        "lms/picker.html",
+        {"scenarios": list(library()), "error": error, "launch_id": launch_id, "t": text()},
+        status=400 if error else 200,
+    )
+
+
+def _present(request: HttpRequest, user: User, then: dict[str, Any]) -> HttpResponse:
+    """Sign the learner in (this is a top-level window) and go to the play, or show a
+    teacher their page."""
+    login(request, user, backend="django.contrib.auth.backends.ModelBackend")
+    play_url = reverse("play", args=[then["play"]])
+    scenario = library().get(then["scenario"])
+    if then["teacher"] and scenario is not None:
+        request.session[GROUP_SESSION] = {"launch": then["launch"], "scenario": scenario.id}
         return render(
-            request, "lms/picker.html", {"scenarios": list(library()), "error": "", "t": text()}
+            request,
+            "lms/teacher.html",
+            {"scenario": scenario, "play_url": play_url, "t": text()},
         )
+    return see_other(play_url)
+
+
+@require_GET
+def continue_in_window(request: HttpRequest, token: str) -> HttpResponse:
+    """The new window opened from a framed launch: once, within CONTINUE_SECONDS."""
+    key = CONTINUE_KEY.format(token)
+    then = cache.get(key)
+    if not isinstance(then, dict) or not cache.delete(key):
+        return refuse(request, "continue", status=410)
+    user = get_user_model().objects.filter(pk=then["user"]).first()
+    if user is None:
+        return refuse(request, "continue", status=410)
+    return _present(request, user, then)
 
 
 def _user_for(lti_launch: LtiLaunch) -> User:
@@ -256,8 +314,7 @@ def _user_for(lti_launch: LtiLaunch) -> User:
     return user
 
 
-def _restore(request: HttpRequest, key: str) -> MessageLaunch[Any, Any, Any, Any] | None:
-    launch_id = request.session.get(key)
+def _restore(request: HttpRequest, launch_id: str) -> MessageLaunch[Any, Any, Any, Any] | None:
     if not launch_id:
         return None
     try:
@@ -269,20 +326,21 @@ def _restore(request: HttpRequest, key: str) -> MessageLaunch[Any, Any, Any, Any
     return restored
 
 
+@csrf_exempt  # the form carries its launch id, a secret only this launch's page has
+@xframe_options_exempt  # shown in the platform's frame: its origins only (framing)
 @require_POST
 def deep_link_return(request: HttpRequest) -> HttpResponse:
     """The teacher picked scenarios: a signed Deep Linking response back to the course."""
-    launch = _restore(request, DEEP_LINK_SESSION)
+    launch_id = request.POST.get("launch", "")[:200]
+    launch = _restore(request, launch_id)
     if launch is None or not launch.is_deep_link_launch():
         return refuse(request, "session", status=400)
+    issuer = str(launch.get_launch_data().get("iss", ""))
+    origins = framing.issuer_origins(issuer)
     chosen = [s for s in request.POST.getlist("scenario") if s in library()]
     if not chosen:
-        return render(
-            request,
-            "lms/picker.html",
-            {"scenarios": list(library()), "error": text()["picker"]["choose_one"], "t": text()},
-            status=400,
-        )
+        page = _picker(request, launch_id, text()["picker"]["choose_one"])
+        return framing.framable_by(request, page, origins)
     launch_url = request.build_absolute_uri(reverse("lms:launch"))
     resources_ = []
     titles = []
@@ -291,22 +349,34 @@ def deep_link_return(request: HttpRequest) -> HttpResponse:
         assert scenario is not None
         titles.append(scenario.title)
         resources_.append(
-            DeepLinkResource()
+            NewWindowResource()
             .set_url(launch_url)
             .set_title(scenario.title)
             .set_custom_params({"scenario": scenario.id})
         )
+    if not cache.add(f"lms:deep-link-used:{launch_id}", True, 24 * 3600):
+        return framing.framable_by(request, refuse(request, "session", issuer, 400), origins)
     deep_link = launch.get_deep_link()
     token = deep_link.get_response_jwt(resources_)
     return_url = launch.get_launch_data()[
         "https://purl.imsglobal.org/spec/lti-dl/claim/deep_linking_settings"
     ]["deep_link_return_url"]
-    del request.session[DEEP_LINK_SESSION]
-    return render(
+    page = render(
         request,
         "lms/deep_link_return.html",
         {"return_url": return_url, "jwt": token, "titles": titles, "t": text()},
     )
+    return framing.may_post_to(request, framing.framable_by(request, page, origins), return_url)
+
+
+class NewWindowResource(DeepLinkResource):
+    """A resource link the platform should open in a new window (LTI Deep Linking's
+    ``window`` presentation), not in a frame: the play is never framed."""
+
+    def to_dict(self) -> dict[str, object]:
+        found: dict[str, object] = super().to_dict()
+        found["window"] = {"targetName": "_blank"}
+        return found
 
 
 @require_POST

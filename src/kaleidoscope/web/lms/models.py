@@ -28,6 +28,14 @@ class PlatformSettings(models.Model):
     send_xapi = models.BooleanField(
         default=False, help_text="Send xAPI statements for plays launched from this platform."
     )
+    frame_origins = models.TextField(
+        blank=True,
+        help_text=(
+            "Other origins (https://host, one per line) whose pages may show Kaleidoscope's "
+            "LTI pages in a frame, besides the issuer's and the authorisation URL's (e.g. a "
+            "Canvas institution's own domain). The play itself always opens in a new window."
+        ),
+    )
 
     class Meta:
         verbose_name = "platform data settings"

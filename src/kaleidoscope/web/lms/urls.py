@@ -12,6 +12,7 @@ urlpatterns = [
     path("lti/init/<uuid:registration_uuid>/", lti.OidcLogin.as_view(), name="login"),
     path("lti/launch/", lti.Launch.as_view(), name="launch"),
     path("lti/deep-link/", lti.deep_link_return, name="deep_link"),
+    path("lti/continue/<str:token>/", lti.continue_in_window, name="continue"),
     path("lti/group/", lti.start_group, name="start_group"),
     path(
         "packages/<str:scenario_id>/<str:fmt>.zip", packages.download, name="package"
