@@ -15,6 +15,7 @@ combine, and who could put them together. The patterns are data in
 from __future__ import annotations
 
 import itertools
+import operator
 import re
 import threading
 from dataclasses import dataclass
@@ -23,7 +24,7 @@ from typing import Any, NamedTuple
 
 import yaml
 
-from kaleidoscope.check.tokens import non_ascii, word_starts
+from kaleidoscope.check.tokens import capital_starts, non_ascii
 from kaleidoscope.check.tokens import words as _words
 
 __all__ = [
@@ -52,7 +53,9 @@ class Entity(NamedTuple):
 @dataclass(frozen=True, slots=True)
 class EntityRules:
     cased: re.Pattern[str]  # tried at each capitalised word: names, places, institutions
+    cased_no_place: re.Pattern[str]  # the same without `place` (no place word before)
     place_before: frozenset[str]
+    place_ends: tuple[str, ...]  # a place word and a space ("from "): what precedes a place
     digits: re.Pattern[str]  # on the lowercased text when it has a digit
     number_after: dict[str, tuple[str, ...]]  # kind -> words before a bare number
     words: dict[str, str]  # single token -> kind
@@ -62,6 +65,13 @@ class EntityRules:
     role_words: dict[str, re.Pattern[str]]  # role -> words just before a person
     about_words: dict[str, frozenset[str]]  # role -> tokens or "a b" pairs anywhere
     about_firsts: frozenset[str]  # first words of the pairs in about_words
+    # The same lists for set operations: single words, and pairs of words as tuples (what
+    # is looked up; a phrase of three or more words is never looked up).
+    word_set: frozenset[str]
+    pair_kinds: dict[tuple[str, str], tuple[str, str]]  # (first, second) -> (kind, phrase)
+    pair_set: frozenset[tuple[str, str]]
+    about_singles: dict[str, frozenset[str]]
+    about_pairs: dict[str, frozenset[tuple[str, str]]]
 
 
 class EntityRulesError(ValueError):
@@ -73,6 +83,11 @@ def _compile(pattern: str, where: str, flags: int = 0) -> re.Pattern[str]:
         return re.compile(pattern, flags | re.VERBOSE)
     except re.error as exc:
         raise EntityRulesError(f"entities.yaml: {where}: {exc}") from None
+
+
+def _pair(phrase: str) -> tuple[str, str] | None:
+    parts = phrase.split(" ")
+    return (parts[0], parts[1]) if len(parts) == 2 else None
 
 
 def _join(section: dict[str, Any], where: str) -> re.Pattern[str]:
@@ -118,9 +133,26 @@ def _load() -> EntityRules:
             str(role): frozenset(" ".join(_tokens(str(w).lower())) for w in items)
             for role, items in data["about"].items()
         }
+        cased: dict[str, Any] = data["cased"]
+        place_before = frozenset(str(w) for w in data["place_before"])
+        pair_kinds = {
+            pair: (kind, phrase) for phrase, kind in pairs.items() if (pair := _pair(phrase))
+        }
+        about_pairs = {
+            role: frozenset(pair for w in ws if (pair := _pair(w)))
+            for role, ws in about_words.items()
+        }
         return EntityRules(
-            cased=_join(data["cased"], "cased"),
-            place_before=frozenset(str(w) for w in data["place_before"]),
+            cased=_join(cased, "cased"),
+            # a place matches any capitalised word: without a place word before it, the
+            # pattern without it finds the same (only when place is the last alternative)
+            cased_no_place=_join(
+                {k: v for k, v in cased.items() if k != "place"}
+                if list(cased)[-1:] == ["place"] else cased,
+                "cased",
+            ),
+            place_before=place_before,
+            place_ends=tuple(w + " " for w in sorted(place_before)),
             digits=_compile(str(data["digits"]), "digits"),
             number_after={
                 str(k): tuple(" " + str(w) + " " for w in v)
@@ -135,6 +167,13 @@ def _load() -> EntityRules:
             about_firsts=frozenset(
                 w.split(" ")[0] for ws in about_words.values() for w in ws if " " in w
             ),
+            word_set=frozenset(words),
+            pair_kinds=pair_kinds,
+            pair_set=frozenset(pair_kinds),
+            about_singles={
+                role: frozenset(w for w in ws if " " not in w) for role, ws in about_words.items()
+            },
+            about_pairs=about_pairs,
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise EntityRulesError(f"entities.yaml: missing or malformed section {exc}") from None
@@ -163,9 +202,7 @@ def role_of(lower: str, start: int, rules: EntityRules, care: bool) -> str:
     return "service_user" if care else "unknown"
 
 
-_NO_SKIP: frozenset[str] = frozenset()
 _DIGIT_RUN = re.compile(r"[0-9]+")
-_GLUED = frozenset("'’@#_")
 _JOINS = ("/", ":", ".")
 _HANDLE = re.compile(r"(?<![\w@])@\w{2,30}")
 _ANY_DIGIT = re.compile(r"[0-9]")
@@ -173,17 +210,19 @@ _TOKEN = re.compile(r"[a-z0-9]+|[^\x00-\x7f\w]")
 _NOWHERE = (-1, -1)
 
 
-def _word_entities(lower: str, words: list[str], rules: EntityRules, spans: bool) -> list[Entity]:
+def _word_entities(
+    lower: str, words: list[str], rules: EntityRules, spans: bool, present: set[str]
+) -> list[Entity]:
+    """Details found by word lists; ``present`` is ``set(words)``."""
     out: list[Entity] = []
     kinds = rules.words
-    pairs = rules.pairs
-    hits = [(kinds[w], w) for w in set(words).intersection(kinds)]
-    firsts = rules.pair_firsts
-    hits += [
-        (pairs[pair], pair)
-        for pair in {f"{a} {b}" for a, b in itertools.pairwise(words) if a in firsts}
-        if pair in pairs
-    ]
+    hits = [(kinds[w], w) for w in present.intersection(rules.word_set)]
+    if not rules.pair_firsts.isdisjoint(present):
+        pair_kinds = rules.pair_kinds
+        hits += [
+            pair_kinds[pair]
+            for pair in set(itertools.pairwise(words)).intersection(rules.pair_set)
+        ]
     if not hits:
         return out
     if not spans:
@@ -207,12 +246,19 @@ def find_entities(
     rules = entity_rules()
     out: list[Entity] = []
     not_names = rules.not_names
-    cased = rules.cased
+    cased, cased_no_place, place_ends = rules.cased, rules.cased_no_place, rules.place_ends
     done = 0
-    for at in word_starts(text, _NO_SKIP, non_ascii(text)):
-        if at < done or (at and text[at - 1] in _GLUED) or not text[at].isupper():
+    for at in capital_starts(text, non_ascii(text)):
+        if at < done:
             continue
-        m = cased.match(text, at)
+        # a place needs one of place_before, then white space ending in a space, before it
+        # (tested in full below): without them, the pattern without place finds the same
+        if lower.endswith(" ", 0, at) and (
+            lower.endswith(place_ends, 0, at) or lower[at - 2 : at - 1].isspace()
+        ):
+            m = cased.match(text, at)
+        else:
+            m = cased_no_place.match(text, at)
         if m is None:
             continue
         kind = m.lastgroup or "name"
@@ -258,9 +304,15 @@ def find_entities(
                     break
     if words is None:
         words = _words(lower)  # the same tokens as the model reads
-    out += _word_entities(lower, words, rules, spans)
-    out.sort(key=lambda x: x.start)
+    out += _word_entities(lower, words, rules, spans, set(words))
+    out.sort(key=_START)
     return out
+
+
+_START = operator.attrgetter("start")
+
+
+_ROLE_ORDER = ("service_user", "colleague", "family", "public")
 
 
 def about(words: list[str], entities: list[Entity], care: bool) -> str:
@@ -273,10 +325,14 @@ def about(words: list[str], entities: list[Entity], care: bool) -> str:
         return max(sorted(set(roles)), key=roles.count)
     rules = entity_rules()
     present = set(words)
-    firsts = rules.about_firsts
-    if not firsts.isdisjoint(present):
-        present.update(f"{a} {b}" for a, b in itertools.pairwise(words) if a in firsts)
-    for role in ("service_user", "colleague", "family", "public"):
-        if not rules.about_words[role].isdisjoint(present):
+    singles = rules.about_singles
+    pairs: set[tuple[str, str]] | None = None
+    if not rules.about_firsts.isdisjoint(present):
+        pairs = set(itertools.pairwise(words))
+    about_pairs = rules.about_pairs
+    for role in _ROLE_ORDER:
+        if not singles[role].isdisjoint(present) or (
+            pairs is not None and not about_pairs[role].isdisjoint(pairs)
+        ):
             return role
     return "service_user" if care else "author"

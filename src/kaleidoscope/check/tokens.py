@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["is_word", "lowercase", "non_ascii", "word_starts", "words"]
+__all__ = ["capital_starts", "is_word", "lowercase", "non_ascii", "word_starts", "words"]
 
 # Words (ASCII letters and digits) and single characters outside ASCII (emoji, symbols).
 TOKEN = re.compile(r"[a-z0-9]+|[^\x00-\x7f\w]")
@@ -65,6 +65,15 @@ _CASE_BYTES = bytes(
     for c in range(128)
 ) + b" " * 128
 
+# The same for `capital_starts`: only a capital letter can start, and a word glued to a
+# digit, "@" or "#" ("@Bob", "#Leeds") is inside a word.
+_CAPITAL_BYTES = bytes(
+    ord("A") if chr(c).isupper()
+    else ord("a") if chr(c).isalnum() or chr(c) in "_'@#"
+    else ord(" ")
+    for c in range(128)
+) + b" " * 128
+
 
 def non_ascii(text: str) -> list[int]:
     """Where the characters outside ASCII are (emoji, accents, curly quotes)."""
@@ -106,3 +115,27 @@ def word_starts(text: str, skip: frozenset[str], wide: list[int]) -> list[int]:
     return starts
 
 
+
+
+def _mapped(text: str, table: bytes, wide: list[int]) -> bytes:
+    if not wide:
+        return text.encode("ascii").translate(table)
+    changed = bytearray(text.encode("ascii", "replace").translate(table))
+    for at in wide:
+        ch = text[at]
+        if ch.isalnum() or ch == "’":
+            changed[at] = 97  # "a": part of a word
+    return bytes(changed)
+
+
+def capital_starts(text: str, wide: list[int]) -> list[int]:
+    """Where words starting with an ASCII capital start, not inside a word nor after an
+    apostrophe, "@", "#" or "_" (as `word_starts` with no skip, keeping only the capitals
+    that follow none of those)."""
+    mapped = _mapped(text, _CAPITAL_BYTES, wide)
+    found = [0] if mapped[:1] == b"A" else []
+    at = mapped.find(b" A")
+    while at >= 0:
+        found.append(at + 1)
+        at = mapped.find(b" A", at + 2)
+    return found
