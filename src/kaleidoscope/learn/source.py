@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,18 +37,49 @@ MAX_NODES = 1_000_000  # guards against alias ("billion laughs") expansion
 PathKey = tuple[str | int, ...]
 
 
-@dataclass(slots=True)
 class Positions:
-    """Where each path's value (and, for mapping entries, its key) starts: (line, col)."""
+    """Where each path's value (and, for mapping entries, its key) starts: (line, col).
 
-    values: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
-    keys: dict[PathKey, tuple[int, int]] = field(default_factory=dict)
+    Made from a file's text, the tables are filled on first use (a second, position-
+    keeping read of the text): a file with nothing to report never needs them.
+    """
+
+    __slots__ = ("_keys", "_text", "_values")
+
+    def __init__(
+        self,
+        values: dict[PathKey, tuple[int, int]] | None = None,
+        keys: dict[PathKey, tuple[int, int]] | None = None,
+        *,
+        text: str | None = None,
+    ) -> None:
+        self._values = {} if values is None else values
+        self._keys = {} if keys is None else keys
+        self._text = text
+
+    def _fill(self) -> None:
+        text = self._text
+        if text is not None:  # read once already, so it reads again
+            self._values, self._keys = _read_fully(text, "")[1:3]
+            self._text = None  # last: a thread that looks meanwhile reads for itself
+
+    @property
+    def values(self) -> dict[PathKey, tuple[int, int]]:
+        self._fill()
+        return self._values
+
+    @property
+    def keys(self) -> dict[PathKey, tuple[int, int]]:
+        self._fill()
+        return self._keys
 
     def locate(self, path: PathKey, *, key: bool = False) -> tuple[int, int]:
         """The position of ``path`` or of its nearest ancestor that has one."""
-        table = self.keys if key else self.values
+        self._fill()
+        table = self._keys if key else self._values
+        values = self._values
         for end in range(len(path), -1, -1):
-            found = table.get(path[:end]) or self.values.get(path[:end])
+            found = table.get(path[:end]) or values.get(path[:end])
             if found:
                 return found
         return (1, 1)
@@ -83,8 +114,8 @@ _FIRST_CHARS = frozenset(
 )
 
 
-class _Builder:
-    """Build plain Python values from parser events, recording positions as we go.
+class _Reader:
+    """Plain Python values from parser events (the part both readers share).
 
     Working from events skips PyYAML's node tree, the slow part on large files. Plain
     scalars go through PyYAML's own resolver only when their first character could start
@@ -93,10 +124,7 @@ class _Builder:
     """
 
     def __init__(self) -> None:
-        self.positions = Positions()
-        self.duplicates: list[tuple[PathKey, str, tuple[int, int], tuple[int, int]]] = []
-        self._constructor = SafeConstructor()
-        self._anchors: dict[str, tuple[Any, int]] = {}
+        self._constructor: SafeConstructor | None = None
         self._count = 0
 
     def _scalar(self, event: yaml.ScalarEvent) -> Any:
@@ -118,9 +146,85 @@ class _Builder:
         return self._construct(tag, event)
 
     def _construct(self, tag: str, event: yaml.ScalarEvent) -> Any:
+        if self._constructor is None:
+            self._constructor = SafeConstructor()
         node = yaml.ScalarNode(tag, event.value, style=event.style)
         node.start_mark = event.start_mark
         return self._constructor.construct_object(node, deep=True)
+
+
+class _Slow(Exception):
+    """What the quick reader leaves to the full one: anchors, duplicate keys, limits."""
+
+
+class _Quick(_Reader):
+    """The document's value without positions, for the common case: no anchors or
+    aliases, no duplicate or complex keys. Anything else raises, and the full reader
+    (which reports it) reads the text again."""
+
+    def __init__(self, get: Callable[[], yaml.Event]) -> None:
+        super().__init__()
+        self._get = get
+
+    def value(self, event: yaml.Event) -> Any:
+        kind = type(event)
+        if event.anchor is not None:  # type: ignore[attr-defined]
+            raise _Slow
+        if kind is yaml.ScalarEvent:
+            self._count += 1
+            return self._scalar(event)  # type: ignore[arg-type]
+        self._count += 1
+        if self._count > MAX_NODES:
+            raise _Slow
+        if kind is yaml.MappingStartEvent:
+            return self._mapping()
+        if kind is yaml.SequenceStartEvent:
+            return self._sequence()
+        raise _Slow  # an alias
+
+    def _sequence(self) -> list[Any]:
+        items: list[Any] = []
+        get, scalar = self._get, self._scalar
+        item = get()
+        while type(item) is not yaml.SequenceEndEvent:
+            if type(item) is yaml.ScalarEvent and item.anchor is None:
+                self._count += 1
+                items.append(scalar(item))
+            else:
+                items.append(self.value(item))
+            item = get()
+        return items
+
+    def _mapping(self) -> dict[Any, Any]:
+        result: dict[Any, Any] = {}
+        get, scalar = self._get, self._scalar
+        key_event = get()
+        while type(key_event) is not yaml.MappingEndEvent:
+            if type(key_event) is not yaml.ScalarEvent or key_event.anchor is not None:
+                raise _Slow
+            self._count += 1
+            key = scalar(key_event)
+            if key in result:
+                raise _Slow
+            value_event = get()
+            if type(value_event) is yaml.ScalarEvent and value_event.anchor is None:
+                self._count += 1
+                result[key] = scalar(value_event)
+            else:
+                result[key] = self.value(value_event)
+            key_event = get()
+        return result
+
+
+class _Builder(_Reader):
+    """Build the values recording positions as we go, and duplicate keys."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.values: dict[PathKey, tuple[int, int]] = {}
+        self.keys: dict[PathKey, tuple[int, int]] = {}
+        self.duplicates: list[tuple[PathKey, str, tuple[int, int], tuple[int, int]]] = []
+        self._anchors: dict[str, tuple[Any, int]] = {}
 
     def _grow(self, amount: int) -> None:
         self._count += amount
@@ -133,7 +237,7 @@ class _Builder:
 
     def _value(self, event: yaml.Event, get: Callable[[], yaml.Event], path: PathKey) -> Any:
         mark = event.start_mark
-        self.positions.values[path] = (mark.line + 1, mark.column + 1) if mark else (0, 0)
+        self.values[path] = (mark.line + 1, mark.column + 1) if mark else (0, 0)
         kind = type(event)
         if kind is yaml.ScalarEvent:
             self._count += 1
@@ -167,8 +271,8 @@ class _Builder:
 
     def _mapping(self, get: Callable[[], yaml.Event], path: PathKey) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
-        keys = self.positions.keys
-        values = self.positions.values
+        keys = self.keys
+        values = self.values
         key_event = get()
         while type(key_event) is not yaml.MappingEndEvent:
             if type(key_event) is yaml.ScalarEvent:
@@ -176,7 +280,7 @@ class _Builder:
                 key = self._scalar(key_event)
             else:
                 key = self._value(key_event, get, (*path, "<key>"))
-                self.positions.values.pop((*path, "<key>"), None)
+                self.values.pop((*path, "<key>"), None)
             if isinstance(key, list | dict):
                 raise ValueError("a mapping key must be a simple value")
             child: PathKey = (*path, key if isinstance(key, str | int) else str(key))
@@ -256,8 +360,34 @@ def read_text(path: Path, display: str, *, max_bytes: int = MAX_FILE_BYTES) -> s
     return text.removeprefix("\ufeff")
 
 
-def parse_yaml(text: str, display: str) -> Document:
-    """Parse one YAML document, keeping positions; SourceError if it is not YAML."""
+def _read_quickly(text: str) -> Any:
+    """The one document's value, or an exception wherever the full reader must look."""
+    get = _event_source(text)
+    get()  # StreamStart
+    if type(get()) is not yaml.DocumentStartEvent:
+        raise _Slow
+    data = _Quick(get).value(get())
+    get()  # DocumentEnd
+    if type(get()) is not yaml.StreamEndEvent:
+        raise _Slow
+    return data
+
+
+def read_values(text: str) -> Any:
+    """The value of a one-document YAML text with no anchors, aliases or duplicate keys,
+    as :func:`parse_yaml` reads it (positions aside); raises on anything else."""
+    return _read_quickly(text)
+
+
+def _read_fully(
+    text: str, display: str
+) -> tuple[
+    Any,
+    dict[PathKey, tuple[int, int]],
+    dict[PathKey, tuple[int, int]],
+    list[tuple[PathKey, str, tuple[int, int], tuple[int, int]]],
+]:
+    """(data, value positions, key positions, duplicates); SourceError if not YAML."""
     builder = _Builder()
     try:
         get = _event_source(text)
@@ -290,8 +420,25 @@ def parse_yaml(text: str, display: str) -> Document:
         raise SourceError(
             Diagnostic(display, 0, 0, "E104", f"malformed YAML: {exc or 'incomplete document'}")
         ) from None
-    builder.positions.values.pop(("<key>",), None)
-    return Document(display, data, builder.positions, builder.duplicates, text)
+    builder.values.pop(("<key>",), None)
+    return data, builder.values, builder.keys, builder.duplicates
+
+
+def parse_yaml(text: str, display: str) -> Document:
+    """Parse one YAML document, keeping positions; SourceError if it is not YAML.
+
+    A quick read without positions comes first; positions are read when first asked
+    for. Whatever the quick read does not handle (or any problem) is read in full at
+    once, which reports it.
+    """
+    try:
+        data = _read_quickly(text)
+    except Exception:  # the full read below gives the same result, or the report
+        pass
+    else:
+        return Document(display, data, Positions(text=text), [], text)
+    data, values, keys, duplicates = _read_fully(text, display)
+    return Document(display, data, Positions(values, keys), duplicates, text)
 
 
 def load_yaml(path: Path, display: str | None = None) -> Document:
