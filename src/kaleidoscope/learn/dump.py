@@ -5,16 +5,24 @@ Keys come in the library's order; short lists and effect maps stay on one line
 a literal block (``|``). The output is checked by reading it back: if the YAML emitter
 ever could not represent a string faithfully in block style, that string is quoted
 instead, so what is written always loads as the same data.
+
+The text is PyYAML's, byte for byte: :class:`_Writer` walks the data the way PyYAML's
+representer, serializer and emitter would (its scalar writers are PyYAML's own), without
+their per-event machinery, and hands anything it does not know (floats, dates, other
+types) to PyYAML itself.
 """
 
 from __future__ import annotations
 
 import re
 from collections.abc import Iterable, Mapping
-from functools import cache
+from functools import cache, lru_cache
 from typing import Any
 
 import yaml
+from yaml.emitter import Emitter
+from yaml.nodes import ScalarNode
+from yaml.resolver import Resolver
 
 try:  # libyaml's C emitter and parser make the checks below ~10x faster
     from yaml import CSafeDumper as _FastDumper
@@ -24,6 +32,7 @@ except ImportError:  # pragma: no cover - depends on the PyYAML build
     from yaml import SafeLoader as _FastLoader  # type: ignore[assignment]
 
 from kaleidoscope.learn.model import Scenario
+from kaleidoscope.learn.source import read_values
 
 LONG_TEXT = 72
 WIDTH = 88
@@ -65,11 +74,14 @@ class _Dumper(yaml.SafeDumper):
         super().increase_indent(flow, False)
 
 
+def _str_style(value: str, block_text: bool, quote_all: bool) -> str | None:
+    if _AWKWARD.search(value) or not block_text:
+        return '"' if _AWKWARD.search(value) or quote_all else None
+    return _block_style(value)
+
+
 def _represent_str(dumper: _Dumper, value: str) -> yaml.ScalarNode:
-    if _AWKWARD.search(value) or not dumper.block_text:
-        style = '"' if _AWKWARD.search(value) or dumper.quote_all else None
-    else:
-        style = _block_style(value)
+    style = _str_style(value, dumper.block_text, dumper.quote_all)
     return dumper.represent_scalar("tag:yaml.org,2002:str", value, style=style)
 
 
@@ -140,7 +152,7 @@ def _shape(value: Any, key: str | None = None, kind: str = "scenario") -> Any:
     return value
 
 
-def _emit(data: Any, *, block_text: bool, quote_all: bool = False) -> str:
+def _emit_pyyaml(data: Any, *, block_text: bool, quote_all: bool = False) -> str:
     attributes = {"block_text": block_text, "quote_all": quote_all}
     dumper_class = type("_ThisDumper", (_Dumper,), attributes)
     text: str = yaml.dump(
@@ -154,12 +166,337 @@ def _emit(data: Any, *, block_text: bool, quote_all: bool = False) -> str:
     return text
 
 
+class _Unsupported(Exception):
+    """Data the fast writer leaves to PyYAML (which writes the same text, only slower)."""
+
+
+_STR = "tag:yaml.org,2002:str"
+_SCALAR_TAGS = {
+    str: _STR,
+    int: "tag:yaml.org,2002:int",
+    bool: "tag:yaml.org,2002:bool",
+    type(None): "tag:yaml.org,2002:null",
+}
+_RESOLVER = Resolver()
+_FIRST_CHARS = frozenset(ch for ch in Resolver.yaml_implicit_resolvers if ch is not None)
+# One-line text with nothing PyYAML would escape (with allow_unicode): analysed below.
+_SIMPLE = re.compile(
+    "[\x20-\x7e\xa0-\u2027\u202a-\ud7ff\ue000-\ufefe\uff00-\ufffd\U00010000-\U0010fffe]+"
+)
+_FLOW_INSIDE = re.compile(r"[,?\[\]{}:]| #")
+_BLOCK_INSIDE = re.compile(r":(?: |\Z)| #")
+_LEADING = frozenset("#,[]{}&*!|>'\"%@`")
+
+# PyYAML's ScalarAnalysis, as a tuple: empty, multiline, allow_flow_plain,
+# allow_block_plain, allow_single_quoted, allow_block.
+_Analysis = tuple[bool, bool, bool, bool, bool, bool]
+
+
+def _analyse(text: str) -> _Analysis:
+    """What Emitter.analyze_scalar says (allow_unicode): directly for one-line text
+    without special characters, by PyYAML itself for the rest."""
+    if not _SIMPLE.fullmatch(text):
+        a = _ANALYSER.analyze_scalar(text)
+        return (
+            a.empty,
+            a.multiline,
+            a.allow_flow_plain,
+            a.allow_block_plain,
+            a.allow_single_quoted,
+            a.allow_block,
+        )
+    if text[0] == " " or text[-1] == " ":
+        return (False, False, False, False, True, text[-1] != " ")
+    first = text[0]
+    spaced = len(text) == 1 or text[1] == " "
+    document = text.startswith(("---", "..."))
+    flow = (
+        document
+        or first in _LEADING
+        or first in "?:"
+        or (first == "-" and spaced)
+        or _FLOW_INSIDE.search(text, 1) is not None
+    )
+    block = (
+        document
+        or first in _LEADING
+        or (first in "?:-" and spaced)
+        or _BLOCK_INSIDE.search(text, 1) is not None
+    )
+    return (False, False, not flow, not block, True, True)
+
+
+def _plain_reads_as_str(text: str) -> bool:
+    """Whether ``text`` written plain reads back as a string (PyYAML's resolver)."""
+    if text and text[0] not in _FIRST_CHARS:
+        return True
+    tag = _RESOLVER.resolve(ScalarNode, text, (True, False))  # type: ignore[no-untyped-call]
+    return bool(tag == _STR)
+
+
+# A scalar as PyYAML's serializer hands it to the emitter: text, length of its tag as
+# written ('!!str'), implicit (plain, quoted), the representer's style, and the analysis.
+_Event = tuple[str, int, bool, bool, str | None, _Analysis]
+
+
+def _scalar_event(value: Any, block_text: bool, quote_all: bool) -> _Event:
+    kind = type(value)
+    tag = _SCALAR_TAGS.get(kind)
+    if tag is None:
+        raise _Unsupported(kind.__name__)
+    if kind is str:
+        text: str = value
+        style = _str_style(text, block_text, quote_all)
+        plain = _plain_reads_as_str(text)
+    else:
+        text = "null" if value is None else str(value).lower() if kind is bool else str(value)
+        style = None
+        plain = _RESOLVER.resolve(ScalarNode, text, (True, False)) == tag  # type: ignore[no-untyped-call]
+    return (text, len(tag) - 16, plain, tag == _STR, style, _analyse(text))
+
+
+# Mapping keys come from a small vocabulary ('id', 'text', 'choices', ...).
+_key_event = lru_cache(maxsize=1024)(_scalar_event)
+
+
+class _Sink:
+    def __init__(self, out: list[str]) -> None:
+        self.write = out.append
+
+
+_ANALYSER = Emitter(_Sink([]), allow_unicode=True)  # for analyze_scalar only
+
+
+class _Writer(Emitter):
+    """PyYAML's emitter driven straight from the data, as ``_Dumper`` would drive it.
+
+    The representer and serializer steps are done inline: the same styles (via
+    ``_str_style``), tags and implicit flags; containers are never shared after
+    ``_shape`` (shared ones would need anchors, so they go to PyYAML). The state
+    machine's steps are followed in order; the scalar writers are PyYAML's, with a
+    direct path for plain and single-quoted text that cannot reach the line width.
+    """
+
+    def __init__(self, *, block_text: bool, quote_all: bool) -> None:
+        self.out: list[str] = []
+        super().__init__(_Sink(self.out), width=WIDTH, allow_unicode=True)
+        self.block_text = block_text
+        self.quote_all = quote_all
+        self.tag_prefixes = dict(self.DEFAULT_TAG_PREFIXES)
+        self.seen: set[int] = set()
+
+    def increase_indent(self, flow: bool = False, indentless: bool = False) -> None:
+        super().increase_indent(flow, False)  # as _Dumper
+
+    def document(self, data: Any) -> str:
+        # Stream and (implicit) document start write nothing.
+        self.node(data, root=True)
+        self.write_indent()  # document end
+        if self.open_ended:  # stream end
+            self.write_indicator("...", True)
+            self.write_indent()
+        return "".join(self.out)
+
+    def node(
+        self,
+        value: Any,
+        *,
+        root: bool = False,
+        sequence: bool = False,
+        mapping: bool = False,
+        simple_key: bool = False,
+    ) -> None:
+        self.root_context = root
+        self.sequence_context = sequence
+        self.mapping_context = mapping
+        self.simple_key_context = simple_key
+        kind = type(value)
+        if kind is dict or kind is _FlowDict:
+            self.shared(value)
+            if self.flow_level or kind is _FlowDict or not value:
+                self.flow_mapping(value)
+            else:
+                self.block_mapping(value)
+        elif kind is list or kind is _FlowList:
+            self.shared(value)
+            if self.flow_level or kind is _FlowList or not value:
+                self.flow_sequence(value)
+            else:
+                self.block_sequence(value)
+        else:
+            self.scalar(_scalar_event(value, self.block_text, self.quote_all))
+
+    def shared(self, value: Any) -> None:
+        if id(value) in self.seen:
+            raise _Unsupported("a container twice: PyYAML writes an anchor and alias")
+        self.seen.add(id(value))
+
+    def key(self, value: Any, *, flow: bool) -> None:
+        """A mapping key (simple, or with '?'); the value follows."""
+        if type(value) is str:
+            event = _key_event(value, self.block_text, self.quote_all)
+        else:
+            event = _scalar_event(value, self.block_text, self.quote_all)
+        text, tag_length, _plain, _quoted, _style, analysis = event
+        simple = tag_length + len(text) < 128 and not analysis[0] and not analysis[1]
+        self.root_context = self.sequence_context = False
+        self.mapping_context = True
+        if simple:
+            self.simple_key_context = True
+            self.scalar(event)
+            self.write_indicator(":", False)
+            return
+        self.simple_key_context = False
+        self.write_indicator("?", True, indention=not flow)
+        self.scalar(event)
+        if flow:
+            if self.column > self.best_width:
+                self.write_indent()
+            self.write_indicator(":", True)
+        else:
+            self.write_indent()
+            self.write_indicator(":", True, indention=True)
+
+    def block_mapping(self, value: dict[Any, Any]) -> None:
+        self.increase_indent(flow=False)
+        for key, item in value.items():
+            self.write_indent()
+            self.key(key, flow=False)
+            self.node(item, mapping=True)
+        self.indent = self.indents.pop()
+
+    def block_sequence(self, value: list[Any]) -> None:
+        self.increase_indent(flow=False)
+        for item in value:
+            self.write_indent()
+            self.write_indicator("-", True, indention=True)
+            self.node(item, sequence=True)
+        self.indent = self.indents.pop()
+
+    def flow_mapping(self, value: dict[Any, Any]) -> None:
+        self.write_indicator("{", True, whitespace=True)
+        self.flow_level += 1
+        self.increase_indent(flow=True)
+        for i, (key, item) in enumerate(value.items()):
+            if i:
+                self.write_indicator(",", False)
+            if self.column > self.best_width:
+                self.write_indent()
+            self.key(key, flow=True)
+            self.node(item, mapping=True)
+        self.indent = self.indents.pop()
+        self.flow_level -= 1
+        self.write_indicator("}", False)
+
+    def flow_sequence(self, value: list[Any]) -> None:
+        self.write_indicator("[", True, whitespace=True)
+        self.flow_level += 1
+        self.increase_indent(flow=True)
+        for i, item in enumerate(value):
+            if i:
+                self.write_indicator(",", False)
+            if self.column > self.best_width:
+                self.write_indent()
+            self.node(item, sequence=True)
+        self.indent = self.indents.pop()
+        self.flow_level -= 1
+        self.write_indicator("]", False)
+
+    def choose_style(self, event: _Event) -> str:
+        """Emitter.choose_scalar_style, on an event of ours."""
+        _text, _tag, plain, _quoted, style, analysis = event
+        empty, multiline, flow_plain, block_plain, single_quoted, block = analysis
+        if style == '"':
+            return '"'
+        if (
+            not style
+            and plain
+            and not (self.simple_key_context and (empty or multiline))
+            and (flow_plain if self.flow_level else block_plain)
+        ):
+            return ""
+        if style and style in "|>" and not (self.flow_level or self.simple_key_context) and block:
+            return style
+        if (
+            (not style or style == "'")
+            and single_quoted
+            and not (self.simple_key_context and multiline)
+        ):
+            return "'"
+        return '"'
+
+    def scalar(self, event: _Event) -> None:
+        text, _tag, plain, quoted, _style, analysis = event
+        style = self.choose_style(event)
+        if not ((style == "" and plain) or (style != "" and quoted)):
+            raise _Unsupported("a tag would be written")
+        indent = self.indent  # increase_indent(flow=True), inline
+        self.indent = 2 if indent is None else indent + 2
+        split = not self.simple_key_context
+        if style == "":
+            self.plain(text, split)
+        elif style == "'":
+            self.single_quoted(text, split, analysis[1])
+        elif style == '"':
+            self.write_double_quoted(text, split)
+        elif style == ">":
+            self.write_folded(text)
+        else:
+            self.write_literal(text)
+        self.indent = indent
+
+    def plain(self, text: str, split: bool) -> None:
+        if self.root_context:
+            self.open_ended = True
+        if not text:
+            return
+        space = not self.whitespace
+        end = self.column + space + len(text)
+        if split and end > self.best_width:
+            self.write_plain(text, split)  # may fold at a space
+            return
+        self.out.append(" " + text if space else text)
+        self.column = end
+        self.whitespace = self.indention = False
+
+    def single_quoted(self, text: str, split: bool, multiline: bool) -> None:
+        quoted = text.replace("'", "''")
+        space = not self.whitespace
+        end = self.column + space + 1 + len(quoted) + 1
+        if multiline or (split and end > self.best_width):
+            self.write_single_quoted(text, split)  # line breaks, or may fold at a space
+            return
+        self.out.append((" '" if space else "'") + quoted + "'")
+        self.column = end
+        self.whitespace = self.indention = self.open_ended = False
+
+
+def _emit(data: Any, *, block_text: bool, quote_all: bool = False) -> tuple[str, bool]:
+    """The text ``_emit_pyyaml`` gives, and whether it was written by ``_Writer``
+    (plain mappings, lists, strings, integers, booleans and nulls; no tags or anchors)."""
+    try:
+        return _Writer(block_text=block_text, quote_all=quote_all).document(data), True
+    except _Unsupported:
+        return _emit_pyyaml(data, block_text=block_text, quote_all=quote_all), False
+
+
+def _reads_back(text: str, data: Any, *, plain: bool) -> bool:
+    """Whether ``text`` loads as ``data``. Text that ``_Writer`` wrote holds nothing
+    the quick reader leaves out, and it reads such text as ``yaml.load`` does."""
+    if plain:
+        try:
+            return bool(read_values(text) == data)
+        except Exception:  # anything unexpected: ask PyYAML, as before
+            pass
+    return bool(yaml.load(text, Loader=_FastLoader) == data)
+
+
 def dump_yaml(data: Any, *, kind: str = "scenario") -> str:
     """Readable YAML for plain data (a scenario or part of one) that loads back equal."""
     shaped = _shape(data, None, kind)
-    text = _emit(shaped, block_text=True)
-    if yaml.load(text, Loader=_FastLoader) != data:  # pragma: no cover - an emitter limit
-        text = _emit(shaped, block_text=False, quote_all=True)
+    text, plain = _emit(shaped, block_text=True)
+    if not _reads_back(text, data, plain=plain):  # pragma: no cover - an emitter limit
+        text = _emit(shaped, block_text=False, quote_all=True)[0]
     return text
 
 
