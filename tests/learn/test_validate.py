@@ -232,3 +232,118 @@ def test_bundled_library_cites_only_current_guidance() -> None:
         if not registry[key].is_current
     })
     assert stale == []
+
+
+# --- every reference and graph check in one document, each at its place ------------------
+_SINK = """\
+id: sink
+title: Sink
+summary: Every reference and graph check at once.
+themes: [test]
+minutes: 5
+audience: [students]
+cast:
+  - {id: sam, name: Sam, role: Worker}
+  - {id: sam, name: Sam again, role: Worker}
+start: ask
+nodes:
+  intro:
+    type: passage
+    speaker: nobody
+    text: <b>bold</b> opening
+    next: nowhere
+  ask:
+    type: decision
+    text: What now? ![img](x.png)
+    discussion: <em>talk</em>
+    choices:
+      - {id: a, text: <i>A</i>, target: missing, consequence: ok, guidance: [NOPE]}
+      - {id: a, text: B, target: good_end, consequence: <script>, guidance: []}
+      - {id: c, text: C, target: loop, consequence: Again., guidance: [OLD-CODE, 7]}
+      - {id: d, text: D, target: [1], consequence: Odd., guidance: [HOME-ONLY]}
+  good_end:
+    type: ending
+    kind: successful
+    title: Good
+    text: <p>
+  loop:
+    type: passage
+    text: Round.
+    next: stuck
+  stuck:
+    type: decision
+    text: Stuck?
+    choices:
+      - {id: x, text: X, target: stuck, consequence: Again., guidance: [NEW-CODE]}
+      - {id: y, text: Y, target: loop, consequence: Again., guidance: [NEW-CODE]}
+  odd: 5
+"""
+
+
+def test_every_check_reports_its_place_in_one_document() -> None:
+    from kaleidoscope.guidance.registry import parse_registry
+
+    registry = parse_registry(_REGISTRY, "test-guidance.yaml")
+    checked = check_document(parse_yaml(_SINK, "sink.yaml"), registry=registry)
+    assert [(str(d), checked.where[d]) for d in checked.diagnostics] == [
+        ("sink.yaml:9:10: E301 duplicate cast id 'sam'",
+         ('cast', 1, 'id')),
+        ("sink.yaml:12:3: E303 node 'intro' cannot be reached from the start",
+         ('nodes', 'intro')),
+        ("sink.yaml:14:14: E306 speaker 'nobody' of node 'intro' is not in the cast",
+         ('nodes', 'intro', 'speaker')),
+        ('sink.yaml:15:11: W402 raw HTML or images are not part of the safe Markdown '
+         'subset and will be shown as plain text',
+         ('nodes', 'intro', 'text')),
+        ("sink.yaml:16:11: E302 unknown target 'nowhere' from node 'intro'",
+         ('nodes', 'intro', 'next')),
+        ('sink.yaml:19:11: W402 raw HTML or images are not part of the safe Markdown '
+         'subset and will be shown as plain text',
+         ('nodes', 'ask', 'text')),
+        ('sink.yaml:20:17: W402 raw HTML or images are not part of the safe Markdown '
+         'subset and will be shown as plain text',
+         ('nodes', 'ask', 'discussion')),
+        ('sink.yaml:22:23: W402 raw HTML or images are not part of the safe Markdown '
+         'subset and will be shown as plain text',
+         ('nodes', 'ask', 'choices', 0, 'text')),
+        ("sink.yaml:22:41: E302 unknown target 'missing' from node 'ask'",
+         ('nodes', 'ask', 'choices', 0, 'target')),
+        ("sink.yaml:22:78: E307 unknown guidance key 'NOPE'",
+         ('nodes', 'ask', 'choices', 0, 'guidance', 0)),
+        ("sink.yaml:23:9: W401 choice 'a' in decision 'ask' cites no guidance",
+         ('nodes', 'ask', 'choices', 1)),
+        ("sink.yaml:23:14: E301 duplicate choice id 'a' in decision 'ask'",
+         ('nodes', 'ask', 'choices', 1, 'id')),
+        ('sink.yaml:23:57: W402 raw HTML or images are not part of the safe Markdown '
+         'subset and will be shown as plain text',
+         ('nodes', 'ask', 'choices', 1, 'consequence')),
+        ("sink.yaml:24:72: E308 guidance 'OLD-CODE' is superseded by 'NEW-CODE': cite "
+         "'NEW-CODE' in this choice too, or instead",
+         ('nodes', 'ask', 'choices', 2, 'guidance', 0)),
+        ('sink.yaml:24:82: E201 nodes.ask.choices.2.guidance.1: Input should be a valid '
+         'string',
+         ('nodes', 'ask', 'choices', 2, 'guidance', 1)),
+        ('sink.yaml:25:34: E201 nodes.ask.choices.3.target: Input should be a valid string',
+         ('nodes', 'ask', 'choices', 3, 'target')),
+        ("sink.yaml:25:34: E302 unknown target '[1]' from node 'ask'",
+         ('nodes', 'ask', 'choices', 3, 'target')),
+        ("sink.yaml:25:69: E309 guidance 'HOME-ONLY' links only to a site's home page "
+         "(https://publisher.example/); give the document's own address in guidance.yaml",
+         ('nodes', 'ask', 'choices', 3, 'guidance', 0)),
+        ("sink.yaml:26:3: E305 ending 'good_end' has no debrief",
+         ('nodes', 'good_end')),
+        ('sink.yaml:30:11: W402 raw HTML or images are not part of the safe Markdown '
+         'subset and will be shown as plain text',
+         ('nodes', 'good_end', 'text')),
+        ("sink.yaml:31:3: E304 closed loop: no ending can be reached from passage 'loop' "
+         '(the loop: loop -> stuck -> loop)',
+         ('nodes', 'loop')),
+        ("sink.yaml:35:3: E304 closed loop: no ending can be reached from decision 'stuck'"
+         ' (the loop: stuck -> stuck)',
+         ('nodes', 'stuck')),
+        ("sink.yaml:41:3: E303 node 'odd' cannot be reached from the start",
+         ('nodes', 'odd')),
+        ('sink.yaml:41:8: E201 nodes.odd: Input should be a valid dictionary or object to '
+         'extract fields from',
+         ('nodes', 'odd')),
+    ]

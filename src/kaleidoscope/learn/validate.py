@@ -21,7 +21,7 @@ from __future__ import annotations
 import json
 import re
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -127,16 +127,43 @@ def _as_list(value: Any) -> list[Any]:
     return value if isinstance(value, list) else []
 
 
-def _edges(nodes: dict[Any, Any]) -> Iterator[tuple[str, PathKey, Any]]:
-    """(source node id, location of the reference, target id) for every link."""
-    for node_id, node in nodes.items():
-        node = _as_dict(node)
-        if node.get("type") == "passage" and "next" in node:
-            yield node_id, ("nodes", node_id, "next"), node["next"]
-        elif node.get("type") == "decision":
-            for i, choice in enumerate(_as_list(node.get("choices"))):
-                if isinstance(choice, dict) and "target" in choice:
-                    yield node_id, ("nodes", node_id, "choices", i, "target"), choice["target"]
+def _successors(report: _Report, nodes: dict[Any, Any]) -> dict[Any, list[Any]]:
+    """Each node's targets that exist; every link to a missing node is reported (E302).
+
+    Locations are made only for what is reported: this runs over every link.
+    """
+    successors: dict[Any, list[Any]] = {node_id: [] for node_id in nodes}
+    for source, node in nodes.items():
+        if not isinstance(node, dict):
+            continue
+        kind = node.get("type")
+        if kind == "passage" and "next" in node:
+            target = node["next"]
+            if isinstance(target, str) and target in nodes:
+                successors[source].append(target)
+            else:
+                report.add(
+                    ("nodes", source, "next"),
+                    "E302",
+                    f"unknown target '{target}' from node '{source}'",
+                )
+        elif kind == "decision":
+            choices = node.get("choices")
+            if not isinstance(choices, list):
+                continue
+            for i, choice in enumerate(choices):
+                if not isinstance(choice, dict) or "target" not in choice:
+                    continue
+                target = choice["target"]
+                if isinstance(target, str) and target in nodes:
+                    successors[source].append(target)
+                else:
+                    report.add(
+                        ("nodes", source, "choices", i, "target"),
+                        "E302",
+                        f"unknown target '{target}' from node '{source}'",
+                    )
+    return successors
 
 
 def _graph_checks(report: _Report, data: dict[Any, Any]) -> None:
@@ -144,12 +171,7 @@ def _graph_checks(report: _Report, data: dict[Any, Any]) -> None:
     if not nodes:
         return
     start = data.get("start")
-    successors: dict[Any, list[Any]] = {node_id: [] for node_id in nodes}
-    for source, loc, target in _edges(nodes):
-        if not isinstance(target, str) or target not in nodes:
-            report.add(loc, "E302", f"unknown target '{target}' from node '{source}'")
-        else:
-            successors[source].append(target)
+    successors = _successors(report, nodes)
     if isinstance(start, str) and start not in nodes:
         report.add(("start",), "E302", f"start node '{start}' does not exist")
         return
@@ -236,6 +258,7 @@ def _reference_checks(
             if member_id in cast_ids and member_id not in shared_cast:
                 report.add(("cast", i, "id"), "E301", f"duplicate cast id '{member_id}'")
             cast_ids.add(member_id)
+    unsafe = _UNSAFE.search
     for node_id, node in _as_dict(data.get("nodes")).items():
         node = _as_dict(node)
         here: PathKey = ("nodes", node_id)
@@ -247,35 +270,47 @@ def _reference_checks(
                 f"speaker '{speaker}' of node '{node_id}' is not in the cast",
             )
         for name in _TEXT_FIELDS:
-            _markup_check(report, (*here, name), node.get(name))
-        if node.get("type") == "ending" and not str(node.get("debrief") or "").strip():
+            text = node.get(name)
+            if isinstance(text, str) and unsafe(text):
+                _unsafe_markup(report, (*here, name))
+        kind = node.get("type")
+        if kind == "ending" and not str(node.get("debrief") or "").strip():
             report.add(here, "E305", f"ending '{node_id}' has no debrief", key=True)
-        if node.get("type") != "decision":
+        if kind != "decision":
             continue
         seen_choices: set[Any] = set()
         for i, choice in enumerate(_as_list(node.get("choices"))):
             choice = _as_dict(choice)
-            at: PathKey = (*here, "choices", i)
             choice_id = choice.get("id")
             if choice_id is not None:
                 if choice_id in seen_choices:
                     report.add(
-                        (*at, "id"),
+                        (*here, "choices", i, "id"),
                         "E301",
                         f"duplicate choice id '{choice_id}' in decision '{node_id}'",
                     )
                 seen_choices.add(choice_id)
             for name in _TEXT_FIELDS:
-                _markup_check(report, (*at, name), choice.get(name))
-            keys = choice.get("guidance")
-            for j, key in enumerate(_as_list(keys)):
-                if isinstance(key, str) and key not in registry:
-                    report.add((*at, "guidance", j), "E307", f"unknown guidance key '{key}'")
-                elif isinstance(key, str):
-                    _citation_checks(report, (*at, "guidance", j), key, _as_list(keys), registry)
-            if not _as_list(keys):
+                text = choice.get(name)
+                if isinstance(text, str) and unsafe(text):
+                    _unsafe_markup(report, (*here, "choices", i, name))
+            keys = _as_list(choice.get("guidance"))
+            for j, key in enumerate(keys):
+                if not isinstance(key, str):
+                    continue
+                if key not in registry:
+                    report.add(
+                        (*here, "choices", i, "guidance", j),
+                        "E307",
+                        f"unknown guidance key '{key}'",
+                    )
+                else:
+                    _citation_checks(
+                        report, (*here, "choices", i, "guidance", j), key, keys, registry
+                    )
+            if not keys:
                 report.add(
-                    at,
+                    (*here, "choices", i),
                     "W401",
                     f"choice '{choice_id}' in decision '{node_id}' cites no guidance",
                     severity=Severity.WARNING,
@@ -303,15 +338,14 @@ def _citation_checks(
         )
 
 
-def _markup_check(report: _Report, loc: PathKey, text: Any) -> None:
-    if isinstance(text, str) and _UNSAFE.search(text):
-        report.add(
-            loc,
-            "W402",
-            "raw HTML or images are not part of the safe Markdown "
-            "subset and will be shown as plain text",
-            severity=Severity.WARNING,
-        )
+def _unsafe_markup(report: _Report, loc: PathKey) -> None:
+    report.add(
+        loc,
+        "W402",
+        "raw HTML or images are not part of the safe Markdown "
+        "subset and will be shown as plain text",
+        severity=Severity.WARNING,
+    )
 
 
 _TWINE_LINE = re.compile(r"^# twine-(story|passage|extra): (.*)$", re.MULTILINE)
