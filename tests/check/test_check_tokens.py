@@ -7,7 +7,7 @@ import re
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from kaleidoscope.check.tokens import words
+from kaleidoscope.check.tokens import word_spans, words
 
 # The definition the model was trained with: ASCII letters and digits in runs, each other
 # character outside ASCII that is not a word character on its own, digits read as "0".
@@ -42,3 +42,12 @@ def test_words_examples() -> None:
     ]
     assert words("café\u3000au lait") == ["caf", "\u3000", "au", "lait"]
     assert words("") == []
+
+
+@settings(max_examples=2000)
+@given(_MIXED)
+def test_word_spans_as_the_plain_tokens_with_offsets(text: str) -> None:
+    lower = text.lower()
+    plain = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(lower.translate(_ZEROS))]
+    assert word_spans(lower) == plain
+    assert [t for t, _, _ in word_spans(lower)] == words(lower)

@@ -198,8 +198,7 @@ class _Ctx:
         return self._pronoun
 
     def has(self, *concepts: str) -> bool:
-        hits = self.hits
-        return any(concept in hits for concept in concepts)
+        return not self.hits.keys().isdisjoint(concepts)
 
     def spans(self, *concepts: str) -> list[Pos]:
         hits = self.hits

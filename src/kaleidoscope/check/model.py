@@ -18,7 +18,6 @@ import itertools
 import json
 import math
 import os
-import re
 import threading
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -26,6 +25,7 @@ from importlib import resources
 from pathlib import Path
 
 from kaleidoscope.check.entities import PERSON_KINDS, about, find_entities
+from kaleidoscope.check.tokens import word_spans as _word_spans
 from kaleidoscope.check.tokens import words as _words
 
 __all__ = [
@@ -44,10 +44,8 @@ FORMAT = "kaleidoscope-checker-model/1"
 MODEL_FILE = "checker_model.json"
 MODEL_ENV = "KALEIDOSCOPE_CHECK_MODEL"  # another weights file (tests, experiments)
 
-# Words (ASCII letters and digits) and single characters outside ASCII (emoji, symbols).
-_TOKEN = re.compile(r"[a-z0-9]+|[^\x00-\x7f\w]")
-# Every digit reads as "0": "14" and "15" are both a two-digit number ("00").
-_DIGITS = str.maketrans("123456789", "000000000")
+# Tokens (tokens.py): words of ASCII letters and digits, and single characters outside
+# ASCII (emoji, symbols); every digit reads as "0" ("14" and "15" are both "00").
 # Concepts that mean the post is set in practice: its words are also read "in care".
 CARE_CONCEPTS = frozenset({"care", "su_ref", "care_weak"})
 
@@ -120,7 +118,7 @@ def features(
 
 def token_spans(lower: str) -> list[tuple[str, int, int]]:
     """Each token with its offsets, to point at the words that weighed most."""
-    return [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(lower.translate(_DIGITS))]
+    return _word_spans(lower)
 
 
 @dataclass(frozen=True, slots=True)
@@ -202,20 +200,17 @@ class Model:
         """Each word's (or word pair's, when it weighs more) weight for a category, with
         its offsets: what made the model decide."""
         c = self.categories.index(category)
-        words, in_care, pairs = self.words, self.in_care, self.pairs
-        out = []
-        for i, (word, s, e) in enumerate(spans):
-            row = words.get(word)
-            w = row[c] if row is not None else 0.0
-            if care:
-                row = in_care.get(word)
-                w += row[c] if row is not None else 0.0
-            if i + 1 < len(spans):
-                nxt, _, e2 = spans[i + 1]
-                row = pairs.get((word, nxt))
-                if row is not None and row[c] > w:
-                    w, e = row[c], e2
-            out.append((w, s, e))
+        tokens = [t[0] for t in spans]
+        weights = [r[c] if r is not None else 0.0 for r in map(self.words.get, tokens)]
+        if care:
+            weights = [
+                w + (r[c] if r is not None else 0.0)
+                for w, r in zip(weights, map(self.in_care.get, tokens), strict=True)
+            ]
+        out = [(w, s, e) for w, (_, s, e) in zip(weights, spans, strict=True)]
+        for i, row in enumerate(map(self.pairs.get, itertools.pairwise(tokens))):
+            if row is not None and row[c] > weights[i]:  # the pair weighs more
+                out[i] = (row[c], spans[i][1], spans[i + 1][2])
         return out
 
 

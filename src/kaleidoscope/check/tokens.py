@@ -8,7 +8,9 @@ from __future__ import annotations
 
 import re
 
-__all__ = ["capital_starts", "is_word", "lowercase", "non_ascii", "word_starts", "words"]
+__all__ = [
+    "capital_starts", "is_word", "lowercase", "non_ascii", "word_spans", "word_starts", "words",
+]
 
 # Words (ASCII letters and digits) and single characters outside ASCII (emoji, symbols).
 TOKEN = re.compile(r"[a-z0-9]+|[^\x00-\x7f\w]")
@@ -42,6 +44,21 @@ def words(lower: str) -> list[str]:
         last = at + 1
     parts.append(lower[last:].translate(_ASCII_WORDS))
     return "".join(parts).split()
+
+
+def word_spans(lower: str) -> list[tuple[str, int, int]]:
+    """Each token of `words` with its offsets (start, end) in ``lower``."""
+    if not lower.isascii():
+        return [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(lower.translate(ZEROS))]
+    out = []
+    at = 0
+    for piece in lower.translate(_ASCII_WORDS).split(" "):
+        if piece:
+            out.append((piece, at, at + len(piece)))
+            at += len(piece) + 1
+        else:
+            at += 1
+    return out
 
 
 def is_word(ch: str) -> bool:
