@@ -16,12 +16,18 @@ __all__ = [
 TOKEN = re.compile(r"[a-z0-9]+|[^\x00-\x7f\w]")
 # Every digit reads as "0": "14" and "15" are both a two-digit number ("00").
 ZEROS = str.maketrans("123456789", "000000000")
-# For ASCII text: [a-z0-9] kept (digits as "0"), every other character a space, so that
-# str.split gives exactly what TOKEN finds.
+# For ASCII text, byte for byte: [a-z0-9] kept (digits as "0"), every other character a
+# space, so that splitting gives exactly what TOKEN finds (a character outside ASCII,
+# encoded as "?", is a space too).
 _KEPT = "abcdefghijklmnopqrstuvwxyz0123456789"
-_ASCII_WORDS = str.maketrans(
-    {chr(c): chr(c).translate(ZEROS) if chr(c) in _KEPT else " " for c in range(128)}
-)
+_ASCII_WORDS = bytes(
+    ord(chr(c).translate(ZEROS)) if chr(c) in _KEPT else ord(" ") for c in range(128)
+) + b" " * 128
+
+
+def _ascii_words(text: str) -> str:
+    """``text`` with every character that is not a token character as a space."""
+    return text.encode("ascii", "replace").translate(_ASCII_WORDS).decode("ascii")
 
 
 def words(lower: str) -> list[str]:
@@ -30,19 +36,20 @@ def words(lower: str) -> list[str]:
     read as "0" ("14" -> "00"). The same as ``TOKEN.findall(lower.translate(ZEROS))``,
     with a faster path for ASCII text (most posts)."""
     if lower.isascii():
-        return lower.translate(_ASCII_WORDS).split()
+        return _ascii_words(lower).split()
     # the characters outside ASCII one by one: a word character ("é") separates like a
     # space, any other ("😂") is a token of its own
+    spaced = _ascii_words(lower)
     parts = []
     last = 0
     for at in non_ascii(lower):
         ch = lower[at]
         if ch.isspace():  # a token, but str.split would drop it ("\u3000")
             return TOKEN.findall(lower.translate(ZEROS))
-        parts.append(lower[last:at].translate(_ASCII_WORDS))
+        parts.append(spaced[last:at])
         parts.append(" " if ch.isalnum() or ch == "_" else " " + ch + " ")
         last = at + 1
-    parts.append(lower[last:].translate(_ASCII_WORDS))
+    parts.append(spaced[last:])
     return "".join(parts).split()
 
 
@@ -52,7 +59,7 @@ def word_spans(lower: str) -> list[tuple[str, int, int]]:
         return [(m.group(), m.start(), m.end()) for m in TOKEN.finditer(lower.translate(ZEROS))]
     out = []
     at = 0
-    for piece in lower.translate(_ASCII_WORDS).split(" "):
+    for piece in _ascii_words(lower).split(" "):
         if piece:
             out.append((piece, at, at + len(piece)))
             at += len(piece) + 1
