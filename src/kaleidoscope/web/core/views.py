@@ -77,7 +77,11 @@ def sign_in(request: HttpRequest) -> HttpResponse:
         allowed = ratelimit.hit(ratelimit.SIGN_IN_ACCOUNT, username, address)
         allowed = ratelimit.hit(ratelimit.SIGN_IN_ADDRESS, address) and allowed
         if not allowed:
-            form.is_valid()  # bind the form so it can carry the error
+            # A form bound without the password carries the error: validating it cannot
+            # reach the password check (hashing for a refused guess would cost CPU and a
+            # database connection each).
+            form = AuthenticationForm(request, data={"username": request.POST.get("username", "")})
+            form.is_valid()
             form.errors.clear()
             form.add_error(None, text()["sign_in_throttled"])
             return render(request, "accounts/sign_in.html", {"form": form}, status=429)
