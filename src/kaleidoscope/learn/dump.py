@@ -259,6 +259,16 @@ def _scalar_event(value: Any, block_text: bool, quote_all: bool) -> _Event:
 _key_event = lru_cache(maxsize=1024)(_scalar_event)
 
 
+@lru_cache(maxsize=1024)
+def _plain_block_key(text: str, block_text: bool, quote_all: bool) -> str | None:
+    """``text:`` where a key in a block mapping is simple and written plain, else None."""
+    _text, tag_length, plain, _quoted, style, analysis = _key_event(text, block_text, quote_all)
+    empty, multiline, _flow_plain, block_plain = analysis[:4]
+    if tag_length + len(text) < 128 and not (empty or multiline or style) and plain and block_plain:
+        return text + ":"
+    return None
+
+
 class _Sink:
     def __init__(self, out: list[str]) -> None:
         self.write = out.append
@@ -323,6 +333,8 @@ class _Writer(Emitter):
                 self.flow_sequence(value)
             else:
                 self.block_sequence(value)
+        elif kind is str and not (root or self.flow_level):
+            self.block_string(value)
         else:
             self.scalar(_scalar_event(value, self.block_text, self.quote_all))
 
@@ -359,9 +371,16 @@ class _Writer(Emitter):
 
     def block_mapping(self, value: dict[Any, Any]) -> None:
         self.increase_indent(flow=False)
+        block_text, quote_all = self.block_text, self.quote_all
         for key, item in value.items():
-            self.write_indent()
-            self.key(key, flow=False)
+            self.write_indent()  # leaves whitespace True
+            written = _plain_block_key(key, block_text, quote_all) if type(key) is str else None
+            if written is None:
+                self.key(key, flow=False)
+            else:  # what key() does for a simple plain key: the text, then ':'
+                self.out.append(written)
+                self.column += len(written)
+                self.whitespace = self.indention = self.open_ended = False
             self.node(item, mapping=True)
         self.indent = self.indents.pop()
 
@@ -424,6 +443,36 @@ class _Writer(Emitter):
         ):
             return "'"
         return '"'
+
+    def block_string(self, text: str) -> None:
+        """scalar() for a string in block context that is neither a key nor the root."""
+        style = _str_style(text, self.block_text, self.quote_all)
+        multiline = False  # needed below only where the analysis is made
+        if style == '"':
+            chosen = '"'
+        else:
+            _empty, multiline, _flow, block_plain, single_quoted, block = _analyse(text)
+            if not style and block_plain and _plain_reads_as_str(text):
+                chosen = ""
+            elif style and style in "|>" and block:
+                chosen = style
+            elif (not style or style == "'") and single_quoted:
+                chosen = "'"
+            else:
+                chosen = '"'
+        indent = self.indent
+        self.indent = 2 if indent is None else indent + 2
+        if chosen == "":
+            self.plain(text, True)
+        elif chosen == "'":
+            self.single_quoted(text, True, multiline)
+        elif chosen == '"':
+            self.write_double_quoted(text, True)
+        elif chosen == ">":
+            self.write_folded(text)
+        else:
+            self.write_literal(text)
+        self.indent = indent
 
     def scalar(self, event: _Event) -> None:
         text, _tag, plain, quoted, _style, analysis = event

@@ -184,12 +184,16 @@ class _Quick(_Reader):
 
     def _sequence(self) -> list[Any]:
         items: list[Any] = []
-        get, scalar = self._get, self._scalar
+        get, scalar, first_chars = self._get, self._scalar, _FIRST_CHARS
         item = get()
         while type(item) is not yaml.SequenceEndEvent:
             if type(item) is yaml.ScalarEvent and item.anchor is None:
                 self._count += 1
-                items.append(scalar(item))
+                text = item.value  # _scalar's first case, inline: plain text
+                if item.implicit[0] and not item.style and text and text[0] not in first_chars:
+                    items.append(text)
+                else:
+                    items.append(scalar(item))
             else:
                 items.append(self.value(item))
             item = get()
@@ -197,21 +201,29 @@ class _Quick(_Reader):
 
     def _mapping(self) -> dict[Any, Any]:
         result: dict[Any, Any] = {}
-        get, scalar = self._get, self._scalar
+        get, scalar, first_chars = self._get, self._scalar, _FIRST_CHARS
         key_event = get()
         while type(key_event) is not yaml.MappingEndEvent:
             if type(key_event) is not yaml.ScalarEvent or key_event.anchor is not None:
                 raise _Slow
             self._count += 1
-            key = scalar(key_event)
+            key = key_event.value  # _scalar's first case, inline: plain text
+            if not (
+                key_event.implicit[0] and not key_event.style and key and key[0] not in first_chars
+            ):
+                key = scalar(key_event)
             if key in result:
                 raise _Slow
-            value_event = get()
-            if type(value_event) is yaml.ScalarEvent and value_event.anchor is None:
+            event = get()
+            if type(event) is yaml.ScalarEvent and event.anchor is None:
                 self._count += 1
-                result[key] = scalar(value_event)
+                text = event.value
+                if event.implicit[0] and not event.style and text and text[0] not in first_chars:
+                    result[key] = text
+                else:
+                    result[key] = scalar(event)
             else:
-                result[key] = self.value(value_event)
+                result[key] = self.value(event)
             key_event = get()
         return result
 
