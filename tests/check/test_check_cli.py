@@ -39,7 +39,7 @@ def test_draft_text_shows_spans_why_guidance_and_rewrite() -> None:
     assert "[13yo]" in out and "[Hillcrest Academy]" in out  # brackets, not colour alone
     assert "confidentiality" in out
     assert "why:" in out and "jigsaw" in out
-    assert "HCPC-2017-confidentiality" in out
+    assert "SWE-GUIDANCE" in out and "HCPC-2017" not in out
     assert "safer version:" in out and "a young person" in out
 
 

@@ -352,6 +352,21 @@ def test_guidance_keys_exist_in_the_registry() -> None:
             assert key in registry, key
 
 
+def test_every_category_cites_current_guidance_from_each_nation() -> None:
+    """Issue 15: no historical HCPC or superseded SSSC keys; a practitioner in any of the
+    four nations finds their own regulator among each category's references."""
+    from kaleidoscope.check.rules import load_rules
+    from kaleidoscope.guidance.registry import NATIONS
+
+    registry = load_registry()
+    for category, keys in load_rules().guidance.items():
+        entries = [registry[key] for key in keys]
+        stale = [g.key for g in entries if not g.is_current]
+        assert not stale, (category, stale)
+        nations = {g.jurisdiction for g in entries}
+        assert set(NATIONS) <= nations, (category, set(NATIONS) - nations)
+
+
 def test_thread_safe_results_match_serial_ones() -> None:
     texts = [json.loads(line)["text"] for line in (FIXTURES / "own_posts.jsonl").open()]
     expected = [check_text(t).labels for t in texts]  # the full check, model included

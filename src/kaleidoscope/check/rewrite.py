@@ -33,6 +33,8 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import partial
 
+from kaleidoscope.check.rules import RulesError, load_rules
+
 __all__ = ["NO_SAFE_VERSION", "Safer", "rewrite", "safer_version"]
 
 Ident = tuple[str, int, int]  # (kind, start, end)
@@ -458,13 +460,13 @@ class _Rewriter:
         words = only.group("noun").split()
         head = words[-1]
         plural = _PLURALS.get(head.lower(), head + ("es" if head.endswith(("s", "x")) else "s"))
-        few = self.words.get("one_of_few", _DEFAULT_WORDS["one_of_few"])
+        few = self.words["one_of_few"]
         return start, only.end(), " ".join([few, *words[:-1], plural])
 
     def _institution(self, start: int, end: int, word: str) -> tuple[int, int, str]:
         """A named hospital or court: "at Singleton Hospital" -> "at the hospital"."""
         before = self.lower[max(0, start - 4) : start]
-        new = self.words.get(word, _DEFAULT_WORDS[word])
+        new = self.words[word]
         if before.endswith(("the ", "a ", "an ")):
             return start, end, new.split(" ", 1)[-1]
         return start, end, new
@@ -483,12 +485,12 @@ class _Rewriter:
 
     def _ages_plural(self, start: int, end: int) -> tuple[int, int, str]:
         """ "twin 3yos" -> "twin young children"."""
-        return start, end, self.words.get("ages_plural", _DEFAULT_WORDS["ages_plural"])
+        return start, end, self.words["ages_plural"]
 
     def _school_year(self, start: int, end: int) -> tuple[int, int, str]:
         """ "in P6" -> "in primary school", "S3" -> "secondary school" (Scottish years)."""
         key = "primary_school" if self.text[start] == "P" else "secondary_school"
-        return start, end, self.words.get(key, _DEFAULT_WORDS[key])
+        return start, end, self.words[key]
 
     def _ages(self, start: int, end: int) -> tuple[int, int, str]:
         """ "the kids are 2 & 5" -> "the kids are young"."""
@@ -582,7 +584,7 @@ class _Rewriter:
         if _POSSESSOR_BEFORE.search(self.lower, max(0, start - 6), start) and (
             _NOT_NOUN_AFTER.match(self.lower, end)
         ):  # "the mum from my 9am posted" -> "from my visit": the time stood for the visit
-            return start, end, self.words.get("time_noun", _DEFAULT_WORDS["time_noun"])
+            return start, end, self.words["time_noun"]
         return start, end, ""
 
     def _list_item(self, start: int, end: int) -> tuple[int, int, str] | None:
@@ -994,38 +996,20 @@ _KNOWN_STORY = re.compile(
 _DIGIT_AFTER = re.compile(r"\s*\d")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?][\"'’”)\]])\s+|(?<=[.!?])\s+|\n+")
 
-# Placeholders for kinds the rule data (categories.yaml, `rewrite`) may not name yet.
-_DEFAULT_WORDS = {
-    "hospital": "the hospital", "court": "court", "prison": "a prison",
-    "university": "a university",
-    "ages_plural": "young children",
-    "time_noun": "visit",
-    "one_of_few": "one of the few",
-    "primary_school": "primary school",
-    "secondary_school": "secondary school",
-}
+# Why there is no safe version, by reason: the sentences are categories.yaml's `rewrite`
+# keys "no_safe_<reason>" (content is data; a missing key stops the checker loading).
+NO_SAFE_REASONS = ("photo", "known", "long", "details")
 
-# Why there is no safe version, by reason; categories.yaml `rewrite` may override each
-# with a key "no_safe_<reason>".
-NO_SAFE_VERSION = {
-    "photo": (
-        "No safe version: the post shares a photo or video of the people it is about, and "
-        "no change to the words makes that safe. Leave the picture out."
-    ),
-    "known": (
-        "No safe version: the post tells a story that people already know (from the news, "
-        "or from living near them), so any wording of it points to them."
-    ),
-    "long": (
-        "No safe version: the post is too long, or names too many people and places, to "
-        "rewrite safely here. Take the details out by hand, or share less."
-    ),
-    "details": (
-        "No safe version: even with names, places, ages and times taken out, what the post "
-        "is about would still let someone who knows them recognise them. Keep it for "
-        "supervision rather than social media."
-    ),
-}
+
+def _no_safe_messages() -> dict[str, str]:
+    words = load_rules().rewrite
+    missing = [f"no_safe_{r}" for r in NO_SAFE_REASONS if not words.get(f"no_safe_{r}")]
+    if missing:
+        raise RulesError(f"categories.yaml: rewrite lacks {', '.join(missing)}")
+    return {reason: words[f"no_safe_{reason}"] for reason in NO_SAFE_REASONS}
+
+
+NO_SAFE_VERSION = _no_safe_messages()
 
 
 class _Net:
@@ -1033,8 +1017,6 @@ class _Net:
     never the whole of what a safer version must take out."""
 
     def __init__(self, text: str, lower: str) -> None:
-        from kaleidoscope.check.rules import load_rules  # the shared, cached rule data
-
         self.rules = load_rules()
         self.text = text
         self.lower = lower
