@@ -65,7 +65,12 @@ INSTALLED_APPS = [
     "kaleidoscope.web.lms",
 ]
 
+# Under ASGI, Django runs a run of sync middleware in one thread hop but switches to the
+# event loop and back around each async-capable one placed among sync ones. Ours are sync
+# only and come first and last, so Django's own (sync or async) all run sync, in the
+# request's thread, with the view: two hops a request instead of about ten.
 MIDDLEWARE = [
+    "kaleidoscope.web.core.middleware.StreamsHoldNoConnectionMiddleware",
     *(["kaleidoscope.web.core.timing.ServerTimingMiddleware"] if DEBUG else []),
     "django.middleware.security.SecurityMiddleware",
     "csp.middleware.CSPMiddleware",
@@ -74,9 +79,9 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
-    "kaleidoscope.web.core.middleware.SignedInSessionMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    "kaleidoscope.web.core.middleware.SignedInSessionMiddleware",
 ]
 
 ROOT_URLCONF = "kaleidoscope.web.urls"
@@ -106,6 +111,17 @@ TEMPLATES = [
 _database_url = os.environ.get("DATABASE_URL", "").strip()
 if _database_url:
     DATABASES = {"default": dj_database_url.parse(_database_url, conn_max_age=0)}
+    _pool_size = int(os.environ.get("KALEIDOSCOPE_DB_POOL", "8"))
+    if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and _pool_size > 0:
+        # psycopg's connection pool (Django 5.1+, docs/adr/0017-postgresql-connection-pool.md):
+        # a request borrows an open connection instead of opening one (several ms each)
+        # and gives it back when it ends (CONN_MAX_AGE stays 0). Per server process; a
+        # request that finds all of them in use waits up to the timeout, then gets a 500.
+        DATABASES["default"].setdefault("OPTIONS", {})["pool"] = {
+            "min_size": min(2, _pool_size),
+            "max_size": _pool_size,
+            "timeout": float(os.environ.get("KALEIDOSCOPE_DB_POOL_TIMEOUT", "10")),
+        }
     _test_name = os.environ.get("KALEIDOSCOPE_TEST_DB_NAME")
     if _test_name:
         DATABASES["default"]["TEST"] = {"NAME": _test_name}

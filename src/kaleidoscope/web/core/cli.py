@@ -60,6 +60,7 @@ def prepare(migrate: bool = True) -> str:
         if connection.vendor == "sqlite"
         else f"PostgreSQL database {settings['NAME']!r} on {settings.get('HOST') or 'localhost'}"
     )
+    connection.close()  # back to the pool: the serving threads use their own (ADR 0017)
     return f"{len(library)} scenarios; {where}"
 
 
