@@ -12,7 +12,8 @@ PostgreSQL: ``DATABASE_URL`` (default postgres://postgres@127.0.0.1:5432/test); 
 server gets a fresh database that is dropped afterwards (tests/web/live.py). Skipped,
 and said so, if no PostgreSQL answers.
 
-The load generator runs on the same 2-core machine as the server: figures are noisy.
+The load generator runs on the same 2-core machine as the server: figures are noisy, so
+each run reports the 1-minute load average at its start and end (other jobs count too).
 Last line: name=value pairs.
 """
 
@@ -135,7 +136,10 @@ def bench(database_url: str | None, args: argparse.Namespace) -> dict[str, Any]:
         if database_url:  # `serve` migrates only SQLite; a shared PostgreSQL is migrated first
             subprocess.run([str(KALEIDOSCOPE), "migrate"], env=server.env, check=True)
         server.start()
-        return run(server, args.respondents, args.window, args.seed)
+        load_start = os.getloadavg()[0]
+        result = run(server, args.respondents, args.window, args.seed)
+        result["load"] = f"{load_start:.2f}-{os.getloadavg()[0]:.2f}"  # other jobs count too
+        return result
     finally:
         server.close()
 
@@ -170,13 +174,15 @@ def main() -> None:
     for name, r in results.items():
         print(
             f"{name}: {r['ok']} answered, {r['counted']} counted, in {r['elapsed']:.1f} s; "
-            f"submit p50 {r['p50']:.0f} ms, p99 {r['p99']:.0f} ms, max {r['max']:.0f} ms"
+            f"submit p50 {r['p50']:.0f} ms, p99 {r['p99']:.0f} ms, max {r['max']:.0f} ms; "
+            f"load average {r['load']}"
         )
         pairs += [
             f"{name}_counted={r['counted']}",
             f"{name}_submit_p50_ms={r['p50']:.0f}",
             f"{name}_submit_p99_ms={r['p99']:.0f}",
             f"{name}_submit_max_ms={r['max']:.0f}",
+            f"{name}_load1={r['load']}",
         ]
     print(" ".join(pairs))
 

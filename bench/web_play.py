@@ -14,7 +14,8 @@ a 200, or the server falls behind (less than 90% of the offered rate answered). 
 figure is the highest rate that held.
 
 The load generator shares the machine's two cores with the server: its CPU is part of
-the budget, as the issue asks. Last line: name=value pairs.
+the budget, as the issue asks; each phase line and the last line give the load average
+(other jobs on the machine count in it too). Last line: name=value pairs.
 """
 
 from __future__ import annotations
@@ -167,7 +168,8 @@ def measure(args: argparse.Namespace, workers: int) -> tuple[float, list[str]]:
             held = p99 <= P99_LIMIT_MS and errors == 0 and answered >= 0.9 * rate
             lines.append(
                 f"workers={workers} offered={rate}/s answered={answered:.0f}/s "
-                f"p50={p50:.1f}ms p99={p99:.1f}ms errors={errors} {'held' if held else 'FAILED'}"
+                f"p50={p50:.1f}ms p99={p99:.1f}ms errors={errors} {'held' if held else 'FAILED'} "
+                f"load={os.getloadavg()[0]:.2f}"  # shared machine: other jobs' load too
             )
             print(lines[-1], flush=True)
             if not held:
@@ -200,6 +202,7 @@ def main() -> None:
         default=[50, 100, 150, 200, 250, 300, 350, 400, 500],
     )
     args = parser.parse_args()
+    load_start = os.getloadavg()[0]
     w2, _ = measure(args, 2)
     w1, _ = measure(args, 1)
     figures = {
@@ -210,6 +213,8 @@ def main() -> None:
         "learners_w1_at_30s": int(w1 * 30),
         "p99_limit_ms": P99_LIMIT_MS,
         "goal_w2": 200,
+        "load1_start": f"{load_start:.2f}",
+        "load1_end": f"{os.getloadavg()[0]:.2f}",
     }
     print(" ".join(f"{k}={v}" for k, v in figures.items()))
 
