@@ -2,7 +2,9 @@
 build a 5,000-passage Twine 2 HTML story and import it (target: under 3 s).
 
 Usage: python bench/validate_large.py [--nodes N] [--passages N] [--repeat N]
-Prints the figures last, as one line of name=value pairs.
+Prints the figures last, as one line of name=value pairs. The targets are wall-clock
+times; CPU times (this process only) are printed beside them, since the machine is
+shared and its load stretches the wall-clock figures.
 """
 
 from __future__ import annotations
@@ -150,11 +152,12 @@ def main() -> None:
         path = Path(tmp) / "large.yaml"
         path.write_text(yaml.safe_dump(data, sort_keys=False, width=100), "utf-8")
         lines = path.read_text().count("\n")
-        timings = []
+        timings, cpu = [], []
         for _ in range(args.repeat):
-            started = time.perf_counter()
+            started, cpu_started = time.perf_counter(), time.process_time()
             checked = check_file(path)
             timings.append(time.perf_counter() - started)
+            cpu.append(time.process_time() - cpu_started)
         errors = [str(d) for d in checked.diagnostics]
         assert checked.scenario is not None and not errors, errors[:5]
     node_count = len(data["nodes"])  # type: ignore[arg-type]
@@ -162,19 +165,24 @@ def main() -> None:
     print(f"validated a {node_count}-node scenario ({lines} YAML lines) {args.repeat} times")
 
     raw = build_twine(args.passages)
-    imports = []
+    imports, import_cpu = [], []
     for _ in range(max(1, args.repeat // 2)):
-        started = time.perf_counter()
+        started, cpu_started = time.perf_counter(), time.process_time()
         stories, _problems = stories_from_bytes(raw, "large.html")
         result = draft(stories[0], "large.html", "large.yaml")
         imports.append(time.perf_counter() - started)
+        import_cpu.append(time.process_time() - cpu_started)
     assert result.scenario is not None, [str(d) for d in result.diagnostics[:5]]
     imported = sorted(imports)[len(imports) // 2]
+    cpu_median = sorted(cpu)[len(cpu) // 2]
+    import_cpu_median = sorted(import_cpu)[len(import_cpu) // 2]
     print(f"imported a {args.passages}-passage Twine HTML file ({len(raw):,} bytes)")
     print(
         f"nodes={node_count} yaml_lines={lines} best_s={best:.3f} median_s={median:.3f} "
-        f"target_s=1.0 ok={median < 1.0} passages={args.passages} html_bytes={len(raw)} "
-        f"import_median_s={imported:.3f} import_target_s=3.0 import_ok={imported < 3.0}"
+        f"cpu_median_s={cpu_median:.3f} target_s=1.0 ok={median < 1.0} "
+        f"passages={args.passages} html_bytes={len(raw)} import_median_s={imported:.3f} "
+        f"import_cpu_median_s={import_cpu_median:.3f} import_target_s=3.0 "
+        f"import_ok={imported < 3.0}"
     )
 
 
