@@ -3,7 +3,7 @@
     .venv/bin/python tools/train_checker.py            # write the packaged weights
     .venv/bin/python tools/train_checker.py --check    # retrain; fail unless identical
 
-Data (all in the repo): data/posts/train/*.jsonl (writers W1, W2) and the project's own
+Data (all in the repo): data/posts/train/*.jsonl (writers W1-W6) and the project's own
 labelled posts, tests/fixtures/check/*.jsonl. Never the held-out batches, never the dev set
 (a regression set), never the real tweets (their texts are not ours to keep).
 
@@ -11,9 +11,9 @@ Model: one logistic regression per category over `kaleidoscope.check.model.featu
 (words, word pairs, emoji, the same words in a care context, lexicon concepts, rule
 categories), trained by plain stochastic gradient descent in a fixed order (a seeded
 linear congruential shuffle), with L2 decay on the weights it touches. Features seen in
-fewer than two training posts are dropped. Each category's threshold is chosen on a
-pair of by-batch folds (t09, t10, t19, t20 held back, then t03, t04, t13, t14; then the
-model is retrained on everything),
+fewer than two training posts are dropped. Each category's threshold is chosen on
+leave-one-writer-out folds (each writer's batches scored by a model trained on the other
+writers; then the model is retrained on everything),
 with a lower "rule floor": where a rule fired, a smaller probability is enough (the model
 re-weights the rules' findings rather than ignoring them).
 The weights are written rounded to 4 decimals, keys sorted: the same data always gives the
@@ -29,7 +29,7 @@ import sys
 from collections import Counter
 from pathlib import Path
 
-from kaleidoscope.check.checker import parse_audience, parse_platform, post_features
+from kaleidoscope.check.checker import Signals, parse_audience, parse_platform, post_signals
 from kaleidoscope.check.model import FORMAT, MODEL_FILE
 from kaleidoscope.check.records import Category, Post
 
@@ -37,11 +37,18 @@ ROOT = Path(__file__).resolve().parents[1]
 TRAIN = ROOT / "data" / "posts" / "train"
 OWN = ROOT / "tests" / "fixtures" / "check"
 OUT = ROOT / "src" / "kaleidoscope" / "check" / MODEL_FILE
-# Two folds for choosing thresholds: each holds back two batches of each writer.
-TUNE_FOLDS = (
-    ("batch-t09", "batch-t10", "batch-t19", "batch-t20"),
-    ("batch-t03", "batch-t04", "batch-t13", "batch-t14"),
-)
+# Who wrote which batch (docs/corpus.md). Thresholds are chosen on each writer's batches
+# scored by a model trained without that writer: the checker meets writers it has not seen.
+WRITERS = {
+    "W1": [f"batch-t{i:02d}" for i in range(1, 11)],
+    "W2": [f"batch-t{i:02d}" for i in range(11, 21)],
+    "W3": [f"batch-t{i:02d}" for i in range(21, 26)],
+    "W4": [f"batch-t{i:02d}" for i in range(26, 31)],
+    "W5": [f"batch-t{i:02d}" for i in range(31, 36)],
+    "W6": [f"batch-t{i:02d}" for i in range(36, 41)],
+    "W7": [f"batch-t{i:02d}" for i in range(41, 44)],  # everyday public timelines
+    "W8": [f"batch-t{i:02d}" for i in range(44, 47)],  # practitioners' personal posts
+}
 CATEGORIES = [c.value for c in Category]
 EPOCHS = 15
 RATE = 0.2
@@ -51,7 +58,7 @@ MIN_POSTS = 2
 THRESHOLDS = [round(0.15 + 0.05 * i, 2) for i in range(12)]  # 0.15 ... 0.70
 FLOORS = [0.02, 0.05, 0.1, 0.15, 0.2, 0.3, 0.5, 0.7]  # where a fired rule is enough
 
-Example = tuple[list[str], set[str]]
+Example = tuple[list[str], set[str], Signals]
 
 
 def read(path: Path) -> list[Example]:
@@ -73,7 +80,8 @@ def read(path: Path) -> list[Example]:
         unknown = labels - set(CATEGORIES)
         if unknown:
             raise SystemExit(f"error: {path}:{number}: unknown labels {sorted(unknown)}")
-        out.append((post_features(post), labels))
+        signals = post_signals(post)
+        out.append((signals.features, labels, signals))
     return out
 
 
@@ -87,9 +95,9 @@ def _shuffle(order: list[int], seed: int) -> int:
 
 def train(examples: list[Example]) -> dict[str, list[float]]:
     """Weights by feature, one per category (features in fewer than MIN_POSTS dropped)."""
-    seen = Counter(f for feats, _ in examples for f in set(feats))
+    seen = Counter(f for feats, _, _ in examples for f in set(feats))
     keep = {f for f, n in seen.items() if n >= MIN_POSTS}
-    data = [([f for f in feats if f in keep], labels) for feats, labels in examples]
+    data = [([f for f in feats if f in keep], labels) for feats, labels, _ in examples]
     weights = [dict.fromkeys(sorted(keep), 0.0) for _ in CATEGORIES]
     order = list(range(len(data)))
     seed = SEED
@@ -118,17 +126,16 @@ def choose_thresholds(
     folds: list[tuple[dict[str, list[float]], list[Example]]],
 ) -> tuple[list[float], list[float]]:
     """Per category, the threshold and the rule floor with the best F1 on the held-back
-    batches of every fold together (each fold: weights trained without its batches): a
-    category is found when its probability reaches the threshold, or when a rule fired
-    and the probability reaches the (lower) floor. Ties: the higher values (fewer false
-    alarms)."""
+    writers of every fold together (each fold: weights trained without that writer), for
+    the decision `check_post` makes (`Signals.decides`): where a rule fired, the floor (or
+    the rules' certainty) is enough; alone, the model needs the threshold, the category's
+    MODEL_ALONE bar and the post in scope. Ties: the higher values (fewer false alarms)."""
     thresholds, floors = [], []
     for c, category in enumerate(CATEGORIES):
-        rule = "r:" + category
         probs = [
-            (_probability(weights, feats, c), rule in feats, category in labels)
+            (_probability(weights, feats, c), signals, category in labels)
             for weights, tune in folds
-            for feats, labels in tune
+            for feats, labels, signals in tune
         ]
         best, best_f1 = (0.5, 0.5), -1.0
         for t in THRESHOLDS:
@@ -136,8 +143,8 @@ def choose_thresholds(
                 if floor > t:
                     continue
                 tp = fp = fn = 0
-                for p, ruled, y in probs:
-                    got = p >= t or (ruled and p >= floor)
+                for p, signals, y in probs:
+                    got = signals.decides(category, p, t, floor)
                     tp += got and y
                     fp += got and not y
                     fn += y and not got
@@ -149,19 +156,30 @@ def choose_thresholds(
     return thresholds, floors
 
 
-def build() -> bytes:
-    batches = sorted(TRAIN.glob("batch-t*.jsonl"))
+def build(exclude: frozenset[str] | set[str] = frozenset()) -> bytes:
+    """The weights file's bytes, trained on every batch except those named in `exclude`
+    (by stem: the cross-writer check holds back one writer's batches)."""
+    batches = [p for p in sorted(TRAIN.glob("batch-t*.jsonl")) if p.stem not in exclude]
     if not batches:
         raise SystemExit(f"error: {TRAIN}: no training batches")
+    known = {stem for stems in WRITERS.values() for stem in stems}
+    for path in batches:
+        if path.stem not in known:
+            raise SystemExit(f"error: {path}: no writer for this batch (WRITERS in {__file__})")
     own: list[Example] = []
     for path in sorted(OWN.glob("*.jsonl")):
         own += read(path)
     by_batch = {path.stem: read(path) for path in batches}
     folds = []
-    for held in TUNE_FOLDS:
+    for stems in WRITERS.values():  # each writer held back in turn (unseen writing)
+        held = {stem for stem in stems if stem in by_batch}
+        if not held or len(held) == len(by_batch):
+            continue
         fit = [x for stem, rows in by_batch.items() if stem not in held for x in rows]
         tune = [x for stem, rows in by_batch.items() if stem in held for x in rows]
         folds.append((train(fit + own), tune))
+    if not folds:
+        raise SystemExit("error: thresholds need batches from at least two writers")
     thresholds, floors = choose_thresholds(folds)
     every = [x for rows in by_batch.values() for x in rows]
     weights = train(every + own)
