@@ -53,12 +53,13 @@ def _seconds(data: bytes) -> float:
 
 
 def test_one_large_record_is_parsed_once_not_again_per_chunk() -> None:
-    # Re-parsing the record from its start at every 256 KiB chunk made 12 MiB cost ~12
-    # times 3 MiB (measured on the old reader); one pass costs ~4 times.
+    # Re-parsing the record from its start at every 256 KiB chunk made 12 MiB cost ~12-16
+    # times 3 MiB (measured on the old reader); one pass costs ~4 times. The bar sits
+    # between the two (a shared machine's load stretched one pass to 7.5 times once).
     small, large = _one_record(3), _one_record(12)
     _seconds(small)  # warm up
-    ratio = min(_seconds(large) for _ in range(2)) / min(_seconds(small) for _ in range(2))
-    assert ratio < 7, ratio
+    ratio = min(_seconds(large) for _ in range(3)) / min(_seconds(small) for _ in range(3))
+    assert ratio < 9, ratio
 
 
 def test_a_32_mib_record_is_skipped_with_a_reason_and_its_neighbours_read(
