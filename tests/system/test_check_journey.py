@@ -68,7 +68,7 @@ def check_draft(page: Any, server: LiveServer, js: bool, axe: Any) -> None:
     rewrite = finding.locator(".k-rewrite").inner_text()  # the safer version drops the details
     assert rewrite.startswith("Home visit today:") and "13yo" not in rewrite
     assert "Hillcrest" not in rewrite
-    assert finding.get_by_role("link", name=re.compile("HCPC")).count()
+    assert finding.get_by_role("link", name=re.compile("Social Work England")).count()
     page.locator("#marked-draft .k-mark-ref a").first.click()
     assert page.url.endswith("#finding-1")
     axe(page)

@@ -141,8 +141,9 @@ def test_risky_draft_shows_marks_findings_guidance_and_rewrite(client: Client) -
     rewrite = page.split('class="govuk-inset-text k-pre k-rewrite">')[1].split("</div>")[0]
     assert rewrite.startswith("Home visit today:") and "13yo" not in rewrite
     assert "Hillcrest" not in rewrite and "Hungover again" in rewrite
-    hcpc = load_registry()["HCPC-2017-confidentiality"]
-    assert hcpc.title in page and f'href="{hcpc.url}"' in page
+    swe = load_registry()["SWE-GUIDANCE"]  # the current regulators, not HCPC 2017
+    assert swe.title in page and f'href="{swe.url}"' in page
+    assert "HCPC" not in page
     assert "public audience" in page  # what makes it reach further
     assert "no-store" in response["Cache-Control"]
 
