@@ -15,6 +15,7 @@ from typing import Any
 import httpx
 import pytest
 from web.axe import assert_axe_clean
+from web.pages import wait_js
 
 from kaleidoscope.web.learn.models import Play
 
@@ -143,7 +144,7 @@ def test_in_chromium_the_launch_is_framed_and_the_play_opens_in_a_window(
         window.wait_for_selector("#play")
         before = window.locator("#play").get_attribute("data-revision")
         window.get_by_role("button", name="Continue").click()
-        window.wait_for_function(f"document.querySelector('#play').dataset.revision !== '{before}'")
+        wait_js(window, f"document.querySelector('#play').dataset.revision !== '{before}'")
         assert not [line for line in console if REFUSED_FRAME.search(line)], console
         # The play itself refuses to be framed, even by the platform.
         console.clear()
