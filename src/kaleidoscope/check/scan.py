@@ -9,10 +9,13 @@ from __future__ import annotations
 
 import csv
 import json
+import multiprocessing
+import os
 import sys
 import time
-from collections import Counter
-from collections.abc import Callable
+from collections import Counter, deque
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -38,6 +41,11 @@ CheckFn = Callable[[Post], Result]
 FORMATS = ("text", "json", "jsonl", "csv")
 PROGRESS_EVERY = 1000
 SEVERITIES_DOWN = (Severity.HIGH, Severity.MEDIUM, Severity.LOW)
+# Posts are checked by several processes (one per core) once an archive has this many
+# to check; fewer are checked here (starting processes would cost more than it saves).
+WORKERS_ENV = "KALEIDOSCOPE_SCAN_WORKERS"  # how many; 1 checks every post in this process
+PARALLEL_FROM = 2000
+CHUNK = 500  # posts sent to a process at a time
 
 
 @dataclass(frozen=True, slots=True)
@@ -113,6 +121,109 @@ def _default_check() -> CheckFn:
     return check_post
 
 
+def default_workers() -> int:
+    """Processes an archive scan checks posts in: WORKERS_ENV if set, else the cores this
+    process may run on."""
+    named = os.environ.get(WORKERS_ENV, "").strip()
+    if named.isdigit() and int(named) > 0:
+        return int(named)
+    try:
+        return len(os.sched_getaffinity(0))
+    except AttributeError:  # pragma: no cover - not Linux
+        return os.cpu_count() or 1
+
+
+def _check_chunk(posts: list[Post]) -> list[tuple[int, list[Finding], list[str]]]:
+    """In a worker process: the findings of each flagged post, by its place in ``posts``
+    (the posts themselves stay with the caller)."""
+    from kaleidoscope.check.checker import check_post
+
+    out = []
+    for i, post in enumerate(posts):
+        result = check_post(post)
+        if result.findings:
+            out.append((i, result.findings, result.amplifiers))
+    return out
+
+
+class _Checks:
+    """Posts in, flagged results out, in the posts' order: checked here (one worker, a
+    custom check or a small archive), or by a pool of processes, CHUNK posts at a time,
+    once PARALLEL_FROM posts wait."""
+
+    def __init__(self, check: CheckFn | None, workers: int) -> None:
+        self._check = check or _default_check()
+        self._parallel = check is None and workers > 1
+        self._workers = workers
+        self._waiting: list[Post] = []
+        self._pool: ProcessPoolExecutor | None = None
+        self._sent: deque[tuple[list[Post], Future[list[tuple[int, list[Finding], list[str]]]]]]
+        self._sent = deque()
+
+    def add(self, post: Post) -> Iterator[Result]:
+        if not self._parallel:
+            result = self._check(post)
+            if result.findings:
+                yield result
+            return
+        waiting = self._waiting
+        waiting.append(post)
+        if len(waiting) < CHUNK or (self._pool is None and len(waiting) < PARALLEL_FROM):
+            return
+        while len(waiting) >= CHUNK:
+            self._send(waiting[:CHUNK])
+            del waiting[:CHUNK]
+        # results as they come, in order; wait only when too many chunks are out
+        while self._sent and (self._sent[0][1].done() or len(self._sent) > 2 * self._workers):
+            yield from self._receive()
+
+    def finish(self) -> Iterator[Result]:
+        if self._pool is None:  # a small archive: checked here
+            for post in self._waiting:
+                result = self._check(post)
+                if result.findings:
+                    yield result
+            self._waiting = []
+            return
+        if self._waiting:
+            self._send(self._waiting)
+            self._waiting = []
+        while self._sent:
+            yield from self._receive()
+
+    def close(self) -> None:
+        if self._pool is not None:
+            for _, future in self._sent:
+                future.cancel()
+            self._pool.shutdown(wait=True, cancel_futures=True)
+            self._pool = None
+
+    def _send(self, posts: list[Post]) -> None:
+        if self._pool is None:
+            self._pool = _start_pool(self._workers)
+        self._sent.append((posts, self._pool.submit(_check_chunk, posts)))
+
+    def _receive(self) -> Iterator[Result]:
+        posts, future = self._sent.popleft()
+        for i, findings, amplifiers in future.result():
+            yield Result(post=posts[i], findings=findings, amplifiers=amplifiers)
+
+
+def _start_pool(workers: int) -> ProcessPoolExecutor:
+    """Worker processes forked from this one where the platform can: the rules and the
+    model, loaded here first, are then shared rather than read again by each."""
+    from kaleidoscope.check.entities import entity_rules
+    from kaleidoscope.check.model import load_model
+    from kaleidoscope.check.rules import load_rules
+
+    load_model()  # a missing or broken model raises here, as the first check would
+    load_rules()
+    entity_rules()
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("fork" if "fork" in methods else None)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+
+
 def scan_archive(
     path: Path,
     *,
@@ -120,36 +231,46 @@ def scan_archive(
     limits: Limits | None = None,
     check: CheckFn | None = None,
     scratch_root: Path | None = None,
+    workers: int | None = None,
 ) -> ScanSummary:
     """Read ``path`` (zip, tar.gz, folder or one export file) and check every own post.
 
     Raises ``ArchiveError`` (with a message for the user) when the input is unusable.
     Reposts are counted but not checked: they are not the person's words. A tar's entries
-    are copied into a private folder under ``scratch_root`` while it is read.
+    are copied into a private folder under ``scratch_root`` while it is read. Posts are
+    checked in ``workers`` processes (default: `default_workers`) when there are many and
+    ``check`` is the checker's own; the summary is the same however many check them.
     """
-    check_post = check or _default_check()
+    checks = _Checks(check, default_workers() if workers is None else workers)
     started = time.perf_counter()
     kinds: Counter[PostKind] = Counter()
     flagged: list[Result] = []
     findings: dict[Category, Counter[Severity]] = {}
     first: datetime | None = None
     last: datetime | None = None
+
+    def keep(results: Iterator[Result]) -> None:
+        for result in results:
+            flagged.append(result)
+            for finding in result.findings:
+                findings.setdefault(finding.category, Counter())[finding.severity] += 1
+
     with open_archive(Path(path), limits=limits, scratch_root=scratch_root) as archive:
         count = 0
-        for post in archive.posts():
-            count += 1
-            kinds[post.kind] += 1
-            if post.created_at is not None:
-                first = post.created_at if first is None else min(first, post.created_at)
-                last = post.created_at if last is None else max(last, post.created_at)
-            if post.kind is not PostKind.REPOST:
-                result = check_post(post)
-                if result.findings:
-                    flagged.append(result)
-                    for finding in result.findings:
-                        findings.setdefault(finding.category, Counter())[finding.severity] += 1
-            if progress is not None and count % PROGRESS_EVERY == 0:
-                progress(ScanProgress(count, archive.bytes_done, archive.bytes_total))
+        try:
+            for post in archive.posts():
+                count += 1
+                kinds[post.kind] += 1
+                if post.created_at is not None:
+                    first = post.created_at if first is None else min(first, post.created_at)
+                    last = post.created_at if last is None else max(last, post.created_at)
+                if post.kind is not PostKind.REPOST:
+                    keep(checks.add(post))
+                if progress is not None and count % PROGRESS_EVERY == 0:
+                    progress(ScanProgress(count, archive.bytes_done, archive.bytes_total))
+            keep(checks.finish())
+        finally:
+            checks.close()
         if progress is not None:
             progress(ScanProgress(count, archive.bytes_total, archive.bytes_total))
         flagged.sort(key=_order)
