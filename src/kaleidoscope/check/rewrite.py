@@ -12,9 +12,10 @@ A safer version must be safe, not just shorter (issue 13), so `safer_version`:
 1. refuses at once when no wording can help: a photo of the people, or a story people
    already know ("some of you will remember", "in the papers");
 2. adds its own net of identifiers to the checker's, so a name, initials, an @handle, a
-   named street, school, hospital, court or town, an exact age, the day and time of a
-   visit, or an "only one ... in the village" clause goes even when the checker's rules
-   did not point at it;
+   named street, school, hospital, court or town, a named team or landmark, a first name
+   told by the words around it ("Phoned Mared on", "a client of mine, Pádraig,"), an
+   exact age, the day and time of a visit, or an "only one ... in the village" clause goes
+   even when the checker's rules did not point at it;
 3. re-checks what it wrote with the full check; while a confidentiality finding remains
    it says the make-up of the family in general ("the eldest of four", "twins" ->
    "children"), then leaves out whole sentences (never the first, never more than half
@@ -77,7 +78,9 @@ _FUNCTION_WORDS = frozenset(
         "doesn", "isn", "wasn", "hasn", "hadn", "won", "must", "might", "may", "gets", "got",
     }
 )
-_NAME_ADJECTIVE = re.compile(r"\b(little|baby|wee|young|lovely|old|auld)\s+$", re.IGNORECASE)
+_NAME_ADJECTIVE = re.compile(
+    r"\b(?:poor\s+)?(little|baby|wee|young|lovely|old|auld)\s+$", re.IGNORECASE
+)
 _TAIL_WORD = re.compile(
     r"\b(the|a|an|her|his|their|my|our|your|its|first|second|third|new|same|every|each"
     r"|last|next)\s+$",
@@ -92,6 +95,10 @@ _ROLE_BEFORE = re.compile(
     r"|colleague|manager|supervisor|friend|husband|wife|hubby|student|mentor|worker)\s+$",
     re.IGNORECASE,
 )
+_MR_AND_BEFORE = re.compile(r"\bmr\.?\s+(?:n|&|and)\s+$")
+_APPOSITION_BEFORE = re.compile(r"\bof\s+(?:mine|ours),\s$")
+_OWNER_BEFORE = re.compile(r"\b(our|my|your|their|her|his)\s+$")
+_NOUN_AFTER = re.compile(r"\s([a-z]+)\b")
 _VOCATIVE_AFTER = re.compile(r",?\s+you\b")
 _INITIAL_END = re.compile(r" [A-Z]\.(?=,)")
 _HYPHEN_NAME = re.compile(r"-[A-Z][a-z]+")
@@ -122,6 +129,16 @@ _LANDMARK_STARTS = (
     "across from", "near the",
 )
 _CONDITION_SLOT = re.compile(r"(?:\b(?:her|his|their|a|an|with|has|have|had)|['’]s)\s$")
+# "-ing" words after an age that are nouns ("a 9-year-old sibling"), not a verb.
+_ING_NOUNS = frozenset(
+    {
+        "sibling", "darling", "offspring", "king", "thing", "building", "wedding", "evening",
+        "morning", "meeting", "boxing", "swimming", "training", "spring", "ring", "boarding",
+    }
+)
+_MARRIED_FOR = re.compile(
+    r"married\s+((?:for\s+)?(?:\d{1,2}|[a-z]+ty)\s*(?:yrs?|years?)(?:\s+now)?)(?![\w-])"
+)
 _TIME_NOUN = re.compile(r"\s(?:visit|visits|session|contact)$")
 # Words after "X, 9," that end the list: the commas go with the age.
 _LIST_ENDS = frozenset(
@@ -285,12 +302,29 @@ class _Rewriter:
             return start, end + (self.lower[end] == ","), ""  # "Ms Harrington you are"
         if _INITIAL_END.match(self.text, end - 2):
             end += 1  # "Jasmine R., whom" -> "someone, whom"
+        if _APPOSITION_BEFORE.search(self.lower, max(0, start - 12), start) and (
+            self.text[end : end + 1] == ","
+        ):
+            return start - 2, end + 1, ""  # "a client of mine, Pádraig, is" -> "... mine is"
+        owner = _OWNER_BEFORE.search(self.lower, max(0, start - 7), start)
+        if owner is not None and not self.text.endswith(("'s", "’s"), start, end):
+            noun = _NOUN_AFTER.match(self.lower, end)
+            if noun is not None and noun.group(1) not in _FUNCTION_WORDS:
+                return start, end + 1, ""  # "her Ann Summers party" -> "her party"
+            if owner.group(1) in ("our", "my", "your", "their"):  # "Our Leah" -> "Our young person"
+                return start, end, self.words["name_possessed"]
         quote = self.text[start:end]
         possessive = quote.endswith(("'s", "’s")) and " " in quote.strip()
         if possessive:  # "Mrs Nguyen's daughter" -> "a woman's daughter"
             found = self._name(start, end - 2)
             return found[0], end, found[2] + quote[-2:]
         first = quote.split()[0].rstrip(".").capitalize()  # "mr P" is "Mr P"
+        pair = _MR_AND_BEFORE.search(self.lower, max(0, start - 10), start)
+        if pair is not None and first in ("Mrs", "Ms", "Miss"):  # "mr n mrs K" -> "a couple"
+            couple = self.words["name_couple"]
+            return pair.start(), end, couple[:1].upper() + couple[1:] if (
+                self.text[pair.start()].isupper()
+            ) else couple
         key = quote.split()[-1].lower() if first in ("Mr", "Mrs", "Ms", "Miss", "Mx") else (
             quote.split()[0].lower()
         )
@@ -335,8 +369,16 @@ class _Rewriter:
         return start, end, new
 
     def _age(self, start: int, end: int) -> tuple[int, int, str] | None:
-        if _RANGE_AFTER.match(self.lower, end):
+        if self.lower.startswith("aged", start):
+            whole = _AGED_PHRASE.match(self.lower, start)
+            end = max(end, whole.end()) if whole else end  # "aged 7" of "aged 7 and 9"
+            if self.text.endswith(", ", 0, start) and self.text.startswith(", ", end):
+                return start - 2, end + 1, ""  # "Two boys, aged 6 and 8, moved" -> "boys moved"
+        elif _RANGE_AFTER.match(self.lower, end):
             return None  # "visiting is 2 till 8": hours, not an age
+        married = _MARRIED_FOR.match(self.lower, start)
+        if married is not None:  # "married 70 yrs" -> "married for many years"
+            return married.start(1), married.end(), self.words["married_years"]
         digits = _DIGITS_BEFORE.search(self.lower, max(0, start - 4), start)
         if digits is not None and self.lower[start:end].startswith(("year", "yr")):
             start = digits.start()  # "6-" + "year-old": the number goes too
@@ -390,6 +432,11 @@ class _Rewriter:
         if not (infant or _AGED.search(quote)):
             return start, end, ""  # "aged 15", "(92)", "Ruby, 15,": the number just goes
         nxt = _WORD.match(self.lower, end + 1) if self.lower[end : end + 1] == " " else None
+        if nxt and nxt.group(0) == "young" and not opening:
+            skip = article.end() if article else 0
+            return start + skip, end + 1, ""  # "a 16-year-old young carer" -> "a young carer"
+        if nxt and nxt.group(0).endswith("ing") and nxt.group(0) not in _ING_NOUNS:
+            nxt = None  # "a 14-year-old caring for his mum": the age is the noun
         if nxt and nxt.group(0) not in _FUNCTION_WORDS:
             # "an 87-year-old retired miner" -> "an older retired miner"
             adjective = self.words[f"age_{group}_adjective"]
@@ -403,6 +450,24 @@ class _Rewriter:
         if not article:
             new = new.split(" ", 1)[1]  # "the same 15 year old": keep the writer's article
         return start, end, self._person(new, quote) if article else new
+
+    def _age_named(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "Mrs T was 84," -> "was elderly,": a named person's age as a plain adjective."""
+        years = _age_years(self.lower[start:end]) or 0
+        verb = self.lower[start:end].split()[0]
+        group = "young" if years < 25 else "adult" if years < 65 else "older"
+        return start, end, f"{verb} {self.words['age_predicate_' + group]}"
+
+    def _team(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "for the Redfern under-16s" -> "for a local team"."""
+        return start, end, self.words["team"]
+
+    def _named_landmark(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "off the Dunmore Viaduct" -> "off the viaduct": the name goes, the thing stays."""
+        m = _NAMED_LANDMARK.match(self.text, start)
+        if m is None:
+            return start, end, self.text[start:end]
+        return m.start("name"), m.end("head"), m.group("head").lower()
 
     def _handle(self, start: int, end: int) -> tuple[int, int, str]:
         """An @handle: gone from a run of tags or a reply's opening, else "someone"."""
@@ -550,6 +615,11 @@ class _Rewriter:
             start = region.start()
         suffix = text[end - 2 : end] if text[end - 2 : end] in ("'s", "’s") else ""
         prep = _PREP_BEFORE.search(text, window_start, start)
+        after = _NOUN_AFTER.match(self.lower, end) if suffix else None
+        if suffix and prep is not None and prep.group(1).lower() in ("in", "at") and (
+            after is None or after.group(1) in _FUNCTION_WORDS
+        ):  # "a gig in Hennessy's on Friday": a venue named after its owner
+            return prep.start(2) if prep.group(2) else start, end, self.words["venue"]
         if prep is None:
             return start, end, self.words["area"] + suffix
         word = prep.group(1).lower()
@@ -858,7 +928,7 @@ _SETTING = re.compile(
     r"|children['’]s\s+home|care\s+home|nursing\s+home|day\s+centre|hostel|refuge))\b"
 )
 _PLACE_BEFORE = re.compile(
-    r"(?:\b(?:in|from|near|outside|off|to|at|around|round|nr|of|towards|past|lives|moved"
+    r"(?:\b(?:in|from|fae|frae|near|outside|off|to|at|around|round|nr|of|towards|past|lives|moved"
     r"|moving)\s+(?:(?:rural|eastern|western|northern|southern|north|south|east|west|central"
     r"|inner[- ]city|outer|greater|upstate|downtown|small[- ]town|the\s+(?:north|south|east"
     r"|west)\s+of)\s+)?)$",
@@ -897,6 +967,37 @@ _KIN_AGES = re.compile(
     r"|weans|bairns)(?:\s+(?P<are>are|were))?"
     r"(?P<ages>,?\s+(?:aged\s+)?\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2})+)"
     r"(?!\s*(?:am|pm|weeks|months|years|hours|days|miles|times))\b"
+)
+# "Youngest is 8 months", "the baby's 6 weeks": an age said of one child of several.
+_AGE_INFANT = re.compile(
+    r"\b(?:youngest|eldest|oldest|baby|little\s+one|middle\s+one)(?:(?P<own>['’]s)|\s+(?P<verb_at>is|was))"
+    r"\s+(?P<age>\d{1,2}\s*(?:weeks?|wks?|months?|mths?|days?)(?:\s+old)?|\d{1,2}(?=[\s,.;!?]|$))"
+)
+# "Mrs T was 84,", "Paddy is 90.": a named person's age (the name is the checker's).
+_AGE_NAMED = re.compile(
+    r"\b(?P<who>(?:Mrs|Mr|Ms|Miss)\.?\s+[A-Z][\w'’]*|[A-Z][a-z]+|[A-Z])\s+(?P<verb>is|was)\s+"
+    r"(?P<age>\d{1,2})(?=\s*[,.;!?]|\s*$|\s+(?:and|but|now|with|when|today)\b)"
+)
+# First names the lexicon does not know, told by the words around them: "Phoned Mared on",
+# "service user of mine, Pádraig, is", "Paddy from the flats rang".
+_NAME_WORD = r"[A-ZÀ-Þ][a-zà-ÿ]+(?:-[A-ZÀ-Þ][a-zà-ÿ]+)?"
+_NAME_CONTACT = re.compile(
+    r"(?<![\w'’-])(?i:phoned|rang|rung|texted|messaged|called|visited|met)\s+(?P<name>"
+    + _NAME_WORD + r")(?=\s+[a-z]|\s*[,.!?]|$)"
+)
+_NAME_APPOSITION = re.compile(r"\bof\s+(?:mine|ours),\s(?P<name>" + _NAME_WORD + r"),\s")
+_NAME_FROM = re.compile(
+    r"(?P<name>" + _NAME_WORD + r")\s+from\s+(?:(?:down|up|across|over|round)\s+)?the"
+    r"(?:\s+[a-z][\w'’-]*)?" + _PLACE_NOUN.pattern  # "from the flats", not "from the King"
+)
+# Capitalised words those cues also meet that are no one's name.
+_NOT_NAMES = frozenset(
+    {
+        "Police", "Office", "Council", "Social", "Services", "Staff", "Someone", "Somebody",
+        "Mum", "Dad", "Mam", "Nan", "Gran", "Everyone", "Nobody", "People", "Folk", "Man",
+        "Woman", "Lad", "Lass", "Girl", "Boy", "Bloke", "Fella", "Letter", "Referral", "Email",
+        "News", "Word", "Call", "Team", "Manager", "Home", "Church", "Work", "School", "God",
+    }
 )
 # "60s" standing alone between commas: an age band ("in her 80s" is the checker's).
 _DECADE = re.compile(r"(?<=,\s)(?:early\s|mid\s|late\s)?[1-9]0s(?=,)")
@@ -1156,6 +1257,13 @@ class _Net:
                 and word not in rules.big_places and word.upper() != word
             ):
                 self.add("name", *m.span("name"))
+        for pattern in (_NAME_CONTACT, _NAME_APPOSITION, _NAME_FROM):
+            for m in self.scan(pattern):
+                s, e = m.span("name")
+                if pattern is _NAME_FROM and not self.sentence_start(s):
+                    continue
+                if self._could_be_name(m.group("name")):
+                    self.add("name", s, e)
         for m in self.scan(_INITIAL_PAIR):
             self.add("initials", *m.span())
         for m in _INITIALS.finditer(text):
@@ -1163,6 +1271,16 @@ class _Net:
             if token is not None and self._not_initials(token, m.start(), m.end()):
                 continue
             self.add("initials", m.start(), m.end() if token is None else m.start(1) + len(token))
+
+    def _could_be_name(self, word: str) -> bool:
+        """A capitalised word the cues found: no place, organisation or ordinary noun."""
+        rules = self.rules
+        first = word.split("-")[0]
+        return not (
+            {word, first} & (rules.not_starts | rules.not_places | rules.org_suffixes)
+            or word in rules.big_places or word in rules.acronyms or word in _NOT_NAMES
+            or word.lower() in _ORIGINS or word.endswith("s")
+        )
 
     def _not_initials(self, token: str, start: int, end: int) -> bool:
         """ "GP", "Plan B", "Year 9 C": capitals that are not a person's initials."""
@@ -1220,6 +1338,13 @@ class _Net:
             self.add("town", *m.span(1))  # "one of my lads, 20, Easterhouse, on a CPO"
 
     def _ages(self) -> None:
+        for m in self.scan(_MARRIED_FOR, True):
+            self.add("age", *m.span())
+        for m in self.scan(_AGE_INFANT, True):
+            self.add("age", m.start() if m.group("own") else m.start("verb_at"), m.end("age"))
+        for m in self.scan(_AGE_NAMED):
+            if m.group("who") not in self.rules.not_starts:
+                self.add("age_named", m.start("verb"), m.end("age"))
         for m in [*self.scan(_AGE_EXACT, True), *self.scan(_AGE_KIN, True)]:
             verb_start = m.start(0)
             words = self.lower[verb_start : m.start("age")].split()
@@ -1270,8 +1395,24 @@ class _Net:
                 self.add("time", s, e)
 
 
+# A named team: "the Redfern under-16s", "Brindle Town U18s", "the Swansea City academy".
+_TEAM = re.compile(
+    r"(?:\b[Tt]he\s+)?(?<![\w'’-])(?:[A-Z][\w'’-]+\s+){1,2}(?:(?i:under[- ]?\d{1,2}s?)"
+    r"|U\d{1,2}s?)(?![\w-])"
+    r"|(?:\b[Tt]he\s+)?(?<![\w'’-])(?:[A-Z][\w'’-]+\s+){0,2}(?:City|Town|United|Rovers|Athletic"
+    r"|Wanderers|Albion|Rangers|Celtic|FC|AFC|RFC)\s+(?:academy|youth\s+team|reserves"
+    r"|under[- ]?\d{1,2}s?)\b"
+)
+# A named landmark: "the Dunmore Viaduct", "the Swan Hunter yards": the name goes.
+_NAMED_LANDMARK = re.compile(
+    r"\bthe\s+(?P<name>(?:[A-Z][\w'’-]+\s+){1,2})(?P<head>(?i:viaduct|bridge|pier|dam"
+    r"|reservoir|quarry|colliery|shipyards?|yards|docks|flyover|lighthouse|cliffs?))\b"
+)
+
 # Found first, and taking the place of any narrower identifier the checker saw inside.
 _WIDE = (
+    (_TEAM, "team"),
+    (_NAMED_LANDMARK, "named_landmark"),
     (_PSEUDONYM, "pseudonym"),
     (_UNIVERSITY, "university"),
     (_HOSPITAL, "hospital"),
@@ -1291,6 +1432,15 @@ _NUMBER_WORDS = (
 # What must be in the lowercased post before a pattern can match (a cheap first test).
 _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _PSEUDONYM: ("call",),
+    _TEAM: ("under", "u1", "u2", "u9", "u8", "u7", "academy", "youth team", "reserves"),
+    _NAMED_LANDMARK: ("viaduct", "bridge", "pier", "dam", "reservoir", "quarry", "colliery",
+                      "yards", "docks", "flyover", "lighthouse", "cliff"),
+    _AGE_INFANT: ("youngest", "eldest", "oldest", "baby", "one"),
+    _AGE_NAMED: (" is ", " was "),
+    _MARRIED_FOR: ("married",),
+    _NAME_CONTACT: ("phoned", "rang", "rung", "texted", "messaged", "called", "visited", "met"),
+    _NAME_APPOSITION: ("of mine", "of ours"),
+    _NAME_FROM: ("from",),
     _UNIVERSITY: ("university",),
     _HOSPITAL: ("hospital", "infirmary", "medical", "health centre", "royal"),
     _COURT: ("court",),
