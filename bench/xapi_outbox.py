@@ -1,17 +1,21 @@
 """Bench: does a slow LRS slow down play? 50 learners, with and without xAPI.
 
-Run A: a real `kaleidoscope serve` (SQLite) with no LRS configured; 50 learners play
-(htmx steps, a short random pause between steps) for ``--seconds``.
-Run B: the same with every play sent to an LRS that takes 200 ms per request (a loopback
-stub that records statement ids; ``--lrs-delay``). Statements go through the outbox and
-the server's background sender, so a step should not wait for the LRS.
-Then wait until the outbox is empty and check that every statement arrived exactly once.
+Two real `kaleidoscope serve` (SQLite) run side by side: A with no LRS configured, B with
+every play sent to an LRS that takes 200 ms per request (a loopback stub that records
+statement ids; ``--lrs-delay``). Statements go through B's outbox and its sender (a child
+process of the web process: ``kaleidoscope lms send --parent``), so a step should not
+wait for the LRS. 50 learners (htmx steps, a short random pause between steps) play on
+A, then on B, then on B, then on A, ... in ``--blocks`` blocks of equal length (ABBA
+order), ``--seconds`` per server in all: the machine's other work then weighs on both
+alike. Then wait until B's outbox is empty and check that every statement arrived
+exactly once.
 
-Target: p99 of a step in B at most 10 ms above A; every statement delivered.
-The machine has 2 shared cores and the load generator runs on it too, so figures from
-the 50-learner runs swing with other work; ``--inproc N`` adds a quieter measure: N moves
-each way made in this process through the real step view (Django's test client, SQLite),
-in alternating blocks of 25 without an LRS and with the slow LRS and its sender thread.
+Target: p99 of a step on B at most 10 ms above A; every statement delivered.
+The machine has 2 shared cores and the load generator runs on it too, so figures swing
+with other work (report ``uptime`` beside them); ``--inproc N`` adds a quieter measure: N
+moves each way made in this process through the real step view (Django's test client,
+SQLite), in alternating blocks of 25 without an LRS and with the slow LRS (its sender a
+child process, as in serve).
 Last line: name=value pairs.
 """
 
@@ -93,21 +97,20 @@ def run_phase(players: list[Player], seconds: float, think: float) -> list[float
     return latencies
 
 
-def worker(port: int, count: int, phases: list[tuple[float, float, float]], out: Any) -> None:
-    """``count`` learners through each phase (begin, seconds, mean think time)."""
+def worker(
+    ports: list[int], count: int, phases: list[tuple[float, float, float, int]], out: Any
+) -> None:
+    """``count`` learners on each server; each phase (begin, seconds, mean think time,
+    server index) plays on one server."""
     try:
-        players = [Player(port) for _ in range(count)]
+        players = [[Player(port) for _ in range(count)] for port in ports]
         results = []
-        for index, (begin, seconds, think) in enumerate(phases):
+        for index, (begin, seconds, think, server) in enumerate(phases):
             time.sleep(max(0.0, begin - time.time()))
-            results.append((index, run_phase(players, seconds, think)))
+            results.append((index, run_phase(players[server], seconds, think)))
         out.put(("ok", results))
     except BaseException as exc:
         out.put(("error", repr(exc)))
-
-
-class _Skip(Exception):
-    pass
 
 
 class SlowLrs:
@@ -156,42 +159,65 @@ def outbox_counts(server: LiveServer) -> dict[str, int]:
     return counts
 
 
-def play_run(env: dict[str, str], args: argparse.Namespace) -> tuple[list[float], LiveServer]:
-    server = LiveServer()
-    server.env.update(env)
-    server.start()
-    begin = time.time() + 5.0 + args.learners * 0.02
-    phases = [(begin, 3.0, args.think), (begin + 3.5, args.seconds, args.think)]
+def interleaved(
+    servers: list[LiveServer], args: argparse.Namespace
+) -> tuple[list[float], list[float]]:
+    """Warm up on each server, then ABBA blocks; return the step latencies on A and on B."""
+    order = [(0, 1), (1, 0)]
+    block = args.seconds / max(1, args.blocks)
+    begin = time.time() + 5.0 + args.learners * 0.04
+    phases: list[tuple[float, float, float, int]] = [
+        (begin, 3.0, args.think, 0),
+        (begin + 3.5, 3.0, args.think, 1),
+    ]
+    at = begin + 7.0
+    for i in range(args.blocks):
+        which = order[(i // 2) % 2][i % 2] if args.blocks > 1 else i % 2
+        phases.append((at, block, args.think, which))
+        at += block + 0.5
+    if args.blocks == 1:
+        phases.append((at, block, args.think, 1))
     out: Any = multiprocessing.Queue()
     shares = [
         args.learners // args.procs + (i < args.learners % args.procs) for i in range(args.procs)
     ]
+    ports = [server.port for server in servers]
     procs = [
-        multiprocessing.Process(target=worker, args=(server.port, n, phases, out))
-        for n in shares
-        if n
+        multiprocessing.Process(target=worker, args=(ports, n, phases, out)) for n in shares if n
     ]
     for proc in procs:
         proc.start()
-    latencies: list[float] = []
+    latencies: tuple[list[float], list[float]] = ([], [])
     for _ in procs:
-        status, payload = out.get(timeout=args.seconds + 120)
+        status, payload = out.get(timeout=2 * args.seconds + 180)
         if status != "ok":
             raise RuntimeError(f"a load generator failed: {payload}")
         for index, values in payload:
-            if index == 1:
-                latencies.extend(values)
+            if index >= 2:
+                latencies[phases[index][3]].extend(values)
     for proc in procs:
         proc.join(10)
-    return latencies, server
+    return latencies
 
 
-def inproc(moves: int, lrs_url: str) -> tuple[list[float], list[float], int, int]:
-    """Step latency in this process without and with the slow LRS (sender thread on)."""
+def inproc(
+    moves: int, lrs_url: str
+) -> tuple[list[float], list[float], list[float], list[float], int, int]:
+    """Step latency and CPU time (this thread's: the step view and the test client) in this
+    process, without and with the slow LRS (its sender a child process)."""
     import tempfile
 
     os.environ["KALEIDOSCOPE_DATA_DIR"] = tempfile.mkdtemp(prefix="kaleidoscope-bench-")
     os.environ["DJANGO_SETTINGS_MODULE"] = "kaleidoscope.web.settings"
+    # The sender child started by the first outbox write reads the LRS from here.
+    os.environ.update(
+        {
+            "KALEIDOSCOPE_XAPI_ENDPOINT": lrs_url,
+            "KALEIDOSCOPE_XAPI_ALL_PLAYS": "1",
+            "KALEIDOSCOPE_XAPI_USERNAME": "bench",
+            "KALEIDOSCOPE_XAPI_PASSWORD": "bench",
+        }
+    )
     import django
 
     django.setup()
@@ -207,9 +233,10 @@ def inproc(moves: int, lrs_url: str) -> tuple[list[float], list[float], int, int
     sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "tests"))
     from web.helpers import current, scenario, start
 
-    def run(count: int) -> list[float]:
+    def run(count: int) -> tuple[list[float], list[float]]:
         client = Client()
         timings: list[float] = []
+        cpu: list[float] = []
         play = start(client)
         sc = scenario(play.scenario_id)
         while len(timings) < count:
@@ -224,38 +251,48 @@ def inproc(moves: int, lrs_url: str) -> tuple[list[float], list[float], int, int
                 action, choice = "advance", ""
             data = {"rev": str(play.revision), "action": action, "node": current(play),
                     "choice": choice}  # fmt: skip
-            began = time.perf_counter()
+            began, began_cpu = time.perf_counter(), time.thread_time()
             answer = client.post(f"/plays/{play.id}/step/", data, HTTP_HX_REQUEST="true")
             timings.append(time.perf_counter() - began)
+            cpu.append(time.thread_time() - began_cpu)
             assert answer.status_code == 200, answer.status_code
-        return timings
+        return timings, cpu
 
     settings.XAPI_ENDPOINT = ""
     settings.XAPI_ALL_PLAYS = True
     settings.XAPI_USERNAME = settings.XAPI_PASSWORD = "bench"
     run(50)  # warm-up
     # Blocks of 25 moves, alternately without and with the LRS, so that the machine's
-    # other work weighs on both alike. With the LRS, the sender thread runs (and sends
-    # only while the LRS is configured).
+    # other work weighs on both alike. Without the LRS no statement is written; the sender
+    # child (started at the first statement) keeps delivering what is left.
     plain: list[float] = []
     slow: list[float] = []
+    cpu_plain: list[float] = []
+    cpu_slow: list[float] = []
     for _ in range(max(1, moves // 25)):
         settings.XAPI_ENDPOINT = ""
-        plain.extend(run(25))
+        wall, cpu = run(25)
+        plain.extend(wall)
+        cpu_plain.extend(cpu)
         settings.XAPI_ENDPOINT = lrs_url
-        slow.extend(run(25))
+        wall, cpu = run(25)
+        slow.extend(wall)
+        cpu_slow.extend(cpu)
     deadline = time.monotonic() + 300
     from kaleidoscope.web.lms import sender
 
     sender.wake()
     while OutboxItem.objects.filter(state="pending").exists() and time.monotonic() < deadline:
         time.sleep(0.5)
-    return plain, slow, OutboxItem.objects.count(), OutboxItem.objects.filter(state="sent").count()
+    rows = OutboxItem.objects.count()
+    sent = OutboxItem.objects.filter(state="sent").count()
+    return plain, slow, cpu_plain, cpu_slow, rows, sent
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=30.0)
+    parser.add_argument("--seconds", type=float, default=30.0, help="per server, in all")
+    parser.add_argument("--blocks", type=int, default=6, help="alternating blocks (ABBA...)")
     parser.add_argument("--learners", type=int, default=50)
     parser.add_argument("--think", type=float, default=0.5)
     parser.add_argument("--procs", type=int, default=5)
@@ -266,35 +303,35 @@ def main() -> None:
     os.environ.clear()
     os.environ.update(base)
 
+    load_before = os.getloadavg()
     plain: list[float] = []
     slow: list[float] = []
     counts: dict[str, int] = {}
     lrs = SlowLrs(args.lrs_delay)
-    if args.seconds > 0:
-        plain, server_a = play_run({}, args)
-        server_a.close()
     try:
-        if args.seconds <= 0:
-            raise _Skip
-        slow, server_b = play_run(
-            {
-                "KALEIDOSCOPE_XAPI_ENDPOINT": lrs.url,
-                "KALEIDOSCOPE_XAPI_ALL_PLAYS": "1",
-                "KALEIDOSCOPE_XAPI_USERNAME": "bench",
-                "KALEIDOSCOPE_XAPI_PASSWORD": "bench",
-            },
-            args,
-        )
-        try:
-            deadline = time.monotonic() + 300
-            counts = outbox_counts(server_b)
-            while counts.get("pending", 0) and time.monotonic() < deadline:
-                time.sleep(1)
+        if args.seconds > 0:
+            server_a = LiveServer()
+            server_b = LiveServer()
+            server_b.env.update(
+                {
+                    "KALEIDOSCOPE_XAPI_ENDPOINT": lrs.url,
+                    "KALEIDOSCOPE_XAPI_ALL_PLAYS": "1",
+                    "KALEIDOSCOPE_XAPI_USERNAME": "bench",
+                    "KALEIDOSCOPE_XAPI_PASSWORD": "bench",
+                }
+            )
+            try:
+                server_a.start()
+                server_b.start()
+                plain, slow = interleaved([server_a, server_b], args)
+                deadline = time.monotonic() + 300
                 counts = outbox_counts(server_b)
-        finally:
-            server_b.close()
-    except _Skip:
-        pass
+                while counts.get("pending", 0) and time.monotonic() < deadline:
+                    time.sleep(1)
+                    counts = outbox_counts(server_b)
+            finally:
+                server_a.close()
+                server_b.close()
     finally:
         lrs.close()
     ms = 1000.0
@@ -302,7 +339,7 @@ def main() -> None:
     if args.inproc:
         lrs2 = SlowLrs(args.lrs_delay)
         try:
-            a, b, rows, sent = inproc(args.inproc, lrs2.url)
+            a, b, cpu_a, cpu_b, rows, sent = inproc(args.inproc, lrs2.url)
         finally:
             lrs2.close()
         pa, pb = percentile(a, 0.99) * ms, percentile(b, 0.99) * ms
@@ -311,8 +348,11 @@ def main() -> None:
               f"p99 {pb:.1f} ms with the slow LRS; {rows} statements, {sent} sent, "
               f"{len(set(lrs2.ids))} received")  # fmt: skip
         got = len(set(lrs2.ids))
+        ca, cb = sum(cpu_a) / len(cpu_a) * ms, sum(cpu_b) / len(cpu_b) * ms
+        print(f"in-process CPU per step: {ca:.2f} ms without an LRS, {cb:.2f} ms with")
         extra = (f" inproc_p99_plain_ms={pa:.1f} inproc_p99_slow_lrs_ms={pb:.1f} "
-                 f"inproc_p99_delta_ms={pb - pa:.1f} inproc_delivered={got}/{rows}")  # fmt: skip
+                 f"inproc_p99_delta_ms={pb - pa:.1f} inproc_cpu_plain_ms={ca:.2f} "
+                 f"inproc_cpu_slow_lrs_ms={cb:.2f} inproc_delivered={got}/{rows}")  # fmt: skip
     p99_a = percentile(plain, 0.99) * ms
     p99_b = percentile(slow, 0.99) * ms
     written = sum(counts.values())
@@ -327,7 +367,8 @@ def main() -> None:
         f"steps_plain={len(plain)} steps_slow_lrs={len(slow)} p99_plain_ms={p99_a:.1f} "
         f"p99_slow_lrs_ms={p99_b:.1f} p99_delta_ms={p99_b - p99_a:.1f} "
         f"statements={written} delivered={delivered} duplicates={len(lrs.ids) - delivered} "
-        f"ok={int(ok)}{extra}"
+        f"ok={int(ok)}{extra} load1_before={load_before[0]:.2f} "
+        f"load1_after={os.getloadavg()[0]:.2f}"
     )
 
 

@@ -328,3 +328,82 @@ def test_admin_lists_platforms_and_rejected_items(client: Client, django_user_mo
         "/admin/lms/outboxitem/?state=rejected",
     ):
         assert client.get(url).status_code == 200, url
+
+
+def _stat(pid: int) -> list[str]:
+    """Fields of /proc/PID/stat after the command name ([] when there is no such process)."""
+    from pathlib import Path
+
+    try:
+        return (Path("/proc") / str(pid) / "stat").read_text().rsplit(")", 1)[1].split()
+    except (OSError, IndexError):
+        return []
+
+
+def _children(pid: int) -> dict[int, str]:
+    """Processes whose parent is ``pid``: their command lines."""
+    from pathlib import Path
+
+    found = {}
+    for entry in Path("/proc").iterdir():
+        fields = _stat(int(entry.name)) if entry.name.isdigit() else []
+        if fields and int(fields[1]) == pid:
+            with (entry / "cmdline").open("rb") as cmdline:
+                found[int(entry.name)] = cmdline.read().replace(b"\0", b" ").decode()
+    return found
+
+
+def test_serve_sends_from_a_child_process_not_a_thread(ralph: Ralph) -> None:
+    """A real `kaleidoscope serve`: its sender is a child process (`kaleidoscope lms send
+    --parent`), started by the first statement, that delivers to Ralph and leaves when the
+    web process does."""
+    import os
+    import signal
+
+    from web.live import Learner, LiveServer, play_state
+
+    home = "https://child-sender.example"
+    server = LiveServer()
+    server.env.update(
+        {
+            "KALEIDOSCOPE_XAPI_ENDPOINT": ralph.url,
+            "KALEIDOSCOPE_XAPI_USERNAME": ralph.auth[0],
+            "KALEIDOSCOPE_XAPI_PASSWORD": ralph.auth[1],
+            "KALEIDOSCOPE_XAPI_ALL_PLAYS": "1",
+            "KALEIDOSCOPE_XAPI_ACTOR_HOME": home,
+        }
+    )
+    server.start()
+    assert server.proc is not None
+    try:
+        assert not [c for c in _children(server.proc.pid).values() if "lms send" in c]
+        learner = Learner(server.port)
+        url = learner.start("friend-request")
+        page = learner.get(url)
+        for _ in range(40):
+            state = play_state(page)
+            if not state["action"]:
+                break
+            form = {"rev": state["rev"], "action": state["action"], "node": state["node"],
+                    "choice": state["choices"][0] if state["choices"] else ""}  # fmt: skip
+            status, _, page = learner.request("POST", url + "step/", form, {"HX-Request": "true"})
+            assert status == 200
+        senders = [p for p, c in _children(server.proc.pid).items() if "lms send --parent" in c]
+        assert len(senders) == 1, _children(server.proc.pid)
+        deadline = time.monotonic() + 30
+        mine: list[dict[str, Any]] = []
+        while time.monotonic() < deadline:
+            mine = [s for s in ralph.statements() if s["actor"]["account"]["homePage"] == home]
+            if mine and verb(mine[-1]) == "completed":
+                break
+            time.sleep(0.3)
+        assert mine and verb(mine[0]) == "launched" and verb(mine[-1]) == "completed"
+        os.kill(server.proc.pid, signal.SIGKILL)  # the web process only, not its group
+        server.proc.wait(10)
+        deadline = time.monotonic() + 10
+        while time.monotonic() < deadline and _stat(senders[0])[:1] not in ([], ["Z"]):
+            time.sleep(0.2)
+        assert _stat(senders[0])[:1] in ([], ["Z"]), "the sender leaves with its web process"
+    finally:
+        server.kill()
+        server.close()

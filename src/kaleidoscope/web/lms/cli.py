@@ -136,9 +136,23 @@ def rotate_keys_command(
 @lms_app.command("send")
 def send_command(
     once: Annotated[bool, typer.Option(help="One round, then exit (cron)")] = False,
+    interval: Annotated[
+        float, typer.Option(help="Seconds between looks at the outbox when idle", min=0.1)
+    ] = 1.0,
+    parent: Annotated[
+        int | None,
+        typer.Option(hidden=True, help="Run as this web process's child: exit when it does"),
+    ] = None,
 ) -> None:
-    """Deliver the outbox (xAPI statements, AGS scores) in the foreground."""
-    _django()
+    """Deliver the outbox (xAPI statements, AGS scores) in the foreground. A web process
+    starts one itself (as its child) unless KALEIDOSCOPE_XAPI_SENDER=off; then run this as
+    a service of its own, one per deployment."""
+    if parent is not None:
+        from kaleidoscope.web.core.cli import setup_django
+
+        setup_django()  # the web process has prepared the database
+    else:
+        _django()
     import requests
 
     from . import sender
@@ -147,7 +161,7 @@ def send_command(
         result = sender.send_round(requests.Session())
         typer.echo(f"sent={result.sent} rejected={result.rejected} failed={result.failed}")
         raise typer.Exit(1 if result.failed else 0)
-    sender.run_forever()
+    sender.run_forever(idle=interval, parent=parent)
 
 
 @lms_app.command("outbox")

@@ -15,7 +15,10 @@ from __future__ import annotations
 
 import logging
 import os
+import subprocess
+import sys
 import threading
+import time
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -212,27 +215,39 @@ def send_grades_round(batch: int = BATCH) -> Round:
 
 
 # --- the background sender -----------------------------------------------------------------
+# The sender runs in its own process, never in a web process's threads: there it would
+# take the GIL (decoding and encoding statements) and, on SQLite, the web's write lock (its
+# "sent" marks) from the play steps. The web process starts it (``kaleidoscope lms send
+# --parent PID``, a child that leaves when its parent does) on the first outbox write
+# after start-up, unless KALEIDOSCOPE_XAPI_SENDER=off says it runs as a service of its own.
 _wake = threading.Event()
 _started = threading.Lock()
-_thread: threading.Thread | None = None
+_child: subprocess.Popen[bytes] | None = None
 _me = f"{os.getpid()}-{id(_wake)}"
+POLL_SECONDS = 1.0  # the child's look at the outbox: a step never waits for it
 
 
 def wake() -> None:
-    """Called after a transaction that wrote to the outbox commits: send soon."""
+    """Called after a transaction that wrote to the outbox commits: make sure a sender runs
+    (it finds the new items within POLL_SECONDS). Also wakes an in-process loop (tests)."""
     _wake.set()
-    ensure_thread()
+    ensure_sender()
 
 
-def ensure_thread() -> None:
-    """Start this process's sender thread once (only if a receiver could exist)."""
-    global _thread
+def ensure_sender() -> None:
+    """Start this web process's sender child once (and again if it died)."""
+    global _child
     if not settings.XAPI_SENDER_THREAD:
         return
     with _started:
-        if _thread is None or not _thread.is_alive():
-            _thread = threading.Thread(target=run_forever, name="lms-outbox", daemon=True)
-            _thread.start()
+        if _child is not None and _child.poll() is None:
+            return
+        _child = subprocess.Popen(
+            [sys.executable, "-m", "kaleidoscope.cli", "lms", "send",
+             "--parent", str(os.getpid()), "--interval", str(POLL_SECONDS)],
+            stdin=subprocess.DEVNULL,
+            close_fds=True,
+        )  # fmt: skip
 
 
 def _hold_lease() -> bool:
@@ -260,12 +275,17 @@ def send_round(session: requests.Session) -> Round:
     return total
 
 
-def run_forever(stop: threading.Event | None = None, idle: float = 5.0) -> None:
-    """Send while there is work; back off while a receiver is down; sleep when idle."""
+def run_forever(
+    stop: threading.Event | None = None, idle: float = 5.0, parent: int | None = None
+) -> None:
+    """Send while there is work; back off while a receiver is down; sleep ``idle`` seconds
+    when there is none. ``parent``: stop when that process has gone (a web process's child)."""
     delay = settings.XAPI_RETRY_BASE
     session = requests.Session()
     stop = stop or threading.Event()
     while not stop.is_set():
+        if parent is not None and os.getppid() != parent:
+            return
         wait, backoff = idle, False
         try:
             close_old_connections()
@@ -276,15 +296,22 @@ def run_forever(stop: threading.Event | None = None, idle: float = 5.0) -> None:
                     delay = min(delay * 2, settings.XAPI_RETRY_MAX)
                 else:
                     delay = settings.XAPI_RETRY_BASE
-                    if result.sent or result.rejected:
-                        wait = 0
-        except Exception:  # a locked database, a bug: keep the thread, try again later
+                    if result.sent + result.rejected >= BATCH:
+                        wait = 0  # a full batch: more may be waiting (else let the next
+                        # ones gather: fewer rounds, fewer writes beside the web's)
+        except Exception:  # a locked database, a bug: keep the loop, try again later
             log.exception("outbox sender round failed")
             wait, backoff = delay, True
         if wait:
-            connection.close()  # do not hold this thread's connection while waiting
-        if backoff:  # a receiver is down: new moves must not cut the wait short
-            stop.wait(wait)
-        elif wait:
-            _wake.wait(wait)
-            _wake.clear()
+            connection.close()  # do not hold a connection while waiting
+        # A receiver down: new moves must not cut the wait short. A child looks for its
+        # parent at least every POLL_SECONDS, even through a long back-off.
+        event = stop if backoff else _wake
+        until = time.monotonic() + wait
+        while wait > 0 and not stop.is_set():
+            left = until - time.monotonic()
+            if left <= 0 or (parent is not None and os.getppid() != parent):
+                break
+            if event.wait(min(left, POLL_SECONDS) if parent is not None else left):
+                break
+        _wake.clear()
