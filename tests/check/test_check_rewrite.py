@@ -510,7 +510,7 @@ NET_CASES += [
 
 # Found by the 2026-12-07 writers: first names the lexicon does not know, told by the words
 # around them; ages with units and after a name; named teams, landmarks and venues; a name
-# after a possessive.
+# after a possessive; a nationality or county said as an adjective.
 NET_CASES += [
     ("Rang Osian on the work phone to say well done, he passed his test!", ["Osian"],
      ["Rang someone on the work phone"]),
@@ -540,6 +540,16 @@ NET_CASES += [
      ["Our young person had her first night"]),
     ("My client is off to her Jack Wills party next week, first night out in ages.",
      ["Jack", "Wills"], ["off to her party next week"]),
+    ("Visited a Lithuanian lad on my caseload, settling in well.", ["Lithuanian"],
+     ["Visited a lad from abroad on my caseload"]),
+    ("Lovely old gent in a Welsh mining village, lives alone now.", ["Welsh"],
+     ["in a mining village"]),
+    ("New referral (boy, Syrian, arrived with his uncle) starts on Monday.", ["Syrian"],
+     ["(boy, arrived with his uncle)"]),
+    ("They were the only Romanian-speaking family in the street.", ["Romanian"],
+     ["one of the few non-English-speaking families"]),
+    ("She was the only Nigerian woman on the ward.", ["Nigerian"],
+     ["one of the few women from abroad on the ward"]),
 ]
 
 

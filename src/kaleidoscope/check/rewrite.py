@@ -139,6 +139,28 @@ _ING_NOUNS = frozenset(
 _MARRIED_FOR = re.compile(
     r"married\s+((?:for\s+)?(?:\d{1,2}|[a-z]+ty)\s*(?:yrs?|years?)(?:\s+now)?)(?![\w-])"
 )
+# A nationality or region said as an adjective, which with other details points to one
+# person: "Eritrean", "Cornish", "Polish-speaking". The words are data for matching only.
+_PROPER_ADJECTIVE = re.compile(r"(?<![\w'’-])([A-Z][a-z]+)(?P<speaking>-speaking)?(?![\w'’-])")
+_ORIGIN_WORDS = frozenset(
+    {
+        "ukrainian", "eritrean", "brazilian", "cornish", "welsh", "polish", "romanian",
+        "bulgarian", "lithuanian", "latvian", "albanian", "syrian", "iraqi", "iranian",
+        "sudanese", "ethiopian", "nigerian", "ghanaian", "zimbabwean", "congolese", "vietnamese",
+        "portuguese", "kurdish", "afghan", "filipino", "nepali", "hungarian", "slovak", "czech",
+    }
+)
+_ROOTS = frozenset({"heritage", "background", "descent", "origin", "roots", "parentage"})
+_HOME_ORIGINS = frozenset({"cornish", "welsh"})  # not "from abroad"
+_PLAIN_NOUN = re.compile(r"\s+(?:[a-z][\w-]*\s+){0,1}?([a-z][\w-]*)\b")
+_PERSON_NOUNS = frozenset(
+    {
+        "nurse", "family", "families", "girl", "boy", "man", "woman", "lad", "lass", "child",
+        "children", "kid", "kids", "mum", "dad", "mother", "father", "couple", "teenager",
+        "student", "worker", "carer", "lady", "gent", "fella", "bloke", "baby", "grandmother",
+        "grandfather", "nan", "gran", "refugee", "client", "patient", "tenant", "resident",
+    }
+)
 _TIME_NOUN = re.compile(r"\s(?:visit|visits|session|contact)$")
 # Words after "X, 9," that end the list: the commas go with the age.
 _LIST_ENDS = frozenset(
@@ -469,6 +491,27 @@ class _Rewriter:
             return start, end, self.text[start:end]
         return m.start("name"), m.end("head"), m.group("head").lower()
 
+    def _proper_adjective(self, start: int, end: int) -> tuple[int, int, str] | None:
+        """ "a Cornish fishing village" -> "a fishing village", "the Ukrainian nurse" -> "the
+        nurse from abroad", "(girl, Eritrean, came over" -> "(girl, came over"."""
+        m = _PROPER_ADJECTIVE.match(self.text, start)
+        if m is None:
+            return None
+        home = m.group(1).lower() in _HOME_ORIGINS
+        if m.group("speaking"):
+            return start, end, "" if home else self.words["other_language"]
+        listed = self._list_item(start, end)
+        if listed is not None:
+            return listed
+        noun = _PLAIN_NOUN.match(self.text, end)
+        if noun is not None and noun.group(1).lower() in _ROOTS:
+            return self._list_item(start, noun.end(1))  # "(Polish heritage, arrived" -> "(arrived"
+        if noun is None:
+            return None if home else (start, end, self.words["from_abroad"])  # "she's Eritrean"
+        if home or noun.group(1).lower() not in _PERSON_NOUNS:
+            return start, noun.start(1), ""  # "Welsh cakes" -> "cakes"
+        return start, noun.end(1), f"{noun.group(1)} {self.words['from_abroad']}"
+
     def _handle(self, start: int, end: int) -> tuple[int, int, str]:
         """An @handle: gone from a run of tags or a reply's opening, else "someone"."""
         text = self.text
@@ -526,7 +569,17 @@ class _Rewriter:
         head = words[-1]
         plural = _PLURALS.get(head.lower(), head + ("es" if head.endswith(("s", "x")) else "s"))
         few = self.words["one_of_few"]
-        return start, only.end(), " ".join([few, *words[:-1], plural])
+        kept: list[str] = []
+        abroad = ""
+        for word in words[:-1]:
+            origin = _PROPER_ADJECTIVE.fullmatch(word)
+            if origin is None or origin.group(1).lower() not in _ORIGIN_WORDS:
+                kept.append(word)
+            elif origin.group("speaking"):  # "Polish-speaking" -> "non-English-speaking"
+                kept.append(self.words["other_language"])
+            elif origin.group(1).lower() not in _HOME_ORIGINS:
+                abroad = " " + self.words["from_abroad"]  # "families from abroad"
+        return start, only.end(), " ".join([few, *kept, plural]) + abroad
 
     def _institution(self, start: int, end: int, word: str) -> tuple[int, int, str]:
         """A named hospital or court: "at Singleton Hospital" -> "at the hospital"."""
@@ -1210,6 +1263,9 @@ class _Net:
             self.add("unique", *m.span())
         for m in self.scan(_WHOLE_OF):
             self.add("whole_of", *m.span())
+        for m in _PROPER_ADJECTIVE.finditer(self.text):
+            if m.group(1).lower() in _ORIGIN_WORDS:
+                self.add("proper_adjective", *m.span())
 
     def _people(self) -> None:
         text = self.text
