@@ -1,6 +1,7 @@
 """Speed of the full check on one core, old checker against new in the same run.
 
     .venv/bin/python bench/check_speed.py [--rounds 3] [--archive-posts 100000] [--old REV]
+        [--archive-texts posts|templates] [--workers N]
 
 (a) check_post over real and realistic posts, not templates: the labelled training corpus
     (data/posts/train, 2,000 posts), the dev set (../shared/data/posts_dev.jsonl) and the
@@ -9,9 +10,13 @@
     core: the new one from this tree, the old one (issue 12's rules-only checker, git
     revision --old, default 4bb07f0) from a `git archive` of that revision. Best of
     --rounds passes; the ratio new/old is printed.
-(b) a zip X archive of --archive-posts template tweets (tests/archive_factory.py), timed
-    end to end through scan_archive in a fresh subprocess (all cores; peak RSS read with
-    ru_maxrss). 0 skips it.
+(b) a zip X archive of --archive-posts tweets, timed end to end through scan_archive in a
+    fresh subprocess with all cores (or --workers). Its texts are the posts of (a), in
+    turn (--archive-texts posts, the default), or tests/archive_factory.py's template
+    practitioner posts (--archive-texts templates); one in ten is a retweet, some are
+    replies or carry a photo. Peak memory is that of the scanning process plus its
+    largest worker's times the number of workers (ru_maxrss; an upper bound: forked
+    workers share the rules and model with it). 0 skips it.
 
 Targets (issue 13): full check >= 20,000 posts/s, never below 5,500; archive <= 10 s,
 <= 400 MB. The last line holds the figures: name=value ...
@@ -22,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import random
 import subprocess
 import sys
 import tarfile
@@ -65,14 +71,18 @@ print(json.dumps(out))
 ARCHIVE = """
 import json, resource, sys, time
 from pathlib import Path
-from kaleidoscope.check.scan import scan_archive
+from kaleidoscope.check.scan import default_workers, scan_archive
+workers = int(sys.argv[2]) or default_workers()
 started = time.perf_counter()
-summary = scan_archive(Path(sys.argv[1]))
+summary = scan_archive(Path(sys.argv[1]), workers=workers)
 seconds = time.perf_counter() - started
-peak_kb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss
+own = resource.getrusage(resource.RUSAGE_SELF)
+children = resource.getrusage(resource.RUSAGE_CHILDREN)
 print(json.dumps({"seconds": seconds, "posts": sum(summary.posts_by_kind.values()),
                   "checked": summary.checked, "flagged": len(summary.flagged),
-                  "peak_mb": peak_kb / 1024}))
+                  "workers": workers, "main_mb": own.ru_maxrss / 1024,
+                  "worker_mb": children.ru_maxrss / 1024,
+                  "cpu_s": own.ru_utime + own.ru_stime + children.ru_utime + children.ru_stime}))
 """
 
 
@@ -122,18 +132,61 @@ def time_checker(src: Path | None, posts_file: Path, rounds: int) -> dict[str, d
     return result
 
 
-def bench_archive(n: int) -> dict[str, float]:
+def write_x_archive(path: Path, texts: list[str], n: int, parts: int = 2) -> None:
+    """A zip X archive of ``n`` tweets whose texts are ``texts`` in turn (as
+    archive_factory.write_big_x_archive, which writes template texts)."""
+    import zipfile
+    from datetime import UTC, datetime, timedelta
+
+    import archive_factory as af
+
+    rng = random.Random(7)
+    start = datetime(2015, 1, 1, tzinfo=UTC)
+    per_part = -(-n // parts)
+    names = []
+    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
+        written = 0
+        for part in range(parts):
+            name = "data/tweets.js" if part == 0 else f"data/tweets-part{part}.js"
+            names.append(name)
+            with zf.open(name, "w", force_zip64=True) as out:
+                out.write(f"window.YTD.tweets.part{part} = [ ".encode())
+                for i in range(min(per_part, n - written)):
+                    k = written + i
+                    text = texts[k % len(texts)]
+                    if rng.random() < 0.1:
+                        text = f"RT @colleague{k % 50}: {text}"[:140]
+                    tweet = af.Tweet(
+                        id=str(10**17 + k), text=text, created=start + timedelta(minutes=47 * k),
+                        reply_to="someone" if rng.random() < 0.15 else None,
+                        hashtags=[w[1:] for w in text.split() if w.startswith("#")],
+                        media=1 if rng.random() < 0.1 else 0,
+                    )
+                    out.write((b"" if i == 0 else b", ") + json.dumps(
+                        af.tweet_record(tweet), indent=2, separators=(",", " : ")).encode())
+                out.write(b" ]")
+                written += min(per_part, n - written)
+        zf.writestr("data/account.js", af.x_js("account", [{"account": {"username": "bench"}}]))
+        zf.writestr("data/manifest.js", "window.__THAR_CONFIG = " + json.dumps(
+            {"dataTypes": {"tweets": {"files": [{"fileName": n} for n in names]}}}))
+
+
+def bench_archive(n: int, texts: list[str] | None, workers: int) -> dict[str, float]:
     sys.path.insert(0, str(ROOT / "tests"))
     import archive_factory as af
 
     with tempfile.TemporaryDirectory(prefix="kaleidoscope-bench-") as tmp:
         path = Path(tmp) / "twitter-archive.zip"
-        af.write_big_x_archive(path, n)
+        if texts is None:
+            af.write_big_x_archive(path, n)
+        else:
+            write_x_archive(path, texts, n)
         out = subprocess.run(
-            [sys.executable, "-c", ARCHIVE, str(path)], check=True, capture_output=True,
-            text=True,
+            [sys.executable, "-c", ARCHIVE, str(path), str(workers)], check=True,
+            capture_output=True, text=True,
         ).stdout
         result: dict[str, float] = json.loads(out.strip().splitlines()[-1])
+        result["peak_mb"] = result["main_mb"] + result["workers"] * result["worker_mb"]
         return result
 
 
@@ -142,6 +195,8 @@ def main() -> None:
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--archive-posts", type=int, default=100_000)
     parser.add_argument("--old", default=OLD_REV, help="git revision of the old checker")
+    parser.add_argument("--archive-texts", choices=("posts", "templates"), default="posts")
+    parser.add_argument("--workers", type=int, default=0, help="archive: 0 = all cores")
     args = parser.parse_args()
     groups = load_groups()
     with tempfile.TemporaryDirectory(prefix="kaleidoscope-speed-") as tmp:
@@ -164,10 +219,14 @@ def main() -> None:
     }
     if args.archive_posts > 0:
         started = time.perf_counter()
-        result = bench_archive(args.archive_posts)
-        print(f"archive: {result['posts']:.0f} records ({result['checked']:.0f} checked, "
-              f"{result['flagged']:.0f} flagged) in {result['seconds']:.2f} s, peak "
-              f"{result['peak_mb']:.0f} MB (with writing it: "
+        texts = None if args.archive_texts == "templates" else [r["text"] for r in groups["all"]]
+        result = bench_archive(args.archive_posts, texts, args.workers)
+        print(f"archive ({args.archive_texts}): {result['posts']:.0f} records "
+              f"({result['checked']:.0f} checked, {result['flagged']:.0f} flagged) in "
+              f"{result['seconds']:.2f} s with {result['workers']:.0f} workers "
+              f"({result['cpu_s']:.1f} s CPU), peak {result['peak_mb']:.0f} MB "
+              f"(scan {result['main_mb']:.0f} MB + {result['workers']:.0f} x worker "
+              f"{result['worker_mb']:.0f} MB; with writing it: "
               f"{time.perf_counter() - started:.0f} s)")
         figures.update(archive_posts=result["posts"], archive_s=result["seconds"],
                        peak_mb=result["peak_mb"])

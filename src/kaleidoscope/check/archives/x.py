@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta, timezone
@@ -32,6 +33,13 @@ _MONTHS = {m: i for i, m in enumerate(
 _RT = re.compile(r"^RT @\w+:")
 
 
+@functools.lru_cache(maxsize=64)
+def _zone(offset: str) -> timezone:
+    """The time zone of an offset such as ``+0000`` (ValueError when it is none)."""
+    sign = -1 if offset.startswith("-") else 1
+    return timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])))
+
+
 def parse_x_date(value: str) -> datetime | None:
     """``Thu May 14 01:38:56 +0000 2020`` without relying on the process locale."""
     parts = value.split()
@@ -41,11 +49,11 @@ def parse_x_date(value: str) -> datetime | None:
     month = _MONTHS.get(mon.lower())
     try:
         hh, mm, ss = (int(p) for p in clock.split(":"))
-        sign = -1 if offset.startswith("-") else 1
-        tz = timezone(sign * timedelta(hours=int(offset[1:3]), minutes=int(offset[3:5])))
+        tz = UTC if offset == "+0000" else _zone(offset)  # nearly every tweet: UTC
         if month is None:
             return None
-        return datetime(int(year), month, int(day), hh, mm, ss, tzinfo=tz).astimezone(UTC)
+        when = datetime(int(year), month, int(day), hh, mm, ss, tzinfo=tz)
+        return when if tz is UTC else when.astimezone(UTC)
     except ValueError:
         return None
 
