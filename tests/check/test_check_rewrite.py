@@ -510,7 +510,8 @@ NET_CASES += [
 
 # Found by the 2026-12-07 writers: first names the lexicon does not know, told by the words
 # around them; ages with units and after a name; named teams, landmarks and venues; a name
-# after a possessive; a nationality or county said as an adjective.
+# after a possessive; a nationality or county said as an adjective; a public or service
+# past, a dog's breed, a costume.
 NET_CASES += [
     ("Rang Osian on the work phone to say well done, he passed his test!", ["Osian"],
      ["Rang someone on the work phone"]),
@@ -550,6 +551,14 @@ NET_CASES += [
      ["one of the few non-English-speaking families"]),
     ("She was the only Nigerian woman on the ward.", ["Nigerian"],
      ["one of the few women from abroad on the ward"]),
+    ("New admission, 90, a former Lord Mayor of our town, lives with his daughter.",
+     ["Lord", "Mayor"], ["New admission, lives with his daughter."]),
+    ("Sat with a former Gurkha on the ward today, what stories he has.", ["Gurkha"],
+     ["Sat with a veteran on the ward"]),
+    ("Warning for the duty team: dad keeps an XL Bully and drinks.", ["XL", "Bully"],
+     ["dad keeps a big dog and drinks"]),
+    ("The little one opened the door in a Batman costume, bless him.", ["Batman"],
+     ["in a superhero costume"]),
 ]
 
 

@@ -480,6 +480,23 @@ class _Rewriter:
         group = "young" if years < 25 else "adult" if years < 65 else "older"
         return start, end, f"{verb} {self.words['age_predicate_' + group]}"
 
+    def _public_past(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "Patient, 92, a former Olympic rower, and" -> "Patient, and": a public past
+        points to one person; between commas it goes, elsewhere it is said in general."""
+        return self._list_item(start, end) or (start, end, self.words["public_past"])
+
+    def _service_past(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "an older former Wren who drove" -> "an older veteran who drove"."""
+        return start, end, self.words["veteran"]
+
+    def _dog_breed(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "keeps a Rottweiler" -> "keeps a big dog"."""
+        return start, end, self.words["big_dog"]
+
+    def _superhero(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "a Spider-Man mask" -> "a superhero mask"."""
+        return start, end, self.words["superhero"]
+
     def _team(self, start: int, end: int) -> tuple[int, int, str]:
         """ "for the Redfern under-16s" -> "for a local team"."""
         return start, end, self.words["team"]
@@ -1465,8 +1482,31 @@ _NAMED_LANDMARK = re.compile(
     r"|reservoir|quarry|colliery|shipyards?|yards|docks|flyover|lighthouse|cliffs?))\b"
 )
 
+# A distinguishing past or possession said by a proper noun: "a former Lord Mayor of our
+# city", "a former Olympic rower", "a former Wren", "a Rottweiler", "a Spider-Man mask".
+_PUBLIC_PAST = re.compile(
+    r"\b[Aa]n?\s+former\s+(?:Lord\s+Mayor|Lady\s+Mayoress|Mayor|MP|MSP|AM|Olympian"
+    r"|(?:Olympic|Paralympic|Commonwealth\s+Games|international|Premier\s+League)\s+[a-z]+)"
+    r"(?:\s+of\s+(?:our|the|this|their)\s+(?:city|town|county|borough|village))?(?![\w-])"
+)
+_SERVICE_PAST = re.compile(
+    r"\b(?:former|ex-)\s*(?:Wren|Gurkha|Chelsea\s+Pensioner|Desert\s+Rat)(?![\w-])"
+)
+_DOG_BREED = re.compile(
+    r"\b[Aa]n?\s+(?:Rottweiler|Rottie|Alsatian|German\s+Shepherd|Doberman|Akita|XL\s+Bully"
+    r"|Pit\s*[Bb]ull|Staffie|Staffy|Mastiff|Husky)(?![\w-])"
+)
+_SUPERHERO = re.compile(
+    r"(?<![\w-])(?:Spider-Man|Spiderman|Batman|Superman|Iron\s+Man|Hulk|Captain\s+America"
+    r"|Wonder\s+Woman)(?=\s+(?:mask|costume|outfit|suit|pyjamas|pjs|top|t-shirt))"
+)
+
 # Found first, and taking the place of any narrower identifier the checker saw inside.
 _WIDE = (
+    (_PUBLIC_PAST, "public_past"),
+    (_SERVICE_PAST, "service_past"),
+    (_DOG_BREED, "dog_breed"),
+    (_SUPERHERO, "superhero"),
     (_TEAM, "team"),
     (_NAMED_LANDMARK, "named_landmark"),
     (_PSEUDONYM, "pseudonym"),
@@ -1488,6 +1528,12 @@ _NUMBER_WORDS = (
 # What must be in the lowercased post before a pattern can match (a cheap first test).
 _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _PSEUDONYM: ("call",),
+    _PUBLIC_PAST: ("former",),
+    _SERVICE_PAST: ("wren", "gurkha", "pensioner", "desert rat"),
+    _DOG_BREED: ("rott", "alsatian", "shepherd", "doberman", "akita", "bully", "bull", "staff",
+                 "mastiff", "husky"),
+    _SUPERHERO: ("spider", "batman", "superman", "iron man", "hulk", "captain america",
+                 "wonder woman"),
     _TEAM: ("under", "u1", "u2", "u9", "u8", "u7", "academy", "youth team", "reserves"),
     _NAMED_LANDMARK: ("viaduct", "bridge", "pier", "dam", "reservoir", "quarry", "colliery",
                       "yards", "docks", "flyover", "lighthouse", "cliff"),
