@@ -511,7 +511,7 @@ NET_CASES += [
 # Found by the 2026-12-07 writers: first names the lexicon does not know, told by the words
 # around them; ages with units and after a name; named teams, landmarks and venues; a name
 # after a possessive; a nationality or county said as an adjective; a public or service
-# past, a dog's breed, a costume.
+# past, a dog's breed, a costume; a town as a sentence's subject.
 NET_CASES += [
     ("Rang Osian on the work phone to say well done, he passed his test!", ["Osian"],
      ["Rang someone on the work phone"]),
@@ -559,6 +559,8 @@ NET_CASES += [
      ["dad keeps a big dog and drinks"]),
     ("The little one opened the door in a Batman costume, bless him.", ["Batman"],
      ["in a superhero costume"]),
+    ("Three visits and a strategy meeting before lunch. Glyncorrwg strikes again.",
+     ["Glyncorrwg"], ["The area strikes again."]),
 ]
 
 

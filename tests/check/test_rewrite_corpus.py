@@ -189,16 +189,14 @@ def leaks(case: Case) -> list[str]:
 # Known, documented gaps (docs/checker.md): the leak stays listed until it is fixed, and the
 # test below fails as soon as it is fixed, so the list can only shrink.
 KNOWN_LEAKS = {
-    "t06-0009": {"Maesteg"},  # a small town named only as a sentence's subject
-    "t10-0081": {"Caerau"},  # the same
     # Found when writers W3-W8 (2026-12-07) brought posts the rewriter had never seen:
     # first names the net does not know after a verb or at a sentence's start, ages with
     # units it does not generalise, and proper adjectives (nationality, county) and named
     # teams or landmarks that identify in combination. 26 of 448 safer versions; 24 fixed
     # the same day (names told by the words around them, infant and named ages, "married
     # 70 yrs", named teams and landmarks, nationalities and counties, a public or service
-    # past, a dog's breed, a costume); a trade opening a sentence and a religious figure
-    # remain.
+    # past, a dog's breed, a costume; a town as a sentence's subject, "Maesteg is something
+    # else", fixed too); a trade opening a sentence and a religious figure remain.
     "t31-0037": {"Jesus"},
     "t38-0029": {"Scaffolder"},
 }

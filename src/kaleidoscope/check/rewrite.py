@@ -1060,6 +1060,12 @@ _NAME_FROM = re.compile(
     r"(?P<name>" + _NAME_WORD + r")\s+from\s+(?:(?:down|up|across|over|round)\s+)?the"
     r"(?:\s+[a-z][\w'’-]*)?" + _PLACE_NOUN.pattern  # "from the flats", not "from the King"
 )
+# A place as a sentence's subject, told by what is said of it: "Maesteg is something else",
+# "Caerau has broken me today", "Ashby strikes again".
+_PLACE_SUBJECT = re.compile(
+    r"(?P<place>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*)\s+(?:is\s+something\s+else|has\s+broken\s+me"
+    r"|never\s+disappoints|strikes\s+again|has\s+done\s+me\s+in|is\s+a\s+different\s+world)\b"
+)
 # Capitalised words those cues also meet that are no one's name.
 _NOT_NAMES = frozenset(
     {
@@ -1404,6 +1410,10 @@ class _Net:
             words = m.group(1).split()
             if words[0] not in refused and words[-1] not in refused:
                 self.add("town", *m.span(1))  # "a small Mississippi town"
+        for m in self.scan(_PLACE_SUBJECT):
+            s = m.start("place")
+            if self.sentence_start(s) and self._could_be_name(m.group("place")):
+                self.add("town", s, m.end("place"))  # "Maesteg is something else"
         for m in _LIST_PLACE.finditer(text):
             word = m.group(1)
             if word in refused or word in rules.given_names or word.lower() in _ORIGINS:
@@ -1543,6 +1553,8 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _NAME_CONTACT: ("phoned", "rang", "rung", "texted", "messaged", "called", "visited", "met"),
     _NAME_APPOSITION: ("of mine", "of ours"),
     _NAME_FROM: ("from",),
+    _PLACE_SUBJECT: ("something else", "broken me", "disappoints", "strikes again", "done me",
+                     "different world"),
     _UNIVERSITY: ("university",),
     _HOSPITAL: ("hospital", "infirmary", "medical", "health centre", "royal"),
     _COURT: ("court",),
