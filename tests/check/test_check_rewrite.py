@@ -511,7 +511,8 @@ NET_CASES += [
 # Found by the 2026-12-07 writers: first names the lexicon does not know, told by the words
 # around them; ages with units and after a name; named teams, landmarks and venues; a name
 # after a possessive; a nationality or county said as an adjective; a public or service
-# past, a dog's breed, a costume; a town as a sentence's subject.
+# past, a dog's breed, a costume; a town as a sentence's subject; a trade opening a
+# description.
 NET_CASES += [
     ("Rang Osian on the work phone to say well done, he passed his test!", ["Osian"],
      ["Rang someone on the work phone"]),
@@ -561,6 +562,8 @@ NET_CASES += [
      ["in a superhero costume"]),
     ("Three visits and a strategy meeting before lunch. Glyncorrwg strikes again.",
      ["Glyncorrwg"], ["The area strikes again."]),
+    ("Proud of my client, sober a year today. Plasterer from Llanbradach, you know who you are.",
+     ["Plasterer", "Llanbradach"], ["today. From the area, you know who you are."]),
 ]
 
 

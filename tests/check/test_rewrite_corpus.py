@@ -196,9 +196,9 @@ KNOWN_LEAKS = {
     # the same day (names told by the words around them, infant and named ages, "married
     # 70 yrs", named teams and landmarks, nationalities and counties, a public or service
     # past, a dog's breed, a costume; a town as a sentence's subject, "Maesteg is something
-    # else", fixed too); a trade opening a sentence and a religious figure remain.
+    # else", and a trade opening a description, "Scaffolder from X,", fixed too); a
+    # religious figure in a delusion remains.
     "t31-0037": {"Jesus"},
-    "t38-0029": {"Scaffolder"},
 }
 
 

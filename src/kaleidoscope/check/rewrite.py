@@ -497,6 +497,10 @@ class _Rewriter:
         """ "a Spider-Man mask" -> "a superhero mask"."""
         return start, end, self.words["superhero"]
 
+    def _trade(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "Scaffolder from Pennywell, ya knaa" -> "From the area, ya knaa"."""
+        return start, end, ""
+
     def _team(self, start: int, end: int) -> tuple[int, int, str]:
         """ "for the Redfern under-16s" -> "for a local team"."""
         return start, end, self.words["team"]
@@ -1066,6 +1070,12 @@ _PLACE_SUBJECT = re.compile(
     r"(?P<place>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*)\s+(?:is\s+something\s+else|has\s+broken\s+me"
     r"|never\s+disappoints|strikes\s+again|has\s+done\s+me\s+in|is\s+a\s+different\s+world)\b"
 )
+# A trade opening a description: "Scaffolder from Pennywell, ya knaa who ya are" -> "From
+# the area, ...": the trade goes, the sentence starts at "from".
+_TRADE_FROM = re.compile(
+    r"(?P<trade>[A-Z][a-z]+(?:\s+[a-z]+)?(?:er|or|ist|ian|man))\s+(?=from\s+[A-Z][\w'’-]+"
+    r"(?:\s+[A-Z][\w'’-]+)?,)"
+)
 # Capitalised words those cues also meet that are no one's name.
 _NOT_NAMES = frozenset(
     {
@@ -1410,6 +1420,11 @@ class _Net:
             words = m.group(1).split()
             if words[0] not in refused and words[-1] not in refused:
                 self.add("town", *m.span(1))  # "a small Mississippi town"
+        for m in self.scan(_TRADE_FROM):
+            s = m.start("trade")
+            first = m.group("trade").split()[0]
+            if self.sentence_start(s) and not {first} & (self.rules.not_starts | _NOT_NAMES):
+                self.add("trade", s, m.end())  # "Scaffolder from Pennywell,"
         for m in self.scan(_PLACE_SUBJECT):
             s = m.start("place")
             if self.sentence_start(s) and self._could_be_name(m.group("place")):
@@ -1553,6 +1568,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _NAME_CONTACT: ("phoned", "rang", "rung", "texted", "messaged", "called", "visited", "met"),
     _NAME_APPOSITION: ("of mine", "of ours"),
     _NAME_FROM: ("from",),
+    _TRADE_FROM: (" from ",),
     _PLACE_SUBJECT: ("something else", "broken me", "disappoints", "strikes again", "done me",
                      "different world"),
     _UNIVERSITY: ("university",),
