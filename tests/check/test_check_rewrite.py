@@ -512,7 +512,7 @@ NET_CASES += [
 # around them; ages with units and after a name; named teams, landmarks and venues; a name
 # after a possessive; a nationality or county said as an adjective; a public or service
 # past, a dog's breed, a costume; a town as a sentence's subject; a trade opening a
-# description.
+# description; who someone in crisis believed they were.
 NET_CASES += [
     ("Rang Osian on the work phone to say well done, he passed his test!", ["Osian"],
      ["Rang someone on the work phone"]),
@@ -564,6 +564,8 @@ NET_CASES += [
      ["Glyncorrwg"], ["The area strikes again."]),
     ("Proud of my client, sober a year today. Plasterer from Llanbradach, you know who you are.",
      ["Plasterer", "Llanbradach"], ["today. From the area, you know who you are."]),
+    ("Crisis call at 2am, a man on the bridge railings convinced he was Moses.", ["Moses"],
+     ["convinced he was a religious figure."]),
 ]
 
 

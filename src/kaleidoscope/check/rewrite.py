@@ -497,6 +497,9 @@ class _Rewriter:
         """ "a Spider-Man mask" -> "a superhero mask"."""
         return start, end, self.words["superhero"]
 
+    def _believed_figure(self, start: int, end: int) -> tuple[int, int, str]:
+        return start, end, self.words["believed_figure"]
+
     def _trade(self, start: int, end: int) -> tuple[int, int, str]:
         """ "Scaffolder from Pennywell, ya knaa" -> "From the area, ya knaa"."""
         return start, end, ""
@@ -1076,6 +1079,13 @@ _TRADE_FROM = re.compile(
     r"(?P<trade>[A-Z][a-z]+(?:\s+[a-z]+)?(?:er|or|ist|ian|man))\s+(?=from\s+[A-Z][\w'’-]+"
     r"(?:\s+[A-Z][\w'’-]+)?,)"
 )
+# Who someone believes they are, in a crisis: "convinced he's Jesus" -> "convinced he's a
+# religious figure" (a vivid detail that, with the time and place, points to one night).
+_BELIEVED_FIGURE = re.compile(
+    r"\b(?:convinced|thinks|thought|believes|believed|sure|insisting|insists)\s+"
+    r"(?:he|she|they)(?:['’]s|['’]re|\s+is|\s+was|\s+were|\s+are)\s+"
+    r"(?P<figure>Jesus(?:\s+Christ)?|God|the\s+Messiah|the\s+Devil|Satan|Moses|Buddha)(?![\w-])"
+)
 # Capitalised words those cues also meet that are no one's name.
 _NOT_NAMES = frozenset(
     {
@@ -1425,6 +1435,8 @@ class _Net:
             first = m.group("trade").split()[0]
             if self.sentence_start(s) and not {first} & (self.rules.not_starts | _NOT_NAMES):
                 self.add("trade", s, m.end())  # "Scaffolder from Pennywell,"
+        for m in self.scan(_BELIEVED_FIGURE):
+            self.add("believed_figure", *m.span("figure"))  # "convinced he's Jesus"
         for m in self.scan(_PLACE_SUBJECT):
             s = m.start("place")
             if self.sentence_start(s) and self._could_be_name(m.group("place")):
@@ -1568,6 +1580,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _NAME_CONTACT: ("phoned", "rang", "rung", "texted", "messaged", "called", "visited", "met"),
     _NAME_APPOSITION: ("of mine", "of ours"),
     _NAME_FROM: ("from",),
+    _BELIEVED_FIGURE: ("jesus", "god", "messiah", "devil", "satan", "moses", "buddha"),
     _TRADE_FROM: (" from ",),
     _PLACE_SUBJECT: ("something else", "broken me", "disappoints", "strikes again", "done me",
                      "different world"),
