@@ -6,8 +6,8 @@ statement ids; ``--lrs-delay``). Statements go through B's outbox and its sender
 process of the web process: ``kaleidoscope lms send --parent``), so a step should not
 wait for the LRS. 50 learners (htmx steps, a short random pause between steps) play on
 A, then on B, then on B, then on A, ... in ``--blocks`` blocks of equal length (ABBA
-order), ``--seconds`` per server in all: the machine's other work then weighs on both
-alike. Then wait until B's outbox is empty and check that every statement arrived
+order; 20 blocks, 60 s per server in all by default): the machine's other work then
+weighs on both alike. Then wait until B's outbox is empty and check that every statement arrived
 exactly once.
 
 Target: p99 of a step on B at most 10 ms above A; every statement delivered.
@@ -291,8 +291,8 @@ def inproc(
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--seconds", type=float, default=30.0, help="per server, in all")
-    parser.add_argument("--blocks", type=int, default=6, help="alternating blocks (ABBA...)")
+    parser.add_argument("--seconds", type=float, default=60.0, help="per server, in all")
+    parser.add_argument("--blocks", type=int, default=20, help="alternating blocks (ABBA...)")
     parser.add_argument("--learners", type=int, default=50)
     parser.add_argument("--think", type=float, default=0.5)
     parser.add_argument("--procs", type=int, default=5)
