@@ -20,7 +20,6 @@ or ``KALEIDOSCOPE_XAPI_ALL_PLAYS=1`` for plays that did not come from an LMS.
 from __future__ import annotations
 
 import itertools
-import json
 import uuid
 from dataclasses import dataclass
 from datetime import datetime
@@ -28,7 +27,7 @@ from typing import Any
 from urllib.parse import urlsplit
 
 from django.conf import settings
-from django.db import connection, transaction
+from django.db import transaction
 from django.utils import timezone
 from django.utils.crypto import salted_hmac
 
@@ -116,86 +115,9 @@ def _attempt(cursor: Cursor) -> xapi.Attempt:
     )
 
 
-# --- the move's own queries ------------------------------------------------------------------
-# record_move runs inside every move's write transaction (on SQLite, while the other moves
-# wait for the write lock), so its three queries are plain SQL on Django's connection:
-# building them through the ORM cost more CPU than running them (measured: 1.7 ms of
-# CPU per move through the ORM; bench/xapi_outbox.py). Values go through the fields'
-# own get_db_prep_value, so SQLite and PostgreSQL store what the ORM would.
-def _q(name: str) -> str:
-    return connection.ops.quote_name(name)
-
-
-def _col(model: Any, name: str) -> str:
-    field: Any = model._meta.get_field(name)
-    return _q(field.column)
-
-
-def _prep(model: Any, name: str, value: Any) -> Any:
-    return model._meta.get_field(name).get_db_prep_value(value, connection)
-
-
-_CURSOR_FIELDS = ("registration", "steps", "seq", "send", "actor_home", "actor_name",
-                  "group_session")  # fmt: skip
-_OUTBOX_FIELDS = ("kind", "key", "payload", "target", "state", "attempts", "last_error",
-                  "created_at")  # fmt: skip
-
-
-def _read_cursor(play: Play) -> Cursor | None:
-    """The play's cursor (one SELECT), as a Cursor with its fields converted as the ORM does."""
-    meta = Cursor._meta
-    columns = ", ".join(_col(Cursor, n) for n in _CURSOR_FIELDS)
-    sql = f"SELECT {columns} FROM {_q(meta.db_table)} WHERE {_q(meta.pk.column)} = %s"
-    with connection.cursor() as db:
-        db.execute(sql, [_prep(Cursor, "play", play.pk)])
-        row = db.fetchone()
-    if row is None:
-        return None
-    registration, steps, seq, send, home, name, group = row
-    return Cursor(
-        play_id=play.pk,
-        registration=uuid.UUID(str(registration)),  # SQLite: hex text; PostgreSQL: a UUID
-        steps=json.loads(steps) if isinstance(steps, (str, bytes)) else steps,
-        seq=int(seq),
-        send=bool(send),
-        actor_home=home,
-        actor_name=name,
-        group_session=group,
-    )
-
-
-def _advance_cursor(cursor: Cursor, steps: list[Any], seq: int) -> None:
-    meta = Cursor._meta
-    sql = (
-        f"UPDATE {_q(meta.db_table)} SET {_col(Cursor, 'steps')} = %s, "
-        f"{_col(Cursor, 'seq')} = %s WHERE {_q(meta.pk.column)} = %s"
-    )
-    with connection.cursor() as db:
-        db.execute(sql, [_prep(Cursor, "steps", steps), seq, _prep(Cursor, "play", cursor.play_id)])
-
-
-def _insert_statements(statements: list[dict[str, Any]], now: datetime) -> None:
-    """INSERT the statements as pending xAPI items; one already there (same id) is kept."""
-    meta = OutboxItem._meta
-    columns = ", ".join(_col(OutboxItem, n) for n in _OUTBOX_FIELDS)
-    marks = ", ".join(["%s"] * len(_OUTBOX_FIELDS))
-    sql = (
-        f"INSERT INTO {_q(meta.db_table)} ({columns}) VALUES ({marks}) "
-        f"ON CONFLICT ({_col(OutboxItem, 'key')}) DO NOTHING"
-    )
-    created = _prep(OutboxItem, "created_at", now)
-    rows = [
-        [OutboxItem.XAPI, _prep(OutboxItem, "key", uuid.UUID(s["id"])),
-         _prep(OutboxItem, "payload", s), "", OutboxItem.PENDING, 0, "", created]
-        for s in statements
-    ]  # fmt: skip
-    with connection.cursor() as db:
-        db.executemany(sql, rows)
-
-
 def _cursor(play: Play) -> Cursor:
     """The play's cursor; on its first move, decide (once) whether and as whom to send."""
-    cursor = _read_cursor(play)
+    cursor = Cursor.objects.filter(play_id=play.pk).first()
     if cursor is None:
         link = _link(play)
         actor = _actor(play, link)
@@ -295,9 +217,14 @@ def record_move(play: Play) -> None:
             scenario, pt, _attempt(cursor), cursor.steps, new_steps, cursor.seq, now
         )
         if statements:
-            _insert_statements(statements, now)
+            OutboxItem.objects.bulk_create(
+                [OutboxItem(kind=OutboxItem.XAPI, key=s["id"], payload=s) for s in statements],
+                ignore_conflicts=True,
+            )
             wake_sender_on_commit()
-        _advance_cursor(cursor, new_steps, cursor.seq + len(statements))
+        Cursor.objects.filter(pk=cursor.pk).update(
+            steps=new_steps, seq=cursor.seq + len(statements)
+        )
     if grades_on and at_ending and isinstance(pt.current, Ending):
         link = _link(play)
         if link is not None and link.ags and _platform_allows(link, "send_grades"):
