@@ -611,6 +611,14 @@ def test_the_issue_grammar_faults_are_mended() -> None:
     assert_fluent(carer)
 
 
+def test_a_closing_quote_stays_and_a_sentence_after_emoji_starts_in_capitals() -> None:
+    text = "Visit done, she said 'he's hiding behind the shed'. Classic. 😂 Elmwood estate again"
+    result = safer(text, (("landmark", "behind the"), ("estate", "Elmwood estate")))
+    assert result.text == (
+        "Visit done, she said 'he's hiding nearby'. Classic. 😂 A local estate again"
+    )
+
+
 # --- no safe version ----------------------------------------------------------------------
 
 

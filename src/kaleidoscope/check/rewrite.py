@@ -123,7 +123,10 @@ _PLACE_NOUN = re.compile(
     r"|airport|market|beach|pier|harbour|docks|library|bus\s+station|services)\b"
 )
 # A landmark phrase ("above the", "beside the") takes the words after it as its object.
-_LANDMARK_OBJECT = re.compile(r"\s+(?:[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,2}|[a-z][\w'’&-]*)")
+# (a closing quote after the object stays: "'hiding behind the settee'." keeps its "'")
+_LANDMARK_OBJECT = re.compile(
+    r"\s+(?:[A-Z][\w'’&-]*(?:\s+[A-Z][\w'’&-]*){0,2}|[a-z][\w&-]*(?:['’][a-z]+)?)"
+)
 _LANDMARK_STARTS = (
     "above", "beside", "behind", "next to", "next door to", "opposite", "round the corner",
     "across from", "near the",
@@ -188,6 +191,8 @@ _SETTINGS = (
 )
 _VOWEL_SOUND = re.compile(r"(?:[aeio]|u(?!ni|se|su|ro|ti|ra|bi)|hour|hon|8|11\b|18\b)", re.I)
 _SENTENCE_END = (".", "!", "?")
+# A sentence ended just before, perhaps with emoji after it: "She were. 😂 " + placeholder.
+_SENTENCE_BEFORE = re.compile(r"[.!?](?:\s*[^\w\s.,;:!?'’\"()\[\]-])*\s*$")
 
 # The tidy-up of spacing and punctuation left by removals, run around each seam only.
 _TIDY = (
@@ -877,7 +882,7 @@ class _Rewriter:
             if article.group(1).lower() != want:
                 word = want.capitalize() if article.group(1)[0] == "A" else want
                 before = before[: article.start(1)] + word + before[article.end(1) :]
-        if not before.rstrip() or before.rstrip()[-1] in _SENTENCE_END:
+        if not before.rstrip() or _SENTENCE_BEFORE.search(before, max(0, len(before) - 24)):
             new = new[:1].upper() + new[1:]
         if before and (before[-1].isalnum() or before[-1] in ",;:"):
             before += " "
