@@ -15,7 +15,7 @@ from .lti_platform import CLIENT_ID, Platform
 
 @pytest.fixture
 def platform(live_server: Any, settings: Any) -> Iterator[Platform]:
-    settings.XAPI_SENDER_THREAD = False
+    settings.XAPI_SENDER_CHILD = False
     settings.XAPI_ENDPOINT = ""
     lms = Platform(live_server.url)
     registration = register_platform(

@@ -43,7 +43,7 @@ def lrs_settings(settings: Any, ralph: Ralph) -> Any:
     settings.XAPI_ENDPOINT = ralph.url
     settings.XAPI_USERNAME, settings.XAPI_PASSWORD = ralph.auth
     settings.XAPI_ALL_PLAYS = True
-    settings.XAPI_SENDER_THREAD = False
+    settings.XAPI_SENDER_CHILD = False
     settings.XAPI_ACTOR_HOME = "https://council.example"
     settings.XAPI_ACTIVITY_BASE = "https://council.example/kaleidoscope"
     settings.XAPI_TIMEOUT = 5
@@ -143,7 +143,7 @@ def test_unticked_sends_nothing_about_the_reflection(lrs_settings: Any, ralph: R
 
 @pytest.mark.django_db
 def test_no_lrs_no_box_and_nothing_sent(settings: Any) -> None:
-    settings.XAPI_SENDER_THREAD = False
+    settings.XAPI_SENDER_CHILD = False
     settings.XAPI_ENDPOINT = ""
     settings.XAPI_ALL_PLAYS = True
     client = Client()

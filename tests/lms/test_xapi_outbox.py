@@ -44,7 +44,7 @@ def lrs_settings(settings: Any, ralph: Ralph) -> Any:
     settings.XAPI_ENDPOINT = ralph.url
     settings.XAPI_USERNAME, settings.XAPI_PASSWORD = ralph.auth
     settings.XAPI_ALL_PLAYS = True
-    settings.XAPI_SENDER_THREAD = False
+    settings.XAPI_SENDER_CHILD = False
     settings.XAPI_ACTOR_HOME = "https://council.example"
     settings.XAPI_ACTIVITY_BASE = "https://council.example/kaleidoscope"
     settings.XAPI_TIMEOUT = 5
@@ -194,7 +194,7 @@ def test_a_statement_the_lrs_refuses_is_kept_not_retried(
 
 
 def test_nothing_is_written_unless_configured(settings: Any) -> None:
-    settings.XAPI_SENDER_THREAD = False
+    settings.XAPI_SENDER_CHILD = False
     settings.XAPI_ENDPOINT = ""
     settings.XAPI_ALL_PLAYS = True
     client = Client()
@@ -297,7 +297,7 @@ def test_a_published_story_is_sent_like_a_bundled_one(settings: Any) -> None:
     from kaleidoscope.web.learn import stories
     from kaleidoscope.web.learn.models import StoryVersion
 
-    settings.XAPI_SENDER_THREAD = False
+    settings.XAPI_SENDER_CHILD = False
     settings.XAPI_ENDPOINT = "http://127.0.0.1:9/xAPI/"
     settings.XAPI_ALL_PLAYS = True
     text = (bundled_path() / "friend-request.yaml").read_text(encoding="utf-8")

@@ -275,7 +275,8 @@ XAPI_TIMEOUT = float(os.environ.get("KALEIDOSCOPE_XAPI_TIMEOUT", "10"))
 XAPI_RETRY_BASE = float(os.environ.get("KALEIDOSCOPE_XAPI_RETRY_BASE", "1"))
 XAPI_RETRY_MAX = 300.0
 XAPI_MAX_ATTEMPTS = 10
-XAPI_SENDER_THREAD = os.environ.get("KALEIDOSCOPE_XAPI_SENDER", "thread") == "thread"
+# The web process starts the xAPI sender as its child unless KALEIDOSCOPE_XAPI_SENDER=off.
+XAPI_SENDER_CHILD = os.environ.get("KALEIDOSCOPE_XAPI_SENDER", "child") != "off"
 
 # Nothing personal in logs: no request paths at warning level, no access log (see cli.py).
 LOGGING = {

@@ -237,7 +237,7 @@ def wake() -> None:
 def ensure_sender() -> None:
     """Start this web process's sender child once (and again if it died)."""
     global _child
-    if not settings.XAPI_SENDER_THREAD:
+    if not settings.XAPI_SENDER_CHILD:
         return
     with _started:
         if _child is not None and _child.poll() is None:
