@@ -35,6 +35,7 @@ __all__ = [
     "about",
     "entity_rules",
     "find_entities",
+    "find_entities_about",
     "role_of",
 ]
 
@@ -72,6 +73,8 @@ class EntityRules:
     pair_set: frozenset[tuple[str, str]]
     about_singles: dict[str, frozenset[str]]
     about_pairs: dict[str, frozenset[tuple[str, str]]]
+    about_any_single: frozenset[str]  # every role's single words together
+    about_any_pair: frozenset[tuple[str, str]]
 
 
 class EntityRulesError(ValueError):
@@ -174,6 +177,10 @@ def _load() -> EntityRules:
                 role: frozenset(w for w in ws if " " not in w) for role, ws in about_words.items()
             },
             about_pairs=about_pairs,
+            about_any_single=frozenset(
+                w for ws in about_words.values() for w in ws if " " not in w
+            ),
+            about_any_pair=frozenset(p for ps in about_pairs.values() for p in ps),
         )
     except (KeyError, TypeError, AttributeError) as exc:
         raise EntityRulesError(f"entities.yaml: missing or malformed section {exc}") from None
@@ -210,23 +217,46 @@ _TOKEN = re.compile(r"[a-z0-9]+|[^\x00-\x7f\w]")
 _NOWHERE = (-1, -1)
 
 
-def _word_entities(
-    lower: str, words: list[str], rules: EntityRules, spans: bool, present: set[str]
-) -> list[Entity]:
-    """Details found by word lists; ``present`` is ``set(words)``."""
+class _Words:
+    """A post's tokens as a set, and its pairs of neighbouring tokens (made when first
+    needed), shared by the word lists of `find_entities` and `about`."""
+
+    __slots__ = ("_pairs", "present", "words")
+
+    def __init__(self, words: list[str]) -> None:
+        self.words = words
+        self.present = set(words)
+        self._pairs: set[tuple[str, str]] | None = None
+
+    def pairs(self) -> set[tuple[str, str]]:
+        if self._pairs is None:
+            self._pairs = set(itertools.pairwise(self.words))
+        return self._pairs
+
+
+_UNPLACED: dict[str, Entity] = {}  # kind -> Entity(kind, -1, -1, "unknown"), made once
+
+
+def _unplaced(kind: str) -> Entity:
+    found = _UNPLACED.get(kind)
+    if found is None:
+        found = _UNPLACED[kind] = Entity(kind, -1, -1, "unknown")
+    return found
+
+
+def _word_entities(lower: str, words: _Words, rules: EntityRules, spans: bool) -> list[Entity]:
+    """Details found by word lists."""
     out: list[Entity] = []
     kinds = rules.words
+    present = words.present
     hits = [(kinds[w], w) for w in present.intersection(rules.word_set)]
     if not rules.pair_firsts.isdisjoint(present):
         pair_kinds = rules.pair_kinds
-        hits += [
-            pair_kinds[pair]
-            for pair in set(itertools.pairwise(words)).intersection(rules.pair_set)
-        ]
+        hits += [pair_kinds[pair] for pair in words.pairs().intersection(rules.pair_set)]
     if not hits:
         return out
     if not spans:
-        return [Entity(kind, -1, -1, "unknown") for kind, _ in hits]
+        return [_unplaced(kind) for kind, _ in hits]
     found = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(lower)]
     for kind, phrase in hits:
         parts = phrase.split(" ")
@@ -243,6 +273,20 @@ def find_entities(
 
     ``words`` are the post's tokens (as ``model.tokens``) when already known; with
     ``spans=False`` details found by word lists carry no offsets (start = end = -1)."""
+    return _find(text, lower, care, _Words(_words(lower) if words is None else words), spans)
+
+
+def find_entities_about(
+    text: str, lower: str, care: bool, words: list[str]
+) -> tuple[list[Entity], str]:
+    """``find_entities(text, lower, care, words, spans=False)`` and `about` of what it
+    finds, in one go (the word lists are read once)."""
+    sets = _Words(words)
+    found = _find(text, lower, care, sets, False)
+    return found, _about(sets, found, care)
+
+
+def _find(text: str, lower: str, care: bool, words: _Words, spans: bool) -> list[Entity]:
     rules = entity_rules()
     out: list[Entity] = []
     not_names = rules.not_names
@@ -302,9 +346,7 @@ def find_entities(
                 if padded.endswith(befores, 0, at + 1):
                     out.append(Entity(kind, at, stop, "unknown"))
                     break
-    if words is None:
-        words = _words(lower)  # the same tokens as the model reads
-    out += _word_entities(lower, words, rules, spans, set(words))
+    out += _word_entities(lower, words, rules, spans)
     out.sort(key=_START)
     return out
 
@@ -317,22 +359,30 @@ _ROLE_ORDER = ("service_user", "colleague", "family", "public")
 
 def about(words: list[str], entities: list[Entity], care: bool) -> str:
     """Whom the post is mostly about, from its person details and wording."""
+    return _about(None, entities, care, words)
+
+
+def _about(
+    sets: _Words | None, entities: list[Entity], care: bool, words: list[str] | None = None
+) -> str:
     roles = [e.role for e in entities if e.kind in PERSON_KINDS and e.role != "unknown"]
     if roles:
         # a service user outweighs the others: that is whom confidentiality protects
         if "service_user" in roles:
             return "service_user"
         return max(sorted(set(roles)), key=roles.count)
+    if sets is None:
+        assert words is not None
+        sets = _Words(words)
     rules = entity_rules()
-    present = set(words)
-    singles = rules.about_singles
-    pairs: set[tuple[str, str]] | None = None
-    if not rules.about_firsts.isdisjoint(present):
-        pairs = set(itertools.pairwise(words))
-    about_pairs = rules.about_pairs
-    for role in _ROLE_ORDER:
-        if not singles[role].isdisjoint(present) or (
-            pairs is not None and not about_pairs[role].isdisjoint(pairs)
-        ):
-            return role
+    # the role words present (few, often none), then which role's list holds them
+    single = sets.present.intersection(rules.about_any_single)
+    pairs: set[tuple[str, str]] = set()
+    if not rules.about_firsts.isdisjoint(sets.present):
+        pairs = sets.pairs().intersection(rules.about_any_pair)
+    if single or pairs:
+        singles, about_pairs = rules.about_singles, rules.about_pairs
+        for role in _ROLE_ORDER:
+            if not singles[role].isdisjoint(single) or not about_pairs[role].isdisjoint(pairs):
+                return role
     return "service_user" if care else "author"

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from importlib import resources
 from pathlib import Path
 
-from kaleidoscope.check.entities import PERSON_KINDS, about, find_entities
+from kaleidoscope.check.entities import PERSON_KINDS, find_entities_about
 from kaleidoscope.check.tokens import word_spans as _word_spans
 from kaleidoscope.check.tokens import words as _words
 
@@ -77,13 +77,13 @@ def tokens(lower: str) -> list[str]:
 
 def entity_features(text: str, lower: str, words: list[str], care: bool) -> list[str]:
     """Features from the identifiers and whom they belong to (see ``entities.py``)."""
-    found = find_entities(text, lower, care, words, spans=False)
+    found, whom = find_entities_about(text, lower, care, words)  # as find_entities, about
     kinds = {e.kind for e in found}
     out = ["e:" + k for k in kinds]
     out += [f"e:{e.kind}:{e.role}" for e in found if e.kind in PERSON_KINDS]
     details = len(kinds - PERSON_KINDS - _NOT_DETAILS)
     out.append(f"e:details{min(details, 3)}")
-    out.append("about:" + about(words, found, care))
+    out.append("about:" + whom)
     if care:
         out += ["ce:" + k for k in kinds]
         out.append(f"ce:details{min(details, 3)}")
@@ -140,12 +140,13 @@ class Model:
 
     def scores(self, feats: list[str]) -> list[float]:
         """The raw score (log-odds) of each category, from feature names."""
-        return self._sum(list(filter(None, map(self.table.get, feats))))
+        return self._sum(map(self.table.get, feats))
 
-    def _sum(self, known: list[tuple[float, ...]]) -> list[float]:
-        if not known:
-            return [0.0] * len(self.categories)
-        return [sum(column) for column in zip(*known, strict=True)]
+    def _sum(self, rows: Iterable[tuple[float, ...] | None]) -> list[float]:
+        """Each category's sum over the rows (None for an unknown feature: skipped), in
+        the rows' order."""
+        sums: list[float] = list(map(sum, zip(*filter(None, rows), strict=True)))
+        return sums or [0.0] * len(self.categories)
 
     def post_scores(
         self, text: str, lower: str, concepts: Iterable[str], rule_labels: Iterable[str]
@@ -170,7 +171,7 @@ class Model:
             rows += map(others.get, entity_features(text, lower, words, care))
         else:
             rows.append(others.get(NO_ENTITY_CUES))
-        return self._sum(list(filter(None, rows)))
+        return self._sum(rows)
 
     def decide(
         self, scores: list[float], ruled: Collection[str] = ()
