@@ -8,6 +8,7 @@ CLI glue: ``run_archive_check`` (used by ``kaleidoscope check ARCHIVE``).
 from __future__ import annotations
 
 import csv
+import gc
 import json
 import multiprocessing
 import os
@@ -221,7 +222,15 @@ def _start_pool(workers: int) -> ProcessPoolExecutor:
     entity_rules()
     methods = multiprocessing.get_all_start_methods()
     context = multiprocessing.get_context("fork" if "fork" in methods else None)
-    return ProcessPoolExecutor(max_workers=workers, mp_context=context)
+    return ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=_worker_gc)
+
+
+def _worker_gc() -> None:
+    """In a worker: what it was forked with (rules, model, modules) is never garbage, so
+    the collector leaves it alone (fewer pages copied, less time), and collects the
+    short-lived objects of each check less often."""
+    gc.freeze()
+    gc.set_threshold(10_000, 20, 20)
 
 
 def scan_archive(
