@@ -51,3 +51,11 @@ def test_word_spans_as_the_plain_tokens_with_offsets(text: str) -> None:
     plain = [(m.group(), m.start(), m.end()) for m in _TOKEN.finditer(lower.translate(_ZEROS))]
     assert word_spans(lower) == plain
     assert [t for t, _, _ in word_spans(lower)] == words(lower)
+
+
+def test_each_caller_gets_its_own_list_of_the_same_tokens() -> None:
+    lower = "home visit then the pub"
+    first = words(lower)
+    first.append("extra")  # a caller changing its list changes nobody else's
+    assert words(lower) == ["home", "visit", "then", "the", "pub"]
+    assert words(lower) is not words(lower)

@@ -30,11 +30,26 @@ def _ascii_words(text: str) -> str:
     return text.encode("ascii", "replace").translate(_ASCII_WORDS).decode("ascii")
 
 
+# The last text tokenised and its tokens: one check asks for the same post's tokens up to
+# three times (the model, then whom the post is about). Replaced whole, so safe from
+# threads; each caller gets its own list.
+_LAST: list[tuple[str, list[str]]] = [("", [])]
+
+
 def words(lower: str) -> list[str]:
     """The tokens of a lowercased text: runs of ASCII letters and digits, and each
     character outside ASCII that is not a word character (emoji, symbols), every digit
     read as "0" ("14" -> "00"). The same as ``TOKEN.findall(lower.translate(ZEROS))``,
     with a faster path for ASCII text (most posts)."""
+    last = _LAST[0]
+    if last[0] is lower:
+        return list(last[1])
+    found = _words(lower)
+    _LAST[0] = (lower, found)
+    return list(found)
+
+
+def _words(lower: str) -> list[str]:
     if lower.isascii():
         return _ascii_words(lower).split()
     # the characters outside ASCII one by one: a word character ("é") separates like a
