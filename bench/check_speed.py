@@ -27,7 +27,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import random
 import subprocess
 import sys
 import tarfile
@@ -132,55 +131,14 @@ def time_checker(src: Path | None, posts_file: Path, rounds: int) -> dict[str, d
     return result
 
 
-def write_x_archive(path: Path, texts: list[str], n: int, parts: int = 2) -> None:
-    """A zip X archive of ``n`` tweets whose texts are ``texts`` in turn (as
-    archive_factory.write_big_x_archive, which writes template texts)."""
-    import zipfile
-    from datetime import UTC, datetime, timedelta
-
-    import archive_factory as af
-
-    rng = random.Random(7)
-    start = datetime(2015, 1, 1, tzinfo=UTC)
-    per_part = -(-n // parts)
-    names = []
-    with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:
-        written = 0
-        for part in range(parts):
-            name = "data/tweets.js" if part == 0 else f"data/tweets-part{part}.js"
-            names.append(name)
-            with zf.open(name, "w", force_zip64=True) as out:
-                out.write(f"window.YTD.tweets.part{part} = [ ".encode())
-                for i in range(min(per_part, n - written)):
-                    k = written + i
-                    text = texts[k % len(texts)]
-                    if rng.random() < 0.1:
-                        text = f"RT @colleague{k % 50}: {text}"[:140]
-                    tweet = af.Tweet(
-                        id=str(10**17 + k), text=text, created=start + timedelta(minutes=47 * k),
-                        reply_to="someone" if rng.random() < 0.15 else None,
-                        hashtags=[w[1:] for w in text.split() if w.startswith("#")],
-                        media=1 if rng.random() < 0.1 else 0,
-                    )
-                    out.write((b"" if i == 0 else b", ") + json.dumps(
-                        af.tweet_record(tweet), indent=2, separators=(",", " : ")).encode())
-                out.write(b" ]")
-                written += min(per_part, n - written)
-        zf.writestr("data/account.js", af.x_js("account", [{"account": {"username": "bench"}}]))
-        zf.writestr("data/manifest.js", "window.__THAR_CONFIG = " + json.dumps(
-            {"dataTypes": {"tweets": {"files": [{"fileName": n} for n in names]}}}))
-
-
 def bench_archive(n: int, texts: list[str] | None, workers: int) -> dict[str, float]:
     sys.path.insert(0, str(ROOT / "tests"))
     import archive_factory as af
 
     with tempfile.TemporaryDirectory(prefix="kaleidoscope-bench-") as tmp:
         path = Path(tmp) / "twitter-archive.zip"
-        if texts is None:
-            af.write_big_x_archive(path, n)
-        else:
-            write_x_archive(path, texts, n)
+        cycled = None if texts is None else (texts[k % len(texts)] for k in range(n))
+        af.write_big_x_archive(path, n, texts=cycled)
         out = subprocess.run(
             [sys.executable, "-c", ARCHIVE, str(path), str(workers)], check=True,
             capture_output=True, text=True,

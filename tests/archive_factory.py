@@ -519,11 +519,14 @@ def sample_texts(n: int, *, seed: int = 1, risky_share: float = 0.2) -> Iterator
         yield text
 
 
-def write_big_x_archive(path: Path, n: int, *, seed: int = 7, parts: int = 2) -> Path:
-    """A zip X archive of ``n`` tweets in ``parts`` files, written as a stream."""
+def write_big_x_archive(
+    path: Path, n: int, *, seed: int = 7, parts: int = 2, texts: Iterable[str] | None = None
+) -> Path:
+    """A zip X archive of ``n`` tweets in ``parts`` files, written as a stream; the tweets'
+    texts come from ``texts`` (at least ``n`` of them), else from `sample_texts`."""
     rng = random.Random(seed)
     start = datetime(2015, 1, 1, tzinfo=UTC)
-    texts = sample_texts(n, seed=seed)
+    texts = iter(texts) if texts is not None else sample_texts(n, seed=seed)
     per_part = -(-n // parts)
     names = []
     with zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=1) as zf:

@@ -1,5 +1,5 @@
-"""The LTI platform fixture shared by the LTI tests: a real lti1p3platform on loopback,
-registered with the tool (the live server) as `kaleidoscope lms register` does."""
+"""Fixtures shared by the LMS tests: a real lti1p3platform on loopback, registered with
+the tool (the live server) as `kaleidoscope lms register` does, and a real Ralph LRS."""
 
 from __future__ import annotations
 
@@ -10,6 +10,7 @@ import pytest
 
 from kaleidoscope.web.lms.cli import register_platform
 
+from .lrs import Ralph
 from .lti_platform import CLIENT_ID, Platform
 
 
@@ -32,3 +33,25 @@ def platform(live_server: Any, settings: Any) -> Iterator[Platform]:
     lms.registration_uuid = str(registration.uuid)
     yield lms
     lms.close()
+
+
+@pytest.fixture(scope="module")
+def ralph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ralph]:
+    """A real Ralph LRS on loopback, one per test module."""
+    lrs = Ralph(tmp_path_factory.mktemp("ralph")).start()
+    yield lrs
+    lrs.stop()
+
+
+@pytest.fixture
+def lrs_settings(settings: Any, ralph: Ralph) -> Any:
+    """The tool configured to send every play's statements to `ralph` (sender not started:
+    the tests drain the outbox themselves)."""
+    settings.XAPI_ENDPOINT = ralph.url
+    settings.XAPI_USERNAME, settings.XAPI_PASSWORD = ralph.auth
+    settings.XAPI_ALL_PLAYS = True
+    settings.XAPI_SENDER_CHILD = False
+    settings.XAPI_ACTOR_HOME = "https://council.example"
+    settings.XAPI_ACTIVITY_BASE = "https://council.example/kaleidoscope"
+    settings.XAPI_TIMEOUT = 5
+    return settings

@@ -11,7 +11,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -30,24 +29,6 @@ pytestmark = [pytest.mark.xapi]
 COMMENTED = "http://adlnet.gov/expapi/verbs/commented"
 LABEL = "Send my two answers to the learning record store at 127.0.0.1"
 
-
-@pytest.fixture(scope="module")
-def ralph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ralph]:
-    lrs = Ralph(tmp_path_factory.mktemp("ralph-reflections")).start()
-    yield lrs
-    lrs.stop()
-
-
-@pytest.fixture
-def lrs_settings(settings: Any, ralph: Ralph) -> Any:
-    settings.XAPI_ENDPOINT = ralph.url
-    settings.XAPI_USERNAME, settings.XAPI_PASSWORD = ralph.auth
-    settings.XAPI_ALL_PLAYS = True
-    settings.XAPI_SENDER_CHILD = False
-    settings.XAPI_ACTOR_HOME = "https://council.example"
-    settings.XAPI_ACTIVITY_BASE = "https://council.example/kaleidoscope"
-    settings.XAPI_TIMEOUT = 5
-    return settings
 
 
 def drain() -> None:

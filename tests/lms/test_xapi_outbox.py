@@ -11,7 +11,6 @@ import logging
 import re
 import threading
 import time
-from collections.abc import Iterator
 from typing import Any
 
 import pytest
@@ -31,24 +30,6 @@ from .lrs import Ralph
 pytestmark = [pytest.mark.xapi, pytest.mark.django_db]
 ADL = "http://adlnet.gov/expapi/verbs/"
 
-
-@pytest.fixture(scope="module")
-def ralph(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Ralph]:
-    lrs = Ralph(tmp_path_factory.mktemp("ralph")).start()
-    yield lrs
-    lrs.stop()
-
-
-@pytest.fixture
-def lrs_settings(settings: Any, ralph: Ralph) -> Any:
-    settings.XAPI_ENDPOINT = ralph.url
-    settings.XAPI_USERNAME, settings.XAPI_PASSWORD = ralph.auth
-    settings.XAPI_ALL_PLAYS = True
-    settings.XAPI_SENDER_CHILD = False
-    settings.XAPI_ACTOR_HOME = "https://council.example"
-    settings.XAPI_ACTIVITY_BASE = "https://council.example/kaleidoscope"
-    settings.XAPI_TIMEOUT = 5
-    return settings
 
 
 def drain(rounds: int = 20) -> sender.Round:
