@@ -25,6 +25,9 @@ from kaleidoscope.check import model as checker_model
 from kaleidoscope.check.checker import check_text
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from eval_posts import _f1, tally  # noqa: E402  (a sibling script, not a package)
+
 _spec = importlib.util.spec_from_file_location("train_checker", ROOT / "tools" / "train_checker.py")
 assert _spec is not None and _spec.loader is not None
 trainer = importlib.util.module_from_spec(_spec)
@@ -46,17 +49,19 @@ def score(rows: list[dict[str, object]]) -> tuple[dict[str, float], float]:
         if not gold:
             safe += 1
             alarms += bool(got)
-        for category, cell in counts.items():
-            cell[0] += category in gold and category in got
-            cell[1] += category not in gold and category in got
-            cell[2] += category in gold and category not in got
-    f1 = {c: (2 * tp / (2 * tp + fp + fn) if tp else 0.0) for c, (tp, fp, fn) in counts.items()}
+        tally(counts, gold, got)
+    f1 = {c: _f1(tp, fp, fn)[2] for c, (tp, fp, fn) in counts.items()}
     return f1, alarms / safe if safe else 0.0
 
 
 def main(argv: list[str]) -> int:
     present = {p.stem for p in trainer.TRAIN.glob("batch-t*.jsonl")}
     chosen = argv or list(trainer.WRITERS)
+    unknown = [w for w in chosen if w not in trainer.WRITERS]
+    if unknown:
+        print(f"error: unknown writer {', '.join(unknown)} (known: {', '.join(trainer.WRITERS)})",
+              file=sys.stderr)
+        return 2
     results = []
     with tempfile.TemporaryDirectory() as scratch:
         for writer in chosen:

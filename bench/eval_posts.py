@@ -39,6 +39,14 @@ def _f1(tp: int, fp: int, fn: int) -> tuple[float, float, float]:
     return p, r, f
 
 
+def tally(counts: dict[str, list[int]], gold: set[str], got: set[str]) -> None:
+    """Add one post's labels to ``counts`` (category -> [tp, fp, fn])."""
+    for category, cell in counts.items():
+        cell[0] += category in gold and category in got
+        cell[1] += category not in gold and category in got
+        cell[2] += category in gold and category not in got
+
+
 def sealed(path: Path) -> bool:
     resolved = path.resolve()
     return resolved == SEALED or SEALED in resolved.parents
@@ -91,10 +99,7 @@ def evaluate(paths: list[Path], show_errors: bool) -> int:
         if not gold:
             safe += 1
             false_alarms += bool(got)
-        for category, cell in counts.items():
-            cell[0] += category in gold and category in got
-            cell[1] += category not in gold and category in got
-            cell[2] += category in gold and category not in got
+        tally(counts, gold, got)
         if show_errors and (gold != got or result.severity.value != record.get("severity")):
             print(
                 f"{record.get('id')}: gold={sorted(gold)}/{record.get('severity')} "
