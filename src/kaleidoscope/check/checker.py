@@ -1135,11 +1135,7 @@ def _checkable(post: Post) -> bool:
 
 def post_features(post: Post) -> list[str]:
     """The learned model's inputs for a post (what `tools/train_checker.py` trains on)."""
-    if not _checkable(post):
-        return []
-    ctx = _Ctx(load_rules(), post.text[:MAX_CHARS])
-    findings = _rule_findings(ctx, post)
-    return features(ctx.text, ctx.lower, ctx.hits, [f.category.value for f in findings])
+    return post_signals(post).features
 
 
 def _model_finding(ctx: _Ctx, post: Post, model: Model, category: Category) -> Finding:
