@@ -30,7 +30,7 @@ version" sentence in its place.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
 from functools import partial
 
@@ -1203,15 +1203,33 @@ _SENTENCE_BREAK = re.compile(r"(?<=[.!?][\"'’”)\]])\s+|(?<=[.!?])\s+|\n+")
 NO_SAFE_REASONS = ("photo", "known", "long", "details")
 
 
-def _no_safe_messages() -> dict[str, str]:
-    words = load_rules().rewrite
-    missing = [f"no_safe_{r}" for r in NO_SAFE_REASONS if not words.get(f"no_safe_{r}")]
-    if missing:
-        raise RulesError(f"categories.yaml: rewrite lacks {', '.join(missing)}")
-    return {reason: words[f"no_safe_{reason}"] for reason in NO_SAFE_REASONS}
+class _NoSafeMessages(Mapping[str, str]):
+    """The "no safe version" sentences by reason, read from the rules when first used (not
+    at import: importing the checker stays cheap for commands that never rewrite)."""
+
+    def __init__(self) -> None:
+        self._messages: dict[str, str] | None = None
+
+    def _loaded(self) -> dict[str, str]:
+        if self._messages is None:
+            words = load_rules().rewrite
+            missing = [f"no_safe_{r}" for r in NO_SAFE_REASONS if not words.get(f"no_safe_{r}")]
+            if missing:
+                raise RulesError(f"categories.yaml: rewrite lacks {', '.join(missing)}")
+            self._messages = {reason: words[f"no_safe_{reason}"] for reason in NO_SAFE_REASONS}
+        return self._messages
+
+    def __getitem__(self, reason: str) -> str:
+        return self._loaded()[reason]
+
+    def __iter__(self) -> Iterator[str]:
+        return iter(self._loaded())
+
+    def __len__(self) -> int:
+        return len(NO_SAFE_REASONS)
 
 
-NO_SAFE_VERSION = _no_safe_messages()
+NO_SAFE_VERSION: Mapping[str, str] = _NoSafeMessages()
 
 
 class _Net:

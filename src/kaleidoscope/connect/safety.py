@@ -20,7 +20,6 @@ from kaleidoscope.check.records import Category
 from kaleidoscope.connect.data import bundled, load_model
 
 HOLDING = frozenset({Category.CONFIDENTIALITY, Category.CONSENT_PRIVACY})
-_NO_SAFE: frozenset[str] = frozenset(getattr(_rewrite, "NO_SAFE_VERSION", {}).values())
 _TAG = re.compile(r"<\s*/?\s*[a-zA-Z][^>]*>")
 
 
@@ -96,7 +95,7 @@ def screen(value: str) -> Screen:
 def _postable(rewrite: str) -> bool:
     """A rewrite is offered only when it is a version of the post (not the checker's
     sentence saying there is none) and the checker finds nothing identifying in it."""
-    if rewrite in _NO_SAFE or rewrite.startswith("No safe version"):
+    if rewrite in _rewrite.NO_SAFE_VERSION.values() or rewrite.startswith("No safe version"):
         return False
     return not any(f.category in HOLDING for f in check_text(rewrite).findings)
 
