@@ -460,32 +460,24 @@ class _Writer(Emitter):
                 chosen = "'"
             else:
                 chosen = '"'
-        indent = self.indent
-        self.indent = 2 if indent is None else indent + 2
-        if chosen == "":
-            self.plain(text, True)
-        elif chosen == "'":
-            self.single_quoted(text, True, multiline)
-        elif chosen == '"':
-            self.write_double_quoted(text, True)
-        elif chosen == ">":
-            self.write_folded(text)
-        else:
-            self.write_literal(text)
-        self.indent = indent
+        self.write_scalar(text, chosen, True, multiline)
 
     def scalar(self, event: _Event) -> None:
         text, _tag, plain, quoted, _style, analysis = event
         style = self.choose_style(event)
         if not ((style == "" and plain) or (style != "" and quoted)):
             raise _Unsupported("a tag would be written")
-        indent = self.indent  # increase_indent(flow=True), inline
+        self.write_scalar(text, style, not self.simple_key_context, analysis[1])
+
+    def write_scalar(self, text: str, style: str, split: bool, multiline: bool) -> None:
+        """Write a scalar in the chosen style, one indent step in (the emitter's
+        increase_indent(flow=True), inline)."""
+        indent = self.indent
         self.indent = 2 if indent is None else indent + 2
-        split = not self.simple_key_context
         if style == "":
             self.plain(text, split)
         elif style == "'":
-            self.single_quoted(text, split, analysis[1])
+            self.single_quoted(text, split, multiline)
         elif style == '"':
             self.write_double_quoted(text, split)
         elif style == ">":
