@@ -3,7 +3,7 @@
     .venv/bin/python tools/train_checker.py            # write the packaged weights
     .venv/bin/python tools/train_checker.py --check    # retrain; fail unless identical
 
-Data (all in the repo): data/posts/train/*.jsonl (writers W1-W6) and the project's own
+Data (all in the repo): data/posts/train/*.jsonl (writers W1-W11) and the project's own
 labelled posts, tests/fixtures/check/*.jsonl. Never the held-out batches, never the dev set
 (a regression set), never the real tweets (their texts are not ours to keep).
 
@@ -48,6 +48,9 @@ WRITERS = {
     "W6": [f"batch-t{i:02d}" for i in range(36, 41)],
     "W7": [f"batch-t{i:02d}" for i in range(41, 44)],  # everyday public timelines
     "W8": [f"batch-t{i:02d}" for i in range(44, 47)],  # practitioners' personal posts
+    "W9": [f"batch-t{i:02d}" for i in range(47, 51)],  # confidentiality and consent
+    "W10": [f"batch-t{i:02d}" for i in range(51, 55)],  # boundaries, self, employer
+    "W11": [f"batch-t{i:02d}" for i in range(55, 59)],  # derogatory, threads
 }
 CATEGORIES = [c.value for c in Category]
 EPOCHS = 15
