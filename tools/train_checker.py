@@ -3,7 +3,7 @@
     .venv/bin/python tools/train_checker.py            # write the packaged weights
     .venv/bin/python tools/train_checker.py --check    # retrain; fail unless identical
 
-Data (all in the repo): data/posts/train/*.jsonl (writers W1-W11) and the project's own
+Data (all in the repo): data/posts/train/*.jsonl (writers W1-W13) and the project's own
 labelled posts, tests/fixtures/check/*.jsonl. Never the held-out batches, never the dev set
 (a regression set), never the real tweets (their texts are not ours to keep).
 
@@ -51,6 +51,8 @@ WRITERS = {
     "W9": [f"batch-t{i:02d}" for i in range(47, 51)],  # confidentiality and consent
     "W10": [f"batch-t{i:02d}" for i in range(51, 55)],  # boundaries, self, employer
     "W11": [f"batch-t{i:02d}" for i in range(55, 59)],  # derogatory, threads
+    "W12": [f"batch-t{i:02d}" for i in range(59, 63)],  # everyday 2009-style tweets
+    "W13": [f"batch-t{i:02d}" for i in range(63, 67)],  # everyday practitioners' posts
 }
 CATEGORIES = [c.value for c in Category]
 EPOCHS = 15

@@ -73,6 +73,12 @@ MODEL_ALONE = dict.fromkeys(
     ),
     0.5,
 )
+# Where no rule fired and the post is out of the category's scope (`_in_scope`: no care
+# setting, no target of the right kind), the model alone needs this much more. A hard gate
+# there (the checker of 2026-12-07) missed many risky posts by writers it had not read:
+# on leave-one-writer-out folds a bar of 0.7 kept most of the recall the gate lost (macro-F1
+# +0.05) while flagging about as few of 5,000 real public tweets.
+OUT_OF_SCOPE = 0.7
 
 # The longest text checked: beyond it (a 1 MB paste), only the first part is read.
 MAX_CHARS = 100_000
@@ -1179,8 +1185,8 @@ def _model_finding(ctx: _Ctx, post: Post, model: Model, category: Category) -> F
 class Signals:
     """What `check_post` knows about a post besides the model's scores, for training: the
     model's inputs, the categories a rule fired for, those the rules hold certain, and those
-    the model may find alone (in scope: see `_in_scope`). The trainer chooses thresholds on
-    the decision `check_post` really makes (`decides`)."""
+    in scope (see `_in_scope`: out of scope, the model alone needs OUT_OF_SCOPE). The trainer
+    chooses thresholds on the decision `check_post` really makes (`decides`)."""
 
     features: list[str]
     ruled: frozenset[str]
@@ -1190,11 +1196,18 @@ class Signals:
     def decides(self, category: str, probability: float, threshold: float, floor: float) -> bool:
         if category in self.ruled:
             return category in self.certain or probability >= min(threshold, floor)
-        return (
-            probability >= threshold
-            and probability >= MODEL_ALONE.get(category, 0.0)
-            and category in self.in_scope
+        return probability >= threshold and _alone(
+            probability, category, lambda: category in self.in_scope
         )
+
+
+def _alone(probability: float, category: str, in_scope: Callable[[], bool]) -> bool:
+    """Whether the model's probability is enough on its own (no rule fired): the category's
+    MODEL_ALONE bar, and OUT_OF_SCOPE where the post is out of the category's scope (asked
+    only when the probability is between the two: the scope costs an entity scan)."""
+    if probability < MODEL_ALONE.get(category, 0.0):
+        return False
+    return probability >= OUT_OF_SCOPE or in_scope()
 
 
 def post_signals(post: Post) -> Signals:
@@ -1243,7 +1256,7 @@ def check_post(post: Post) -> Result:
         by_category.get(name) or _model_finding(ctx, post, model, Category(name))
         for name, probability in decided
         if name in by_category
-        or (probability >= MODEL_ALONE.get(name, 0.0) and _in_scope(ctx, name))
+        or _alone(probability, name, partial(_in_scope, ctx, name))
     ]
     if not findings:
         return Result(post=post, findings=[])
