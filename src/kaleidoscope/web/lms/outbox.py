@@ -36,6 +36,7 @@ from kaleidoscope.learn.engine import PlayError, Playthrough
 from kaleidoscope.learn.library import bundled_library
 from kaleidoscope.learn.model import Decision, Ending, Passage, Scenario
 from kaleidoscope.web.learn.models import Play
+from kaleidoscope.web.learn.stories import CacheMemo
 
 from .models import Cursor, LaunchLink, OutboxItem
 
@@ -61,8 +62,7 @@ def _opaque(purpose: str, value: str) -> str:
 GRADES_KEY = "lms:grades-anywhere"
 
 
-def grades_anywhere() -> bool:
-    """Is any platform set to receive grades? (cached; PlatformSettings saves clear it)"""
+def _read_grades_anywhere() -> bool:
     from django.core.cache import cache
 
     from .models import PlatformSettings
@@ -72,6 +72,25 @@ def grades_anywhere() -> bool:
         found = PlatformSettings.objects.filter(send_grades=True).exists()
         cache.set(GRADES_KEY, found, 300)
     return bool(found)
+
+
+_grades_anywhere = CacheMemo(_read_grades_anywhere)
+
+
+def grades_anywhere() -> bool:
+    """Is any platform set to receive grades? Kept in Django's cache (PlatformSettings
+    saves clear it: ``forget_grades_anywhere``) and, in front of that, in this process for
+    ``MEMO_SECONDS``: a change made on another worker is seen here within a second."""
+    return _grades_anywhere.get()
+
+
+def forget_grades_anywhere() -> None:
+    """A platform's settings changed: read them again, here at once, elsewhere within
+    ``MEMO_SECONDS``."""
+    from django.core.cache import cache
+
+    cache.delete(GRADES_KEY)
+    _grades_anywhere.clear()
 
 
 def _link(play: Play) -> LaunchLink | None:

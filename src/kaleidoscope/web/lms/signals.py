@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
+from django.db import transaction
 from django.db.models.signals import post_delete, post_save
 from django.dispatch import receiver
 
@@ -33,9 +34,10 @@ def play_saved(sender: Any, instance: Play, created: bool, **kwargs: Any) -> Non
 @receiver(post_save, sender=PlatformSettings, dispatch_uid="lms-grades-anywhere")
 @receiver(post_delete, sender=PlatformSettings, dispatch_uid="lms-grades-anywhere-gone")
 def platform_settings_saved(sender: Any, **kwargs: Any) -> None:
-    from django.core.cache import cache
-
-    cache.delete(outbox.GRADES_KEY)
+    """Forget "grades anywhere" now, and again once the change commits: a request that
+    read the old row in between would otherwise cache it for the key's five minutes."""
+    outbox.forget_grades_anywhere()
+    transaction.on_commit(outbox.forget_grades_anywhere)
 
 
 @receiver(post_save, sender=Vote, dispatch_uid="lms-record-vote")
