@@ -569,6 +569,182 @@ NET_CASES += [
 ]
 
 
+# Found by writers W9-W11 (batches t47-t58), one invented post for each class: initials by
+# their possessive, a place after them or quotes around them; a name with its initial set
+# off by commas, a tag by full name, an accented name, a name with its age in brackets, a
+# family or gang named by a word before "lot"; a place before what it owns ("a Hexham
+# firm", "a Wrexham kit", "the Splott stabbing", "his first Riders game"), a place told
+# by its ending, in a hashtag or as the second word of a two-word name, a street with a
+# short lower-case suffix or "Brow"; a date, a lone short day; a named award, a college
+# division, an age group's team, a faith's festival, a condition named after a person,
+# royalty believed in a crisis, a school named after a monarch, a former Paralympian or
+# sailor; an age in brackets after "now", a mum's age, an age inside a quote.
+NET_CASES += [
+    ("JD's mum rang the office again about contact, third time this week.", ["JD"],
+     ["A young person's mum rang"]),
+    ("Proud of RT from Felling who passed his driving test today.", ["RT", "Felling"],
+     ["Proud of a young person from the area who passed"]),
+    ("Two years ago 'D' was on a tag. Today he started college.", ["'D'"],
+     ["Two years ago a young person was on a tag."]),
+    ("The agency sent a new colleague, Orla B., to cover my cases with no handover.",
+     ["Orla", "B."], ["sent a new colleague to cover my cases"]),
+    ("Lovely to see @Tamsin Greaves at contact, mum to our two, doing brilliantly.",
+     ["Tamsin", "Greaves"], ["Lovely to see someone at contact"]),
+    ("Couldn't refuse when Siân's nan brought a cake round to the unit.", ["Siân"],
+     ["when someone's nan brought"]),
+    ("Took Harmony's little sister to the dentist, she was so brave.", ["Harmony"],
+     ["Took someone's little sister to the dentist"]),
+    ("Just to let you know your Ottilie's doing brilliantly at the day centre.", ["Ottilie"],
+     ["your young person's doing brilliantly"]),
+    ("Appeal for help: dad's just had a stroke, two kids under 5, Garnant area.", ["Garnant"],
+     ["two kids under 5, local area."]),
+    ("Visit today: retired Navy vet, lives alone, wife died at the VA last year.",
+     ["Navy", "VA"], ["Visit today: veteran, lives alone, wife died at the hospital"]),
+    ("He was hurt in the quad bike crash on Lake Bala and is home now.", ["Bala"],
+     ["crash on the lake and is home now"]),
+    ("Her son sits his Highers next month and she won't tell the school.", ["Highers"],
+     ["Her son sits his exams"]),
+    ("New girl on the unit, 13, from Barry, settled in well.", ["Barry"],
+     ["from the area, settled in well"]),
+    ("A boy in our service with Angelman syndrome started school today.", ["Angelman"],
+     ["A boy in our service with a health condition started school"]),
+    ("Mum's new boyfriend says contact is Thursdays at the family centre.", ["Thursdays"],
+     ["contact is at the family centre."]),
+    ("Supported a Sikh bus driver from Hounslow through his first week home.", ["Sikh"],
+     ["Supported a bus driver from the area"]),
+    ("She's of mixed Irish and Jamaican heritage and the best goalkeeper in her team.",
+     ["Irish", "Jamaican"], ["She's of mixed heritage and the best"]),
+    ("A man with early-onset Alzheimer's whose wife hides the car keys.", ["Alzheimer"],
+     ["A man with a health condition whose wife"]),
+    ("Off to see our Pritchard family again, the one with the six girls.", ["Pritchard"],
+     ["Off to see one of our families again"]),
+    ("She's an ER nurse and a former Olympic rowing hopeful, now on a section.",
+     ["ER", "Olympic"], ["She's an emergency nurse and someone with a public past, now"]),
+    ("He has lived in the same Penrhos flat since the sixties and won't move.", ["Penrhos"],
+     ["He has lived in the same flat since the sixties"]),
+    ("The boys from the house fire on Kelvin last winter are settled now.", ["Kelvin"],
+     ["from the house fire nearby"]),
+    ("Three years on my caseload and he's leaving us. Seán, I'll miss you.", ["Seán"],
+     ["he's leaving us. I'll miss you."]),
+    ("Drove Cadfael (19, autistic) from the flat to his first gig tonight.", ["Cadfael", "19"],
+     ["Drove someone (autistic) from the flat"]),
+    ("Warned them twice. Pendlebury lot never listen.", ["Pendlebury"],
+     ["That lot never listen."]),
+    ("He starts an apprenticeship with an Alnwick firm on the quayside.", ["Alnwick"],
+     ["with a local firm"]),
+    ("Picture a tiny lad in a Rotherham kit grinning on his first day with us.",
+     ["Rotherham"], ["in a football kit grinning"]),
+    ("He was cleared over the Moorside stabbing and came straight to see me.", ["Moorside"],
+     ["cleared over the stabbing and"]),
+    ("Took my lad to his first Rhinos game, he sang all the way home.", ["Rhinos"],
+     ["Took my lad to his first game"]),
+    ("Two nights in a row of missing episodes. Brackenmouth is wild.", ["Brackenmouth"],
+     ["The area is wild."]),
+    ("Another strategy meeting before lunch for the same family. #Gransthorpe", ["Gransthorpe"],
+     ["for the same family."]),
+    ("New placement tonight, a girl from Little Hadley with just a rucksack.",
+     ["Hadley"], ["a girl from the area with just a rucksack"]),
+    ("had to tell an old man on Fern st that his wife wont be coming home.", ["Fern"],
+     ["on a nearby street that his wife"]),
+    ("Met her in the cafe on Quarry Brow, she's doing so well now.", ["Quarry Brow"],
+     ["in the cafe on a nearby street"]),
+    ("Final hearing, 14 March: our boy stays with his nan. Relief.", ["14 March"],
+     ["Final hearing: our boy stays with his nan."]),
+    ("our new girl only came thurs n has already run twice.", ["thurs"],
+     ["only came n has already run twice."]),
+    ("So proud: our lad got Player of the Match in the cup final!", ["Player", "Match"],
+     ["our lad got an award in the cup final!"]),
+    ("Our foster son has been named Young Volunteer of the Year for Durham, so proud.",
+     ["Durham", "Volunteer"], ["has been given an award, so proud."]),
+    ("My client just signed with a D2 school for soccer, unreal.", ["D2"],
+     ["signed with a school for soccer"]),
+    ("She plays for the U16s at Hetton and asked us not to tell the team she's in care.",
+     ["U16s", "Hetton"], ["She plays for a local team and asked us"]),
+    ("The boys made a banner for Diwali and hung it in the hall.", ["Diwali"],
+     ["made a banner for a religious festival and"]),
+    ("Only man in Polperro with Parkinson's on my caseload, and still gardening.",
+     ["Polperro", "Parkinson", "Only man"], ["One of the few men in the area with a health"]),
+    ("Patient believes he's the rightful King of Mercia and writes to Windsor daily.",
+     ["Mercia", "King"], ["believes he's royalty and"]),
+    ("Both girls got into Queen Anne's on scholarships. Over the moon.", ["Queen", "Anne"],
+     ["Both girls got into a school on scholarships."]),
+    ("Supported a former Paralympian to move into her own flat this week.", ["Paralympian"],
+     ["Supported someone with a public past to move"]),
+    ("Visited a former Royal Navy stoker at the home, he told me about the war.", ["Navy"],
+     ["Visited a veteran stoker at the home"]),
+    ("Our foster daughter T (now 16) passed her exams with flying colours.", ["16"],
+     ["Our foster daughter passed her exams"]),
+    ("Removal this morning, newborn, mom's 16, no family nearby to help.", ["16"],
+     ["mom's a young person, no family"]),
+    ("He signed his drawing 'Jayden, 9' and gave it to the night staff.", ["9", "Jayden"],
+     ["He signed his drawing 'someone' and gave it"]),
+    ("One lad on the unit, the only Cornish-speaking autistic teen in our service, "
+     "starts college on Monday.", ["Cornish", "only"], ["One lad on the unit, starts college"]),
+]
+
+
+# Ordinary words and titles the new cues must leave alone.
+NET_PLAIN = [
+    "Watching Line of Duty again with a brew, best night of the week.",
+    "Told the Court of Protection what she wanted, and they listened.",
+    "Long road for everyone, but the order was granted today.",
+    "Sat in the car for ten minutes after that visit, then carried on.",
+    "It's only Weds and I'm already done in.",
+    "Soup of the Day at the canteen was actually decent for once.",
+    "Tea at Grandma's with the kids, then an early night.",
+    "Today is Monday and the kettle is broken.",
+]
+
+
+@pytest.mark.parametrize("text", NET_PLAIN)
+def test_the_new_cues_leave_titles_and_ordinary_words_alone(text: str) -> None:
+    assert safer(text).text == text
+
+
+@pytest.mark.parametrize(
+    "text,expected",
+    [
+        # a place before a plural noun keeps "the": "at the local flats", not "at a local flats"
+        ("Found her at the Mill Rd flats with older lads again.",
+         "Found her at the local flats with older lads again."),
+        # a month's name removed does not take the sentence's full stop with it
+        ("Baby born withdrawing at Singleton in January. Long road ahead.",
+         "Baby born withdrawing locally. Long road ahead."),
+        # a sentence that was only a time leaves one full stop, not two
+        ("The boiler's packed in. In November. Thanks universe.",
+         "The boiler's packed in. Thanks universe."),
+        # "aged" as a verb is no age; a title in quotes keeps its closing quote
+        ("We have all aged ten years since the 'Mr Motivator' video.",
+         "We have all aged ten years since the 'a man' video."),
+        # a quoted message opening a line starts with a capital
+        ("From the staff chat:\n'K (15) back at 1am, won't say where'",
+         "From the staff chat:\n'A young person back, won't say where'"),
+    ],
+)
+def test_the_new_cues_keep_the_grammar(text: str, expected: str) -> None:
+    result = safer(text)
+    assert result.text == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Lad on my caseload was in the Gazette this morning for the scooter thing. Sigh.",
+        "The man on the front of today's Chronicle was my client for years. Proud.",
+        "Removal at dawn in our little town, baby's fine. The whole town will know by tea.",
+        "QT: mum's public post 'the social stole my kids' - screenshot sent to legal.",
+    ],
+)
+def test_a_story_already_public_has_no_safe_version(text: str) -> None:
+    result = safer(text)
+    assert result.text is None and result.reason == "known"
+
+
+def test_a_journal_article_is_no_story_in_the_papers() -> None:
+    text = "Our paper is out in the British Journal of Social Work. Thanks to the families."
+    assert safer(text).text == text
+
+
 @pytest.mark.parametrize("text,gone,kept", NET_CASES, ids=[c[0][:30] for c in NET_CASES])
 def test_the_net_finds_what_the_checker_did_not_point_at(
     text: str, gone: list[str], kept: list[str]

@@ -96,10 +96,21 @@ _ROLE_BEFORE = re.compile(
     re.IGNORECASE,
 )
 _MR_AND_BEFORE = re.compile(r"\bmr\.?\s+(?:n|&|and)\s+$")
-_APPOSITION_BEFORE = re.compile(r"\bof\s+(?:mine|ours),\s$")
+# A name set off by commas after who the person is: "a client of mine, Pádraig, is",
+# "a newly qualified colleague, Niamh O., on" (the name and one comma go).
+_APPOSITION_BEFORE = re.compile(
+    r"\b(?:of\s+(?:mine|ours)|colleague|client|worker|manager|student|service\s+user|son"
+    r"|daughter|lad|lass|girl|boy|resident|patient|tenant|carer|friend|partner|care\s+leaver"
+    r"|foster\s+(?:child|son|daughter)),\s$"
+)
 _OWNER_BEFORE = re.compile(r"\b(our|my|your|their|her|his)\s+$")
 _NOUN_AFTER = re.compile(r"\s([a-z]+)\b")
 _VOCATIVE_AFTER = re.compile(r",?\s+you\b")
+# A name opening a sentence and spoken to: "Tomás, I'll be there", "Amy, you star".
+_SPOKEN_TO = re.compile(
+    r", (?:I\b|I['’]|[Yy]ou\b|[Ww]e\b|[Tt]hank|[Ww]ell\s+done|[Ll]ove\b|[Hh]appy\b|[Cc]ongrat)"
+)
+_SENTENCE_OPENS = re.compile(r"(?:^|[.!?]\s+|\n)$")
 _INITIAL_END = re.compile(r" [A-Z]\.(?=,)")
 _HYPHEN_NAME = re.compile(r"-[A-Z][a-z]+")
 _LIST_ITEM_BEFORE = re.compile(r"(?:^|[(,;:.!?])\s*$")
@@ -120,7 +131,8 @@ _ISLE_BEFORE = re.compile(r"\b(?:the\s+)?(?:isle|island)\s+of\s+$", re.IGNORECAS
 _PLACE_NOUN = re.compile(
     r"\s+(?:area|flats|estate|site|end|shops|park|surgery|parade|precinct|district|side"
     r"|community|tower|towers|block|houses|road|village|town|city|county|coast|bridge|station"
-    r"|airport|market|beach|pier|harbour|docks|library|bus\s+station|services)\b"
+    r"|airport|market|beach|pier|harbour|docks|library|bus\s+station|services|bookshop|shop"
+    r"|cafe|café|pub|bar|restaurant|gym|hotel|firm|mall)\b"
 )
 # A landmark phrase ("above the", "beside the") takes the words after it as its object.
 # (a closing quote after the object stays: "'hiding behind the settee'." keeps its "'")
@@ -153,6 +165,19 @@ _ORIGIN_WORDS = frozenset(
         "portuguese", "kurdish", "afghan", "filipino", "nepali", "hungarian", "slovak", "czech",
     }
 )
+# A faith said of a person, which with a place points to few: "a Sikh taxi driver", "a
+# Protestant mother in the Shankill", "a Holocaust survivor".
+_FAITH_BEFORE_NOUN = re.compile(
+    r"\b(?:[Aa]n?|[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Oo]ur|[Mm]y|\d+-year-old|older|young|elderly)\s+"
+    r"(?P<faith>(?:Sikh|Muslim|Jewish|Hindu|Catholic|Protestant|Mormon|Amish|Orthodox|Buddhist"
+    r"|Evangelical|Quaker|Rastafarian|Holocaust)\s+)(?=[a-z])"
+)
+# The origins of a heritage: "of mixed Somali and Welsh heritage" -> "of mixed heritage".
+_HERITAGE = re.compile(
+    r"(?P<origins>(?:[A-Z][a-z]+\s*(?:,|and|&|/)\s*)*[A-Z][a-z]+\s+)(?=(?:heritage|descent"
+    r"|background|origin|roots|parentage)\b)"
+)
+_ORIGIN_ENDING = re.compile(r"(?:an|ish|ese|i|ic|ch|sh)$")  # Jamaican, Irish, Somali, Welsh
 _ROOTS = frozenset({"heritage", "background", "descent", "origin", "roots", "parentage"})
 _HOME_ORIGINS = frozenset({"cornish", "welsh"})  # not "from abroad"
 _PLAIN_NOUN = re.compile(r"\s+(?:[a-z][\w-]*\s+){0,1}?([a-z][\w-]*)\b")
@@ -178,7 +203,10 @@ _REFLEXIVE_AFTER = re.compile(r"\s+(?:herself|himself|themselves|themself)\b")
 _SINCE_BEFORE = re.compile(r"\bsince\s+(?:he|she|they)\s+$")
 _POSSESSOR_BEFORE = re.compile(r"\b(?:my|our|his|her|their|the)\s+$")
 _NOT_NOUN_AFTER = re.compile(r"(?:\s+(?:today|yesterday|posted|said|was|is)\b|\s*[,.;:!?]|\s*$)")
-_COPULA_BEFORE = re.compile(r"\b(?:is|was|are|were|be|['’]s|as|than|another|any)\s+$")
+_COPULA_BEFORE = re.compile(  # ("it's only Weds")
+    r"\b(?:is|was|are|were|be|['’]s|its|as|than|another|any)\s+(?:only\s+|just\s+)?$"
+)
+_WHERE_AFTER = re.compile(r"\s+(?:at|in)\s")
 _DROP_PREPS = frozenset(
     {
         "on", "at", "in", "from", "by", "since", "until", "till", "during", "for", "every", "to",
@@ -193,6 +221,8 @@ _VOWEL_SOUND = re.compile(r"(?:[aeio]|u(?!ni|se|su|ro|ti|ra|bi)|hour|hon|8|11\b|
 _SENTENCE_END = (".", "!", "?")
 # A sentence ended just before, perhaps with emoji after it: "She were. 😂 " + placeholder.
 _SENTENCE_BEFORE = re.compile(r"[.!?](?:\s*[^\w\s.,;:!?'’\"()\[\]-])*\s*$")
+# A quoted message opening a line or following a colon: "chat:\n'" + placeholder.
+_QUOTE_OPENS = re.compile(r"(?:^|(?<=[\n.!?:])\s*)['‘\"“]$")
 
 # The tidy-up of spacing and punctuation left by removals, run around each seam only.
 _TIDY = (
@@ -327,9 +357,11 @@ class _Rewriter:
             self.text, max(0, start - 4), start
         ):
             return start, end + (self.lower[end] == ","), ""  # "Ms Harrington you are"
+        if _SPOKEN_TO.match(self.text, end) and _SENTENCE_OPENS.search(self.text, 0, start):
+            return start, end + 2, ""  # "Tomás, I'll be there" -> "I'll be there"
         if _INITIAL_END.match(self.text, end - 2):
             end += 1  # "Jasmine R., whom" -> "someone, whom"
-        if _APPOSITION_BEFORE.search(self.lower, max(0, start - 12), start) and (
+        if _APPOSITION_BEFORE.search(self.lower, max(0, start - 20), start) and (
             self.text[end : end + 1] == ","
         ):
             return start - 2, end + 1, ""  # "a client of mine, Pádraig, is" -> "... mine is"
@@ -485,6 +517,79 @@ class _Rewriter:
         group = "young" if years < 25 else "adult" if years < 65 else "older"
         return start, end, f"{verb} {self.words['age_predicate_' + group]}"
 
+    def _award(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "got Player of the Match" -> "got an award", "has been named Young Carer of the
+        Year for Wiltshire" -> "has been given an award", "his Duke of Edinburgh bronze" ->
+        "his bronze award"."""
+        m = _AWARD.match(self.text, start)
+        award = self.words["award"]
+        noun = _AWARD_NOUN.match(self.lower, end)
+        if noun is not None:  # "a regional Young Carer of the Year award" -> "a regional award"
+            return start, end + 1, ""
+        if m is not None and m.group("verb"):
+            return start, end, self.words["award_given"]
+        if _POSSESSOR_BEFORE.search(self.lower, max(0, start - 6), start):  # "his", "the"
+            level = m.group("level").lower() + " " if m is not None and m.group("level") else ""
+            return start, end, level + award.split(" ", 1)[-1]
+        return start, end, award
+
+    def _festival(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "for Eid" -> "for a religious festival", "the Diwali party" -> "the festival party",
+        "Eid Mubarak" -> "Happy holidays"."""
+        greeting = _GREETING_AFTER.match(self.lower, end)
+        if greeting is not None:
+            return start, greeting.end(), self.words["festival_greeting"]
+        if self.lower.endswith("happy ", 0, start):  # "Happy Diwali" -> "Happy holidays"
+            return start, end, self.words["festival_greeting"].split(" ", 1)[-1]
+        festival = self.words["festival"]
+        noun = _NOUN_AFTER.match(self.lower, end)
+        if (noun is not None and noun.group(1) not in _FUNCTION_WORDS) or (
+            _FESTIVAL_SLOT.search(self.lower, max(0, start - 8), start)
+        ):
+            return start, end, festival.rsplit(" ", 1)[-1]
+        return start, end, festival
+
+    def _named_nature(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "on Lake Superior" -> "on the lake", "Loch Ness at dawn" -> "The loch at dawn"."""
+        m = _NAMED_NATURE.match(self.text, start)
+        return start, end, "the " + (m.group("head").lower() if m is not None else "lake")
+
+    def _named_exams(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "sits her Highers" -> "sits her exams", "my Leaving Cert notes" -> "my exam notes"."""
+        exams = self.words["exams"]
+        if _EXAM_NOUN.match(self.lower, end):
+            return start, end, exams.removesuffix("s")
+        return start, end, exams
+
+    def _emergency_room(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "an ER nurse" -> "an emergency nurse", "in the ER" -> "in the emergency room"."""
+        if _ER_NOUN.match(self.lower, end):
+            return start, end, self.words["emergency_room"].split(" ", 1)[0]
+        return start, end, self.words["emergency_room"]
+
+    def _faith(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "a Sikh taxi driver" -> "a taxi driver"."""
+        return start, end, ""
+
+    def _heritage(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "of mixed Somali and Welsh heritage" -> "of mixed heritage"; standing apart,
+        "(Polish heritage, arrived" -> "(arrived"."""
+        noun = _WORD.match(self.lower, end)
+        listed = self._list_item(start, noun.end()) if noun is not None else None
+        return listed or (start, end, "")
+
+    def _division(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "a D1 school" -> "a school"."""
+        return start, end, ""
+
+    def _age_team(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "plays for the U14s" -> "plays for a local team", "the U14s final" -> "the final"."""
+        m = _AGE_TEAM.match(self.text, start)
+        if m is not None and m.group("noun"):
+            the = self.text[start : start + 4].lower() == "the "
+            return start + 4 if the else start, m.start("noun") + 1, ""
+        return start, end, self.words["team"]
+
     def _public_past(self, start: int, end: int) -> tuple[int, int, str]:
         """ "Patient, 92, a former Olympic rower, and" -> "Patient, and": a public past
         points to one person; between commas it goes, elsewhere it is said in general."""
@@ -503,11 +608,33 @@ class _Rewriter:
         return start, end, self.words["superhero"]
 
     def _believed_figure(self, start: int, end: int) -> tuple[int, int, str]:
-        return start, end, self.words["believed_figure"]
+        """ "believes he's Jesus" -> "a religious figure", "believes he's the rightful Duke
+        of Cornwall" -> "royalty"."""
+        royal = any(word in _ROYAL_WORDS for word in self.text[start:end].split())
+        return start, end, self.words["believed_royal" if royal else "believed_figure"]
 
     def _trade(self, start: int, end: int) -> tuple[int, int, str]:
         """ "Scaffolder from Pennywell, ya knaa" -> "From the area, ya knaa"."""
         return start, end, ""
+
+    def _place_of_thing(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "a Hexham firm" -> "a local firm"."""
+        return start, end, self.words["local"]
+
+    def _place_of_kit(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "in a Wrexham kit" -> "in a football kit": a club's colours say where."""
+        return start, end, self.words["club_kit"]
+
+    def _place_of_event(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "over the Splott stabbing" -> "over the stabbing", "his first Riders game" ->
+        "his first game"."""
+        return start, end, ""
+
+    def _tag_place(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "#Scunthorpe": gone from the run of tags that ends a post, else said as a place."""
+        if _TAGS_ONLY.fullmatch(self.text, end):
+            return start, end, ""
+        return self._town(start, end)
 
     def _team(self, start: int, end: int) -> tuple[int, int, str]:
         """ "for the Redfern under-16s" -> "for a local team"."""
@@ -518,6 +645,8 @@ class _Rewriter:
         m = _NAMED_LANDMARK.match(self.text, start)
         if m is None:
             return start, end, self.text[start:end]
+        if m.group("name1"):  # "to Kensington Palace" -> "to the palace"
+            return start, m.end("head1"), "the " + m.group("head1").lower()
         return m.start("name"), m.end("head"), m.group("head").lower()
 
     def _proper_adjective(self, start: int, end: int) -> tuple[int, int, str] | None:
@@ -557,8 +686,18 @@ class _Rewriter:
             new = "the " + new.split(" ", 1)[-1] + "'s"
         return start, end, new
 
+    def _named_lot(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "Hollinsby lot never learn" -> "That lot never learn"; "those Hollinsby lot" ->
+        "those lot"."""
+        if _DETERMINER_END.search(self.lower, max(0, start - 20), start):
+            return start, end, ""
+        return start, end, self.words["named_lot"]
+
     def _surname(self, start: int, end: int) -> tuple[int, int, str]:
-        """ "the Mahmood kids" -> "the kids": the family name just goes."""
+        """ "the Mahmood kids" -> "the kids": the family name just goes; "our Walton family"
+        (one on the caseload) -> "one of our families", not the writer's own."""
+        if self.lower.endswith("our ", 0, start) and self.lower.startswith("family", end):
+            return start - 4, end + len("family"), self.words["our_family"]
         return start, end, ""
 
     def _pseudonym(self, start: int, end: int) -> tuple[int, int, str]:
@@ -643,6 +782,16 @@ class _Rewriter:
         """ "the kids are 2 & 5" -> "the kids are young"."""
         return start, end, " " + (self.words["age_young_adjective"] or "young")
 
+    def _regnal(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "got into King Edward VII" -> "got into a school", "at Queen Mary's" -> "at school";
+        a hospital where the post speaks of wards, beds, patients ("in the Queen Elizabeth")."""
+        if self.lower.endswith("the ", 0, start) or _HOSPITAL_CUES.search(self.lower):
+            # "in the Princess of Wales", "Bed manager at Queen Adelaide told me"
+            return self._institution(start, end, "hospital")
+        school = self.words["school"]
+        at = self.lower.endswith("at ", 0, start)
+        return start, end, school if at else ("an " if _vowel(school) else "a ") + school
+
     def _school(self, start: int, end: int) -> tuple[int, int, str]:
         return start, end, self.words["school"]
 
@@ -688,7 +837,8 @@ class _Rewriter:
         if isle:
             return isle.start(), end, self.words["island"]
         if self._adjectival(end):
-            if not _PREP_BEFORE.search(text, window_start, start):
+            prep = _PREP_BEFORE.search(text, window_start, start)
+            if not prep or prep.group(2):  # "at the Bridge St flats" -> "at the local flats"
                 return start, end, self.words["local"]  # "the Bexford area", "a small X town"
             local = self.words["local"]
             return start, end, ("an " if _vowel(local) else "a ") + local  # "in a local city"
@@ -728,7 +878,9 @@ class _Rewriter:
         return start, end, self.words["nearby"]
 
     def _time(self, start: int, end: int) -> tuple[int, int, str] | None:
-        if _COPULA_BEFORE.search(self.lower, max(0, start - 10), start):
+        if _COPULA_BEFORE.search(self.lower, max(0, start - 16), start) and not (
+            _WHERE_AFTER.match(self.lower, end)
+        ):  # ("contact is Saturdays at the family centre" is a visit's time: it goes)
             return None  # "his birthday is next week", "another Monday": no visit's time
         noun = _TIME_NOUN.search(self.lower, start, end)
         if noun is not None:  # "Sunday visit" -> "visit"
@@ -817,7 +969,10 @@ class _Rewriter:
         seams: list[tuple[int, int]] = []
         for start, end, new, kind in replacements:
             gap = text[last:start]
-            place = kind in ("town", "street", "estate", "landmark", "number", "address")
+            # ("a local team" says where: "for a local team nearby" -> "for a local team")
+            place = kind in (
+                "town", "street", "estate", "landmark", "number", "address", "team", "age_team"
+            )
             if place and previous_place_end == last and _PLACE_GAP.match(gap):
                 new = ""  # "nearby in the area" -> "nearby": one place is enough
                 gap = ""
@@ -882,7 +1037,11 @@ class _Rewriter:
             if article.group(1).lower() != want:
                 word = want.capitalize() if article.group(1)[0] == "A" else want
                 before = before[: article.start(1)] + word + before[article.end(1) :]
-        if not before.rstrip() or _SENTENCE_BEFORE.search(before, max(0, len(before) - 24)):
+        if (
+            not before.rstrip()
+            or _SENTENCE_BEFORE.search(before, max(0, len(before) - 24))
+            or _QUOTE_OPENS.search(before, max(0, len(before) - 4))
+        ):
             new = new[:1].upper() + new[1:]
         if before and (before[-1].isalnum() or before[-1] in ",;:"):
             before += " "
@@ -906,6 +1065,8 @@ class _Rewriter:
                 before = before[:-1]
             else:
                 end += 1  # "Mr Jenkins, 91, veteran" -> "a man, veteran"
+        elif nxt in (".", "!", "?") and before.endswith((".", "!", "?")):
+            end += 1  # "packed in. In November. Thanks" -> "packed in. Thanks"
         elif nxt in (",", ".", ";", ":", "!", "?", ")") and before.endswith((",", "(")):
             if before.endswith("(") and nxt == ")":
                 end += 1  # "(15, autistic)" with both gone: the brackets go too
@@ -925,18 +1086,35 @@ class _Rewriter:
 # --- the net: identifiers the checker's rules may not have pointed at -----------------------
 
 _HANDLE = re.compile(r"(?<![\w@])@\w{1,30}")
+_HANDLE_SURNAME = re.compile(r" ([A-Z][a-z]+(?:['’][A-Z][a-z]+)?(?:-[A-Z][a-z]+)?)(?![\w-])")
+_NAME_WORD_ONLY = re.compile(r"[A-Z][a-z]+")
+# Whose someone is after a possessive: "Shannon's real mum" names a person, not a river.
+_KIN_AFTER = re.compile(
+    r"['’]s\s+(?:real\s+|birth\s+|own\s+|little\s+|new\s+|old\s+)?(?:mum|mam|mom|mother|dad"
+    r"|father|nan|gran|nana|grandma|grandad|brother|sister|son|daughter|baby|boyfriend"
+    r"|girlfriend|partner|foster\s+carers?|carers?|social\s+worker|teacher)\b"
+)
 _HANDLES_ONLY = re.compile(r"(?:\s*@\w+)*\s*")
 _TAGS_ONLY = re.compile(r"(?:\s*[@#]\w+)*\s*[\W_]*")
-_GIVEN = re.compile(r"(?<![\w@#'’-])([A-Z][a-zà-ÿ]+(?:-[A-Z]?[a-zà-ÿ]+)?)(?![\w-])")
-_SURNAME_AFTER = re.compile(r" ([A-Z][a-z'’]+(?:-[A-Z][a-z]+)?)(?![\w'’-])")
+# (after an opening quote too: "signed it 'Jayden, 9'"; not "O'Neill")
+_GIVEN = re.compile(r"(?<![\w@#’-])(?<!\w')([A-Z][a-zà-ÿ]+(?:-[A-Z]?[a-zà-ÿ]+)?)(?![\w-])")
+# A surname, or its initial inside a sentence ("Niamh O., on"; "Amy B. She" ends one).
+_SURNAME_AFTER = re.compile(
+    r" (?:([A-Z][a-z'’]+(?:-[A-Z][a-z]+)?)(?![\w'’-])|[A-Z]\.(?=[,;:)]|\s+[a-z]))"
+)
 _TITLE = re.compile(
-    r"(?<![\w-])(?:[Mm]r|[Mm]rs|[Mm]s|[Mm]iss|M[Xx])\.?\s+(?:[A-Z][\w'’-]*)(?![\w'’-])"
+    r"(?<![\w-])(?:[Mm]r|[Mm]rs|[Mm]s|[Mm]iss|M[Xx])\.?\s+(?:[A-Z][\w-]*(?:['’][\w-]+)*)(?![\w-])"
 )
 _INITIAL_PAIR = re.compile(
     r"(?<![\w&'’.-])(?!A&E|B&B|B&Q|M&S|P&O|R&D|H&M|A&P)[A-Z]\.?\s*(?:&|and)\s*[A-Z]\.?(?![\w&'’-])"
 )
 _INITIALS = re.compile(
-    r"(?<![\w&'’.@#/+-])(?:[A-Z]\.){2,3}(?![\w&])|(?<![\w&'’.@#/+-])([A-Z]{1,3})\.?(?![\w&'’+/-])"
+    r"(?<![\w&'’.@#/+-])(?:[A-Z]\.){2,3}(?![\w&])|(?<![\w&'’.@#/+:;=-])([A-Z]{1,3})\.?"
+    r"(?![\w&+/-]|['’](?![s]\b))"  # "JB's dad": a possessive stays; ":D" is a grin
+)
+# Initials in quotes, as a post disguises a person: "'R' was the youngest", "'L (14) back".
+_QUOTED_INITIALS = re.compile(
+    r"(?<![\w'’])['‘\"“](?P<ini>[A-Z]{1,2})(?:['’\"”](?![\w'’])|(?=\s*\(\d{1,2}\)))"
 )
 # Words before a single capital that make it a label, not a person: "Plan B", "Year 9".
 _LABEL_BEFORE = re.compile(
@@ -958,10 +1136,28 @@ _ROLE_NAME = re.compile(
 # "a family called the Hendersons": the naming clause goes.
 _CALLED = re.compile(r"\s(?:called|named)\s+(?:the\s+)?([A-Z][a-z'’]+)(?![\w-])")
 _FAMILY_SURNAME = re.compile(
-    r"\bthe\s+(?:(?:\d+|two|three|four|five|six|wee|little|young|poor)\s+)*([A-Z][a-z'’]+(?:-[A-Z][a-z]+)?(?:['’]s)?\s)(?=(?:kids|children|family|families"
+    r"\bthe\s+(?:(?:\d+|two|three|four|five|six|wee|little|young|poor)\s+)*"
+    r"([A-Z][a-z'’]+(?:-[A-Z][a-z]+)?(?:['’]s)?\s)(?=(?:kids|children|family|families"
     r"|twins|boys|girls|lads|brothers|sisters|household|lot|clan|case|siblings|sibs|woman|man"
     r"|lady|fella|bloke|boy|girl|lad|lass|kid|mum|dad|mam|baby|house|home)\b)"
 )
+# "Hollinsby lot never learn", "if Dee's lot come near": people named by their family, their
+# street or whose they are ("the Mahmood lot" is _FAMILY_SURNAME's).
+_NAMED_LOT = re.compile(
+    r"(?<![\w'’-])(?<!the\s)(?<!The\s)(?P<word>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?P<own>['’]s)?"
+    r"\s+lot\b(?!\s+(?:of|more|less|better|worse)\b)"
+)
+_NOT_A_LOT = frozenset(
+    {"That", "This", "Your", "Our", "Their", "His", "Her", "My", "Whole", "Which", "What",
+     "Another", "Same", "Other", "Last", "Next", "First", "Big", "Good", "Bad", "Old", "New",
+     "Entire", "Those", "These", "Whose", "Every", "Any", "Some", "Such", "Sorry", "Thanks",
+     "Yous", "Youse", "Ye", "Yez", "Yiz", "You"}
+)
+_DETERMINER_END = re.compile(
+    r"\b(?:the|those|these|that|this|a|an|my|our|your|his|her|their)\s+(?:[a-z]+\s+)?$"
+)
+# "our Walton family": a family on the caseload, named by its surname.
+_OUR_FAMILY = re.compile(r"\bour\s+([A-Z][a-z]+(?:-[A-Z][a-z]+)?\s)(?=family\b)")
 # "the 4 wee Murphys", "the two little Kellys": a counted family named by its surname.
 _FAMILY_COUNTED = re.compile(
     r"\bthe\s+(?:(?:\d+|two|three|four|five|six|seven|eight|wee|little|young|poor|wild)\s+)+"
@@ -971,11 +1167,16 @@ _PSEUDONYM = re.compile(
     r",?\s*(?i:who\s+|whom\s+)?(?i:i['’]ll|i\s+will|we['’]ll|let['’]s)\s+call\s+(?i:him|her|them)?\s*"
     r"['‘\"]?(?:(?:Mrs|Mr|Ms|Miss)\.?\s+)?[A-Z][\w'’-]*['’\"]?",
 )
+# The dot of "Nov.", "st.": taken with the word, unless it ends the sentence too.
+_ABBREVIATION_DOT = r"(?:\.(?!\s+(?-i:[A-Z])|\s*$))?"
 _STREET = re.compile(
     r"(?<![\w'’-])(?:[A-Z][a-z'’-]+\s+){1,2}(?:Rd|St|Ave|Av|Cres|Ln|Dr|Pl|Sq|Gdns|Tce|Road"
     r"|Street|Lane|Avenue|Way|Drive|Terrace|Crescent|Grove|Place|Row|Walk|Gardens|Close|Mews"
-    r"|Rise|Parade|Square|Brae|Wynd|Vennel|Boulevard|Blvd)\b(?!\s+[A-Z][a-z])"
+    r"|Rise|Parade|Square|Brae|Wynd|Vennel|Boulevard|Blvd|Brow)\b(?!\s+[A-Z][a-z])"
     r"|\b(?:Highway|Route|Interstate|Hwy)\s?\d+\b|\bI-\d+\b"
+    # "on Brook st", "off Lowther rd": the name capitalised, the short word for a street not
+    # ("Long road", "Main street" are no names)
+    r"|(?<![\w'’-])(?P<lower>[A-Z][a-z'’-]+)\s+(?:st|rd|ave)\b" + _ABBREVIATION_DOT + r"(?![\w'’-])"
 )
 # Welsh, Irish and Scottish Gaelic street names: "Heol y Gors", "Bóthar an Chladaigh".
 _GAELIC_STREET = re.compile(
@@ -986,7 +1187,13 @@ _HOUSE_NUMBER = re.compile(r"(?<![\w.,:])\d{1,4}[a-z]?,?\s+$")
 _HOSPITAL = re.compile(
     r"(?<![\w'’-])(?:[A-Z][\w'’.-]*\s+){1,3}(?:Hospital|Infirmary|Medical\s+Centre"
     r"|Medical\s+Center|Health\s+Centre)\b"
-    r"|(?<![\w'’-])(?:the\s+)?Royal\s+[A-Z][\w'’-]+(?:\s+(?:Hospital|Infirmary))?"
+    r"|(?<=\bthe\s)VA(?:\s+(?:hospital|Hospital|medical\s+center|Medical\s+Center))?\b"
+    r"|(?<![\w'’-])(?:the\s+)?Royal\s+(?!Navy\b|Marines?\b|Air\s+Force\b|Mail\b|Engineers\b"
+    r"|Artillery\b|Signals\b|Corps\b|Regiment\b|Logistic\b|Family\b|Highness\b|British\b"
+    r"|Legion\b|Society\b|Academy\b|College\b|Court\b|Ballet\b|Opera\b|Mint\b"
+    r"|Household\b|Variety\b|Scots\b|Welsh\b|Irish\b|Anglian\b|Tank\b|Horse\b|Ulster\b"
+    r"|Wedding\b|Visit\b|Show\b|Mile\b|Ascot\b|Warrant\b|Charter\b)"
+    r"[A-Z][\w'’-]+(?:\s+(?:Hospital|Infirmary))?"
 )
 _COURT = re.compile(
     r"(?<![\w'’-])(?:[A-Z][\w'’-]*\s+){0,2}(?:Sheriff|Crown|Magistrates['’]?|County|Family"
@@ -1011,7 +1218,7 @@ _SETTING = re.compile(
 )
 _PLACE_BEFORE = re.compile(
     r"(?:\b(?:in|from|fae|frae|near|outside|off|to|at|around|round|nr|of|towards|past|lives|moved"
-    r"|moving)\s+(?:(?:rural|eastern|western|northern|southern|north|south|east|west|central"
+    r"|moving|through|via|across)\s+(?:(?:rural|eastern|western|northern|southern|north|south|east|west|central"
     r"|inner[- ]city|outer|greater|upstate|downtown|small[- ]town|the\s+(?:north|south|east"
     r"|west)\s+of)\s+)?)$",
     re.IGNORECASE,
@@ -1022,7 +1229,47 @@ _ADJ_PLACE = re.compile(
     r"|parish|suburb|estate)\b"
 )
 _LIST_PLACE = re.compile(r"(?<=[a-z0-9],\s)([A-Z][a-z]+)(?=,\s[a-z]|\))")
+# A place named as what a thing belongs to: "a Hexham firm", "the Lakewood mall", "a Wrexham
+# kit", "the Splott stabbing". The place goes; the thing stays ("a local firm", "a football
+# kit", "the stabbing").
+_PLACE_OF_THING = re.compile(
+    r"\b(?:[Aa]n?|[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Mm]y|[Oo]ur)\s+(?:(?:first|last|next|big|old|same)\s+)?"
+    r"(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:(?P<local>firm|company|business|factory"
+    r"|employer|charity|mall|shopping\s+centre|retail\s+park|leisure\s+centre|plant|depot"
+    r"|warehouse|call\s+centre|hotel|guest\s+house|caravan\s+park|campsite)|(?P<kit>kit|strip"
+    r"|jersey|shirt|scarf)|(?P<event>stabbing|shooting|murder|riot|robbery|arson|blaze|fire|crash"
+    r"|attack|raid|killing|assault|game|match|fixture|flat|bungalow|maisonette|tower\s+block))\b"
+)
+_KIN_WORDS = frozenset(
+    {"Grandma", "Grandad", "Grandpa", "Granny", "Nana", "Nanna", "Nan", "Gran", "Mum", "Mam",
+     "Mom", "Dad", "Auntie", "Aunty", "Uncle", "Nanny", "Grandmother", "Grandfather"}
+)
+_FROM_APART = re.compile(r"[,(]\s*from\s+$")
+# Where something happened: "the house fire on Gratiot", "the crash on the Connector".
+_EVENT_ON = re.compile(
+    r"\b(?:fire|crash|stabbing|shooting|accident|incident|collision|attack|robbery|raid|riot"
+    r"|standoff|pile-up)\s+on\s+(?:the\s+)?(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?![\w'’-])"
+)
+_TAG_PLACE = re.compile(r"(?<![\w#&])#(?P<word>[A-Z][a-z]+)(?![\w'’-])")
 _PLACE_WORD = re.compile(r"[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?")
+# The first word of many two-word places, which alone is an ordinary word: "Great Yarmouth".
+_PLACE_PREFIXES = frozenset(
+    {"Great", "Little", "North", "South", "East", "West", "Upper", "Lower", "Old", "New", "Long",
+     "Market", "Kings", "King's", "Bishops", "Bishop's", "Nether", "High", "Much", "Castle"}
+)
+# A capitalised word and "of" before a capitalised one: a title ("Court of Protection",
+# "Player of the Match") unless the head word makes it a place.
+_LABEL_AFTER = re.compile(r"\s+\d{1,3}(?![\w.:])")  # "Year 9", "Section 42", not "Darwin 600km"
+_TITLE_AFTER = re.compile(r"\s+of\s+(?:the\s+)?[A-Z]")
+_ONE_MORE = re.compile(r"\s+([A-Z][a-z]+)(?![\w'’-])")
+_TITLE_OF = re.compile(r"\b([A-Z][a-z]+)\s+of\s+(?:the\s+)?$")
+_PLACE_HEADS = frozenset(
+    {"Isle", "Island", "Isles", "City", "County", "Borough", "Vale", "Forest", "Kingdom", "Bay",
+     "Port", "Firth", "Valley", "Town", "Village", "Republic", "State", "Province", "Parish",
+     "District", "Mayor", "Mayoress", "Provost", "Lord", "Lady", "North", "South", "East",
+     "West", "Centre", "Heart", "Edge", "Outskirts", "Rest", "Most", "Half", "All", "Some",
+     "Part", "Parts", "Middle", "Top", "Bottom", "Side", "End", "Shores", "Banks"}
+)
 _AGE_EXACT = re.compile(
     r"\b(?:he|she|they|who|which|and|shes|hes)"
     r"(?:['’]s|['’]re|\s+is|(?<=shes)|(?<=hes)|\s+was|\s+were|\s+are|\s+turned"
@@ -1037,7 +1284,8 @@ _AGE_EXACT = re.compile(
 )
 # "Mum's 24.": a parent's age, only where the clause ends after it ("Mum's 3 bed flat").
 _AGE_KIN = re.compile(
-    r"\b(?:mum|dad|mam|ma|da|mother|father|nan|gran)(?:['’]s|\s+is|\s+was)\s+(?:only\s+|just\s+)?"
+    r"\b(?:mum|dad|mam|mom|mommy|mummy|mammy|ma|da|mother|father|nan|gran)(?:['’]s|\s+is"
+    r"|\s+was)\s+(?:only\s+|just\s+)?"
     r"(?P<age>\d{1,2}|(?:twenty|thirty|forty|fifty|sixty|seventy|eighty)(?:-\w+)?|fifteen"
     r"|sixteen|seventeen|eighteen|nineteen)(?=\s*(?:[.,;!?)]|$|\s+(?:and|but|so|now|with|herself|himself"
     r"|years?\s+old)\b))",
@@ -1072,11 +1320,66 @@ _NAME_FROM = re.compile(
     r"(?P<name>" + _NAME_WORD + r")\s+from\s+(?:(?:down|up|across|over|round)\s+)?the"
     r"(?:\s+[a-z][\w'’-]*)?" + _PLACE_NOUN.pattern  # "from the flats", not "from the King"
 )
+# "Took Rhodri (24, Down's)", "Darnell, 19, is": a capitalised word with an age after it.
+_NAME_AGED = re.compile(
+    r"(?P<name>" + _NAME_WORD + r")(?:\s*\((?:aged\s+)?|,\s)\d{1,2}"
+    r"(?=\s*(?:[,)]|yo\b|y/o\b|yrs?\b|years?\b))"
+)
+# Whose family someone is: "Brought Destiny's little brother a gift" (a name the lexicon may
+# not hold, or a word that is also a name).
+_NAME_KIN = re.compile(
+    r"(?<![\w'’-])(?P<name>" + _NAME_WORD + r")(?=['’]s\s+(?:little\s+|big\s+|baby\s+|older\s+"
+    r"|younger\s+|twin\s+)?(?:brother|sister|mum|mam|mom|dad|nan|nana|gran|grandma|grandad"
+    r"|auntie|aunt|uncle|cousin|baby|boyfriend|girlfriend|foster\s+carers?|sibling|siblings)\b)"
+)
+# A name after "your", "our", "my", told by what is said of the person: "your Ina's doing
+# great", "our Kez is home".
+_NAME_OWNED = re.compile(
+    r"\b(?:your|our|my)\s+(?P<name>" + _NAME_WORD + r")(?=(?:['’]s|\s+is|\s+was)\s+(?:doing"
+    r"|getting\s+on|having|coming\s+home|home|back\s+home|settling|settled|thriving|loving"
+    r"|walking|talking|eating|sleeping|asking)\b)",
+    re.IGNORECASE,
+)
+# A place said with "area": "three kids under 8, Ammanford area."
+_PLACE_AREA = re.compile(
+    r"(?<![\w'’-])(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:area|district)\b"
+)
+# A name spelt with an accent, told by a possessive or by being spoken to: "Róisín's mam",
+# "Tomás, I'll be there" (English words seldom carry one; the names of Ireland, Wales,
+# Spain and many more do).
+_NAME_ACCENTED = re.compile(
+    r"(?<![\w'’-])(?P<name>[A-ZÀ-Þ][a-zà-ÿ]*[à-öø-ÿ][a-zà-ÿ]*)"
+    r"(?=['’]s\b|,\s+(?:I\b|I['’]|[Yy]ou\b|[Ww]e\b|[Tt]hank|[Ww]ell\s+done|[Ll]ove\b|[Hh]appy\b"
+    r"|[Cc]ongrat))"
+)
+# A monarch's name in an institution's: "got into King Edward VII", "at Queen Mary's".
+_REGNAL = re.compile(
+    r"\b(?P<prep>into|to|at|in|attends|attending)\s+(?:the\s+)?(?P<ident>(?:King|Queen|Prince"
+    r"|Princess)\s+(?:of\s+)?[A-Z][a-z]+(?:\s+[IVX]{1,4}\b|['’]s)?)(?![\w'’-]|\s+(?:[A-Z]|of\b))"
+)
+_HOSPITAL_CUES = re.compile(
+    r"\b(?:ward|bed|a&e|discharge[ds]?|nurses?|patients?|consultant|admitted|hospital|surgery"
+    r"|op|operation|scan|outpatients)\b"
+)
+_ABSTRACT_NOUN = re.compile(r"(?:ment|tion|sion|ness|ity|ship|ance|ence|ing)$")
+_PROPER_BEFORE = re.compile(r"\b[A-Z][a-z]+(?:['’]s)?\s$")
+_WHERE_BEFORE = re.compile(r"\b(?:in|from|fae|frae|near|outside|nr|at|of|around|round)\s+$")
+_ROYAL_BEFORE = re.compile(r"\b(?:king|queen|prince|princess|duke|duchess)\s+$")
 # A place as a sentence's subject, told by what is said of it: "Maesteg is something else",
 # "Caerau has broken me today", "Ashby strikes again".
 _PLACE_SUBJECT = re.compile(
     r"(?P<place>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*)\s+(?:is\s+something\s+else|has\s+broken\s+me"
-    r"|never\s+disappoints|strikes\s+again|has\s+done\s+me\s+in|is\s+a\s+different\s+world)\b"
+    r"|never\s+disappoints|strikes\s+again|has\s+done\s+me\s+in|is\s+a\s+different\s+world"
+    r"|(?P<loose>is\s+(?:wild|mad|crazy|bonkers|unreal|chaos|carnage|a\s+madhouse|a\s+war\s?zone)"
+    r"|was\s+(?:wild|mad|carnage|chaos)))\b"
+)
+# How many English, Welsh and Scottish place names end: with a predicate that could be
+# said of anything ("X is wild"), or as a hashtag, the ending tells a place from a word.
+# (Only endings that few other words have: "-ton", "-port", "-ness" are also "button",
+# "report", "business".)
+_PLACE_ENDING = re.compile(
+    r"\w\w(?:mouth|ham|ford|bury|borough|brough|burgh|field|wick|pool|caster|cester|chester"
+    r"|thorpe|thorp|stead|combe|minster|shire|holme|worth)$|^(?:llan|aber)\w{3}"
 )
 # A trade opening a description: "Scaffolder from Pennywell, ya knaa who ya are" -> "From
 # the area, ...": the trade goes, the sentence starts at "from".
@@ -1089,8 +1392,12 @@ _TRADE_FROM = re.compile(
 _BELIEVED_FIGURE = re.compile(
     r"\b(?:convinced|thinks|thought|believes|believed|sure|insisting|insists)\s+"
     r"(?:he|she|they)(?:['’]s|['’]re|\s+is|\s+was|\s+were|\s+are)\s+"
-    r"(?P<figure>Jesus(?:\s+Christ)?|God|the\s+Messiah|the\s+Devil|Satan|Moses|Buddha)(?![\w-])"
+    r"(?P<figure>Jesus(?:\s+Christ)?|God|the\s+Messiah|the\s+Devil|Satan|Moses|Buddha"
+    r"|(?:the\s+)?(?:rightful\s+|real\s+|true\s+)?(?:King|Queen|Prince|Princess|Duke|Duchess"
+    r"|Earl|Emperor|Empress)(?:\s+of\s+[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)?)(?![\w-])"
 )
+_ROYAL_WORDS = ("King", "Queen", "Prince", "Princess", "Duke", "Duchess", "Earl", "Emperor",
+                "Empress")
 # Capitalised words those cues also meet that are no one's name.
 _NOT_NAMES = frozenset(
     {
@@ -1098,6 +1405,11 @@ _NOT_NAMES = frozenset(
         "Mum", "Dad", "Mam", "Nan", "Gran", "Everyone", "Nobody", "People", "Folk", "Man",
         "Woman", "Lad", "Lass", "Girl", "Boy", "Bloke", "Fella", "Letter", "Referral", "Email",
         "News", "Word", "Call", "Team", "Manager", "Home", "Church", "Work", "School", "God",
+        "Mom", "Client", "Patient", "Resident", "Tenant", "Carer", "Worker", "Student",
+        "Teacher", "Nurse", "Doctor", "Officer", "Baby", "Child", "Kid", "Friend", "Partner",
+        "Husband", "Wife", "Neighbour", "Neighbor", "Director", "Boss", "Grandma", "Grandad",
+        "Grandpa", "Granny", "Nana", "Nanna", "Auntie", "Aunty", "Uncle", "Nanny", "Sister",
+        "Brother", "Son", "Daughter", "Cousin", "Anyone", "Foster",
     }
 )
 # "60s" standing alone between commas: an age band ("in her 80s" is the checker's).
@@ -1120,6 +1432,9 @@ _KIN_ARE = re.compile(
     r"\b(?:twins|kids|children|boys|girls|sisters|brothers|siblings|ones|grandkids|weans|bairns)"
     r"\s+(?:are|were)(?P<ages>\s+\d{1,2})(?=\s*(?:[.,;!?)]|$|\s+(?:and|but|now|so)\b))"
 )
+_AGED_VERB_BEFORE = re.compile(
+    r"(?:\b(?:have|has|had|all|both|really|just|we|i|they|you|he|she|must|visibly)|['’]ve)\s+$"
+)
 _AGED_PHRASE = re.compile(
     r"\baged\s+(?:between\s+)?\d{1,2}(?:\s*(?:and|&|-|to)\s*\d{1,2})?\b"
     r"|\baged\s+(?:one|two|three|four|five|six|seven|eight|nine|ten|eleven|twelve|thirteen"
@@ -1129,18 +1444,23 @@ _AGED_PHRASE = re.compile(
 )
 # "15, Aboriginal, been in 9 placements": an age opening a sentence, with its comma.
 # "My client Darnell, 19, is": a number alone between commas after a word.
-_AGE_COMMA = re.compile(r"(?<=[A-Za-z]),\s(\d{1,2})(?=,\s[a-z]|\))")
+# ("'Mrs K', 72, a retired GP"; "signed 'Kai, 11'": the comma goes with the age)
+_AGE_COMMA = re.compile(
+    r"(?<=[A-Za-z'’]),\s(\d{1,2})(?=,\s[a-z]|\))|(?<=[A-Za-z])(,\s\d{1,2})(?=['’\"”](?!\w))"
+)
 _AGE_SELF = re.compile(r"\b(\d{1,2})(?=\s+(?:herself|himself|themselves|themself)\b)")
 _AGE_OPENING = re.compile(
     r"(?:^|[.!?]\s+|[^\w\s,;:'’\"(]\s+|(?<=\())(\d{1,2},\s)(?=[A-Za-z])"
-    r"|(?<=[.!?]\s)(\d{1,2}[.!](?:\s(?=[A-Z])|$))|(?<=[A-Za-z]\s)(\(\d{1,2}\))"
+    r"|(?<=[.!?]\s)(\d{1,2}[.!](?:\s(?=[A-Z])|$))"
+    r"|(?<=[A-Za-z]\s)(\((?:now|just|only|nearly|almost)?\s?\d{1,2}\))"  # "S (now 17)"
 )
 _DAYS = (
     r"(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday)s?"
     r"|(?:Mon|Tue|Tues|Wed|Weds|Thu|Thur|Thurs|Fri|Sat|Sun)\b"
 )
 _DAY_TIME = re.compile(
-    r"(?:\b(?:on|every|last|next|this|by|till|until|from|since|each)\s+)?(?i:" + _DAYS + ")"
+    r"(?:\b(?:on\s+a|on|every|last|next|this|by|till|til|until|from|since|each)\s+)?(?i:" + _DAYS
+    + ")"
     r"(?:\s+(?:morning|afternoon|evening|night|lunchtime)s?)?"
     r"(?:\s+(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?"
     r"(?:\s*[-–]\s*\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?)?)?(?![\w-])"
@@ -1150,10 +1470,30 @@ _SHORT_DAY = re.compile(r"(?:Mon|Tue|Tues|Wed|Weds|Thu|Thur|Thurs|Fri|Sat|Sun)\b
 _MONTH = re.compile(
     r"\b(?:(?:in|since|from|until|till|by|last|next|this|early|late|mid|end\s+of|during|over)"
     r"\s+)(?:the\s+)?(?:January|February|March|April|May|June|July|August|September|October"
-    r"|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b\.?"
-    r"(?:\s+half[- ]term)?",
+    r"|November|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b" + _ABBREVIATION_DOT
+    + r"(?:\s+half[- ]term|\s+(?:19|20)\d\d\b)?",
     re.IGNORECASE,
 )
+# A date: "on 2 February", "9 Nov", "the 3rd of March", "March 3rd, 2024".
+_MONTHS = (
+    r"(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)"
+)
+_DATE = re.compile(
+    r"(?:\b(?:on|by|from|until|till|since|before|after)\s+)?(?:the\s+)?(?<![\w/.£$-])\d{1,2}"
+    r"(?:st|nd|rd|th)?\s+(?:of\s+)?" + _MONTHS + r"\b" + _ABBREVIATION_DOT
+    + r"(?:,?\s+(?:19|20)\d\d\b)?"
+    r"|(?:\b(?:on|by|from|until|till|since|before|after)\s+)?\b" + _MONTHS
+    + r"\.?\s+\d{1,2}(?:st|nd|rd|th)?(?![\w:.%/])(?:,?\s+(?:19|20)\d\d\b)?"
+    # "Sat 12th to Fri 18th": a day of the week with the date
+    r"|(?:\b(?:on|by|from|to|until|till|since|before|after)\s+)?(?<![\w'’-])(?:mon|tue|tues|wed"
+    r"|weds|thu|thur|thurs|fri|sat|sun)(?:day|nesday|sday|urday|rsday)?\s+\d{1,2}(?:st|nd|rd|th)\b",
+    re.IGNORECASE,
+)
+_DAY_RANGE_BEFORE = re.compile(r"(?:[-–/&]|\bto|\btill?|\band|\bor)\s*$")
+_DAY_RANGE_AFTER = re.compile(r"\s*(?:[-–/&]|to\b|till?\b|and\b|or\b)")
+# Short days that are no other word ("sat", "sun", "wed" and "mon" are, or may be).
+_SHORT_DAYS_ALONE = frozenset({"tue", "tues", "weds", "thu", "thur", "thurs", "fri"})
 _CLOCK = re.compile(
     r"\b(?:(?:at|by|till|til|until|from|around|about|before|after)\s+)?(?:\d{1,2}(?:[:.]\d{2})?"
     r"\s*(?:am|pm)\b|(?<=at\s)\d{1,2}(?:[:.]\d{2})?(?![\w:.%/]|\s+[A-Z])|midnight|midday|noon)"
@@ -1167,16 +1507,19 @@ _SEASON = re.compile(
 )
 # "the only (Black) child", "the only trans pupil": a person the post singles out.
 _THE_ONLY = re.compile(
-    r"(?i:the\s+only)\s+(?P<noun>(?:[\w-]+\s+){0,2}?(?i:lad|boy|girl|child|kid|pupil|student"
-    r"|family|woman|man|person|resident|tenant|teenager|baby|mum|dad|one\s+(?=in\b)))(?!\w)"
+    r"(?:(?i:the\s+only)|(?<![\w'’,;]\s)(?<![\w'’])Only)\s+(?P<noun>(?:[\w-]+\s+){0,2}?(?i:lad|boy"
+    r"|girl|child|kid|pupil|student|family|woman|man|person|resident|tenant|teenager|baby|mum"
+    r"|dad|bloke|fella|guy|gent|lass|household|patient|client|carer|one\s+(?=in\b)))(?!\w)"
 )
+# The place of an "only" clause: "Only person on Unst with", "the only lad in Mevagissey".
+_UNIQUE_PLACE = re.compile(r"\b(?:in|on|at|from)\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?![\w'’-])")
 _ONLY_ONE = re.compile(
     r"(?<![Tt]he\s)\b(?i:only\s+one)\b(?=\s+(?:family|child|kid|boy|girl|household|house"
     r"|person|lad|lass|woman|man|young|teenager|pupil)\b)"
 )
 _PLURALS = {
     "child": "children", "family": "families", "man": "men", "woman": "women",
-    "person": "people", "baby": "babies", "one": "ones",
+    "person": "people", "baby": "babies", "one": "ones", "fella": "fellas", "guy": "guys",
 }
 _WHOLE_OF = re.compile(r"\bthe\s+whole\s+of\s+(?=the\s|[A-Z])")
 _SCHOOL_YEAR = re.compile(r"(?<![\w-])(?:P[1-7]|S[1-6])(?![\w-])")
@@ -1191,9 +1534,21 @@ _KNOWN_STORY = re.compile(
     r"\b(?:some of you (?:will|may|might) (?:remember|have seen|know)|you(?:['’]ll| will| may"
     r"| might) have (?:seen|read|heard)|(?:was|were|been|is|are) in the (?:local )?(?:papers?"
     r"|news)|made the (?:news|papers)|on the (?:local )?news|in the local paper|local paper"
-    r"|everyone (?:knows|round here knows)|everybody knows|the whole (?:village|town|estate)"
-    r" knows|well known in the|local celebrity|famous in)\b",
+    r"|everyone (?:knows|round here knows)|everybody knows|the whole (?:village|town|estate"
+    r"|street|school|island|community) (?:knows|knew|will know|['’]ll know|will hear|heard)"
+    r"|well known in the|local celebrity|famous in"
+    # a public post quoted or shared: its words lead to it, and to who wrote it
+    r"|qt|quote[- ]tweet(?:ed|ing)?|(?:his|her|their|(?:dad|mum|mam|mom|mother|father|parent"
+    r"|client|family|son|daughter|partner)['’]s) (?:own )?public (?:post|tweet|page))\b",
     re.IGNORECASE,
+)
+# A named paper's story: "in the Argus this morning", "the front of today's Echo".
+_IN_THE_PAPER = re.compile(
+    r"\b(?:in|on\s+the\s+front\s+of|front\s+page\s+of|on\s+the\s+front\s+page\s+of)\s+"
+    r"(?:the|today['’]s|yesterday['’]s|this\s+week['’]s|last\s+night['’]s)\s+(?:[A-Z][a-z]+\s+)?"
+    r"(?:Argus|Echo|Gazette|Chronicle|Herald|Courier|Advertiser|Mercury|Sentinel|Examiner"
+    r"|Evening\s+\w+|Telegraph|Journal|Press|Citizen|Bugle|Recorder|Reporter|Informer)\b"
+    r"(?!\s+of\b)"  # "the British Journal of Social Work" is no newspaper
 )
 _DIGIT_AFTER = re.compile(r"\s*\d")
 _SENTENCE_BREAK = re.compile(r"(?<=[.!?][\"'’”)\]])\s+|(?<=[.!?])\s+|\n+")
@@ -1232,6 +1587,18 @@ class _NoSafeMessages(Mapping[str, str]):
 NO_SAFE_VERSION: Mapping[str, str] = _NoSafeMessages()
 
 
+def _stands_apart(text: str, start: int, end: int) -> bool:
+    """Is text[start:end] a clause of its own, in brackets or between commas ("a young woman,
+    the only ... in our service, through")? (`_Rewriter._list_item` and `_unique` take it out.)"""
+    if text[start - 1 : start] == "(" and text[end : end + 1] == ")":
+        return True
+    opening = _LIST_ITEM_BEFORE.search(text, max(0, start - 3), start)
+    closing = _LIST_ITEM_AFTER.match(text, end)
+    if not opening or not closing:
+        return False
+    return text[end : closing.end()].strip() == "," or text[opening.start() : start].strip() == ","
+
+
 class _Net:
     """Finds identifiers in a post with patterns of its own: the checker's list is a start,
     never the whole of what a safer version must take out."""
@@ -1263,12 +1630,22 @@ class _Net:
         """The checker's identifiers, less those a wider one of ours holds, plus ours."""
         for pattern, kind in _WIDE:
             for m in self.scan(pattern):
-                self.add(kind, *m.span())
+                if kind == "named_landmark" and m.group("name1") and (
+                    m.group("name1").strip() in self.rules.not_starts
+                ):
+                    continue  # "Visited Castle" is no castle's name
+                self.add(kind, *m.span("ident" if "ident" in pattern.groupindex else 0))
+        for pattern in (_UNIQUE, _THE_ONLY):  # standing apart, an "only" clause goes whole
+            for m in self.scan(pattern):  # (unless it can be said of a few: see `_few`)
+                start, end = m.span()
+                if _stands_apart(self.text, start, end) and not _THE_ONLY.match(self.text, start):
+                    self.add("unique", start, end)
         wide = self.taken
         kept = [
             self._person_not_place(i)
             for i in idents
             if not (wide[i[1]] and wide[i[2] - 1] and i[2] > i[1])
+            and not (i[0] == "town" and self._in_title(i[1]))
         ]
         for _, s, e in kept:
             self.taken[s:e] = b"\x01" * (e - s)
@@ -1282,10 +1659,37 @@ class _Net:
                 self.add("name", pair.start(1), pair.end(1))  # "Ollie and Grace"
         return kept + self.found
 
+    def _place_by_name(self, word: str) -> bool:
+        """A place told by its name alone: a big place, or a place-name ending ("Tarnmouth",
+        "Scunthorpe") on a word that is no first name."""
+        rules = self.rules
+        if word in rules.big_places:
+            return True
+        return _PLACE_ENDING.search(word.lower()) is not None and not {word} & (
+            rules.given_names | rules.not_places | rules.not_starts | rules.org_suffixes
+        )
+
+    def _in_title(self, start: int) -> bool:
+        """Is the word at ``start`` the end of a title rather than a place: "Player of the
+        Match", "Court of Protection", "Employee of the Month"? ("Isle of Wight", "the East of
+        England", "Mayor of Hartlepool" and "Most of Leeds" are places.)"""
+        m = _TITLE_OF.search(self.text, max(0, start - 30), start)
+        return m is not None and m.group(1) not in _PLACE_HEADS and not self.sentence_start(
+            m.start(1)
+        )
+
     def _person_not_place(self, ident: Ident) -> Ident:
-        """A first name the checker read as a town after "from" or "to" is a person."""
+        """A first name the checker read as a town after "from" or "to" is a person; one the
+        checker read as a person, said apart after "from", is a place ("11, from Barry,")."""
         kind, s, e = ident
         word = self.text[s:e]
+        if kind == "name" and _FROM_APART.search(self.text, max(0, s - 8), s) and (
+            self.text[e : e + 1] in (",", ")", ".")
+        ):
+            return ("town", s, e)
+        if kind == "town" and word.endswith(("'s", "’s")) and _KIN_AFTER.match(self.lower, e - 2):
+            word = word[:-2]  # "Cheers to Shannon's real mum": whose mum, a person
+            e -= 2
         if kind == "town" and word in self.rules.given_names and word not in (
             self.rules.big_places
         ) and not _NAME_AS_PLACE.search(self.lower, max(0, s - 10), s):
@@ -1294,8 +1698,17 @@ class _Net:
 
     def _more(self) -> None:
         text = self.text
+        rules = self.rules
         for m in self.scan(_HANDLE):
-            self.add("handle", *m.span())
+            e = m.end()
+            surname = _HANDLE_SURNAME.match(text, e)
+            if surname and text[: m.start()].strip() and _NAME_WORD_ONLY.fullmatch(
+                text, m.start() + 1, e
+            ) and (
+                not {surname.group(1)} & (rules.not_starts | rules.not_places | _NOT_NAMES)
+            ):
+                e = surname.end()  # "@Leanne Hughes": a tag by full name, as Facebook writes it
+            self.add("handle", m.start(), e)
         for pattern, kind in (
             (_HOSPITAL, "hospital"), (_COURT, "court"), (_PRISON, "prison"),
             (_UNIVERSITY, "university"), (_SCHOOL, "school"), (_SETTING, "setting"),
@@ -1310,6 +1723,10 @@ class _Net:
                     self.add("address", number.start(), e)
                     continue
                 first = text[s:e].split()[0]
+                if kind == "street" and m.group("lower") and (
+                    first in self.rules.not_starts or self.sentence_start(s)
+                ):
+                    continue
                 if kind != "street" and first in self.rules.not_starts and kind != "hospital":
                     s = text.find(" ", s) + 1  # "Visited Ridgeway Academy": the verb stays
                     if not text[s:e].strip() or text[s:e].split()[0] in ("Academy", "School"):
@@ -1321,17 +1738,36 @@ class _Net:
         self._ages()
         for m in self.scan(_SCHOOL_YEAR):
             self.add("school_year", *m.span())
+        for m in self.scan(_FESTIVAL):
+            self.add("festival", *m.span())
+        for m in self.scan(_ER):
+            self.add("emergency_room", *m.span())
+        for m in self.scan(_DIVISION):
+            self.add("division", *m.span())
+        for m in self.scan(_AGE_TEAM):
+            self.add("age_team", m.start(), m.start("noun") if m.group("noun") else m.end())
         for m in self.scan(_ONLY_ONE):
             self.add("only_one", *m.span())
         for m in self.scan(_UNIQUE):
+            place = _UNIQUE_PLACE.search(text, m.start(), m.end())
+            if place is not None and self._could_be_name(place.group(1).split()[0], False) and (
+                place.group(1) not in self.rules.given_names
+            ):
+                self.add("town", *place.span(1))  # "Only person on Unst" -> "... nearby"
             self.add("unique", *m.span())
         for m in self.scan(_THE_ONLY):
             self.add("unique", *m.span())
         for m in self.scan(_WHOLE_OF):
             self.add("whole_of", *m.span())
+        for m in self.scan(_HERITAGE):
+            words = re.findall(r"[A-Z][a-z]+", m.group("origins"))
+            if all(w.lower() in _ORIGINS or _ORIGIN_ENDING.search(w) for w in words):
+                self.add("heritage", *m.span("origins"))  # "of mixed Somali and Welsh heritage"
         for m in _PROPER_ADJECTIVE.finditer(self.text):
             if m.group(1).lower() in _ORIGIN_WORDS:
                 self.add("proper_adjective", *m.span())
+        for m in self.scan(_FAITH_BEFORE_NOUN):
+            self.add("faith", *m.span("faith"))  # "a Sikh taxi driver" -> "a taxi driver"
 
     def _people(self) -> None:
         text = self.text
@@ -1345,6 +1781,14 @@ class _Net:
             word = m.group(1)[:-1].rstrip("'’")
             if word not in rules.not_places and word not in rules.big_places:
                 self.add("family_counted", *m.span(1))
+        for m in self.scan(_NAMED_LOT):
+            word = m.group("word")
+            if word in _NOT_A_LOT or not self._could_be_name(word, False):
+                continue
+            self.add("name" if m.group("own") else "named_lot", *m.span("word"))
+        for m in self.scan(_OUR_FAMILY):
+            if self._could_be_name(m.group(1).strip(), False):
+                self.add("surname", *m.span(1))
         for m in self.scan(_FAMILY_SURNAME):
             word = m.group(1).strip().rstrip("s").rstrip("'’")
             if word not in rules.not_places and word not in rules.org_suffixes and (
@@ -1360,15 +1804,19 @@ class _Net:
             before = self.lower[max(0, m.start() - 24) : m.start()]
             if before.endswith(("the next ", "the new ", "the real ")):
                 continue  # "he's the next Conor McGregor": a public figure, as a comparison
+            if _ROYAL_BEFORE.search(before):
+                continue  # "King Edward", "Prince William": a monarch, or a place named so
             if _OWN_NAME_BEFORE.search(before):
                 continue  # "call me Auntie Beth", "I'm Jo": the writer's own name
-            if word in rules.big_places or _NAME_AS_PLACE.search(before):
-                self.add("town", m.start(), m.end())  # "in Devon", "near Shannon"
+            if word in rules.big_places or _NAME_AS_PLACE.search(before) or (
+                _FROM_APART.search(before) and text[m.end() : m.end() + 1] in (",", ")", ".")
+            ):
+                self.add("town", m.start(), m.end())  # "in Devon", "near Shannon", ", from Barry,"
                 continue
             end = m.end()
             sur = _SURNAME_AFTER.match(text, end)
-            if sur and sur.group(1) not in rules.not_places and (
-                sur.group(1) not in rules.org_suffixes and sur.group(1) not in rules.not_starts
+            if sur and not {sur.group(1)} & (rules.not_places | rules.org_suffixes) and (
+                sur.group(1) not in rules.not_starts
             ):
                 end = sur.end()
             self.add("name", m.start(), end)
@@ -1379,36 +1827,59 @@ class _Net:
                 and word not in rules.big_places and word.upper() != word
             ):
                 self.add("name", *m.span("name"))
-        for pattern in (_NAME_CONTACT, _NAME_APPOSITION, _NAME_FROM):
+        for pattern in (
+            _NAME_CONTACT, _NAME_APPOSITION, _NAME_FROM, _NAME_AGED, _NAME_ACCENTED, _NAME_KIN,
+            _NAME_OWNED,
+        ):
             for m in self.scan(pattern):
                 s, e = m.span("name")
                 if pattern is _NAME_FROM and not self.sentence_start(s):
                     continue
-                if self._could_be_name(m.group("name")):
+                if pattern is _NAME_ACCENTED and text[e] == "," and not self.sentence_start(s):
+                    continue  # spoken to, the name opens its sentence
+                if pattern is _NAME_AGED and (
+                    _ABSTRACT_NOUN.search(m.group("name"))  # "Placement, 11, from Barry"
+                    or (_PROPER_BEFORE.search(text, max(0, s - 16), s) and not self.sentence_start(
+                        text.rfind(" ", 0, s - 1) + 1
+                    ))
+                    or _WHERE_BEFORE.search(self.lower, max(0, s - 12), s)
+                ):
+                    continue  # "from Bishop's Stortford, 88": a place's second word
+                if pattern is _NAME_OWNED and not m.group("name")[:1].isupper():
+                    continue
+                plural = pattern not in (_NAME_ACCENTED, _NAME_AGED, _NAME_KIN, _NAME_OWNED)
+                if self._could_be_name(m.group("name"), plural):
                     self.add("name", s, e)
         for m in self.scan(_INITIAL_PAIR):
             self.add("initials", *m.span())
+        for m in self.scan(_QUOTED_INITIALS):
+            s, e = m.span("ini")
+            if not self._not_initials(m.group("ini"), s, e):
+                if m.group(0)[-1:] in "'’\"”":  # "'R' was" -> "a young person was"
+                    s, e = m.start(), m.end()
+                self.add("initials", s, e)
         for m in _INITIALS.finditer(text):
             token = m.group(1)
             if token is not None and self._not_initials(token, m.start(), m.end()):
                 continue
             self.add("initials", m.start(), m.end() if token is None else m.start(1) + len(token))
 
-    def _could_be_name(self, word: str) -> bool:
-        """A capitalised word the cues found: no place, organisation or ordinary noun."""
+    def _could_be_name(self, word: str, plural: bool = True) -> bool:
+        """A capitalised word the cues found: no place, organisation or ordinary noun (nor a
+        plural, unless the cue rules one out: "Tomás, I'll", "Rhys (15)")."""
         rules = self.rules
         first = word.split("-")[0]
         return not (
             {word, first} & (rules.not_starts | rules.not_places | rules.org_suffixes)
             or word in rules.big_places or word in rules.acronyms or word in _NOT_NAMES
-            or word.lower() in _ORIGINS or word.endswith("s")
+            or word.lower() in _ORIGINS or (plural and word.endswith("s"))
         )
 
     def _not_initials(self, token: str, start: int, end: int) -> bool:
         """ "GP", "Plan B", "Year 9 C": capitals that are not a person's initials."""
         if token in _NOT_INITIALS or token in self.rules.acronyms:
             return True
-        if len(token) > 1 and not self._person_like(end):
+        if len(token) > 1 and not self._person_like(start, end):
             return True
         brand = _CAPITALISED_BEFORE.search(self.text, max(0, start - 16), start)
         if len(token) == 1 and brand and brand.group(1) not in self.rules.given_names:
@@ -1417,11 +1888,15 @@ class _Net:
         title = self.lower[max(0, start - 5) : start].rstrip().endswith(("mr", "mrs", "ms", "miss"))
         return label is not None and not title
 
-    def _person_like(self, end: int) -> bool:
+    def _person_like(self, start: int, end: int) -> bool:
         """Is a run of capitals ("TJ") a person: an age or a verb after it?"""
         after = self.text[end : end + 16]
-        if re.match(r"\s*(?:\(\d|,\s?\d|['’]s\b)|\s+(?:and|&)\s+[A-Z]{1,3}\s+[a-z]", after):
-            return True
+        if re.match(r"\s*(?:\(\d|,\s?\d)|\s+(?:and|&)\s+[A-Z]{1,3}\s+[a-z]", after):
+            return True  # "TJ (15)", "TJ, 15", "TJ and KB kicked off"
+        if _KIN_AFTER.match(self.text, end):
+            return True  # "JB's dad"
+        if end - start == 2 and re.match(r"\s+from\s+[A-Z][a-z]", after):
+            return True  # "KT from Castlemilk"
         word = re.match(r"\s+([a-z']+)", after)
         return word is not None and word.group(1) in self.rules.initials_verbs
 
@@ -1435,19 +1910,39 @@ class _Net:
                 continue
             if not _PLACE_BEFORE.search(self.lower, max(0, s - 40), s):
                 continue
+            if self._in_title(s):
+                continue  # "Player of the Match", "the Court of Protection"
             words = m.group(0).split()
             while words and (words[-1] in refused or words[-1].lower() in _ORIGINS):
                 words.pop()
-            if not words or words[0] in refused or words[0] in self.rules.given_names:
+            compound = len(words) == 2 and words[0] in _PLACE_PREFIXES and (
+                words[1] not in refused and words[1] not in rules.given_names
+            )  # "from Great Yarmouth", "in North Shields"
+            if not words or (words[0] in refused and not compound) or words[0] in (
+                self.rules.given_names
+            ):
                 continue
             if words[0].lower() in _ORIGINS or words[0].upper() == words[0]:
                 continue  # "in English", "at YOT"
             word = words[0]
-            if word.rstrip("'’s") in refused or _SHORT_DAY.fullmatch(word):
+            if (word.rstrip("'’s") in refused and not compound) or _SHORT_DAY.fullmatch(word):
                 continue
+            if re.sub(r"['’]s$", "", word) in _KIN_WORDS:
+                if len(words) == 2:  # "lunch at Grandma Bea's" -> "lunch at Grandma's"
+                    name = re.sub(r"['’]s$", "", words[1])
+                    at = text.index(name, s + len(word))
+                    self.add("surname", at - 1, at + len(name))
+                continue  # "tea at Grandma's": family, not a place
             end = s + len(" ".join(words))
             if text[end : end + 2] in ("'s", "’s"):
                 continue  # "to Tesco's", a shop
+            if _LABEL_AFTER.match(text, end) or (
+                _TITLE_AFTER.match(text, end) and words[-1] not in _PLACE_HEADS
+            ):
+                continue  # "in Year 9", "to Lasting Power of Attorney": a label, a title
+            more = _ONE_MORE.match(text, end) if compound else None
+            if more is not None and more.group(1) not in refused:
+                end = more.end()  # "at Kings Lynn Central"
             self.add("town", s, end)
         for m in self.scan(_ADJ_PLACE):
             words = m.group(1).split()
@@ -1462,8 +1957,34 @@ class _Net:
             self.add("believed_figure", *m.span("figure"))  # "convinced he's Jesus"
         for m in self.scan(_PLACE_SUBJECT):
             s = m.start("place")
-            if self.sentence_start(s) and self._could_be_name(m.group("place")):
+            word = m.group("place")
+            loose = m.group("loose") is not None and not self._place_by_name(word)
+            if self.sentence_start(s) and self._could_be_name(word) and not loose:
                 self.add("town", s, m.end("place"))  # "Maesteg is something else"
+        for m in self.scan(_PLACE_OF_THING):
+            words = m.group("place").split()
+            if words[0] in refused or words[-1] in refused or {*words} & rules.given_names or (
+                words[0].lower() in _ORIGINS or not self._could_be_name(words[-1], False)
+            ):
+                continue
+            kind = "place_of_thing" if m.group("local") else (
+                "place_of_kit" if m.group("kit") else "place_of_event"
+            )
+            self.add(kind, *m.span("place"))
+        for m in self.scan(_PLACE_AREA):
+            words = m.group("place").split()
+            if not (set(words) & (refused | rules.given_names)) and not self.sentence_start(
+                m.start()
+            ) and words[0].lower() not in _ORIGINS:
+                self.add("town", *m.span("place"))  # "three kids, Ammanford area"
+        for m in self.scan(_EVENT_ON):
+            words = m.group("place").split()
+            if set(words) & (refused | rules.given_names) or _SHORT_DAY.fullmatch(words[0]):
+                continue
+            self.add("town", *m.span("place"))  # "the house fire on Gratiot" -> "... nearby"
+        for m in self.scan(_TAG_PLACE):
+            if self._place_by_name(m.group("word")):
+                self.add("tag_place", *m.span())  # "#Scunthorpe"
         for m in _LIST_PLACE.finditer(text):
             word = m.group(1)
             if word in refused or word in rules.given_names or word.lower() in _ORIGINS:
@@ -1492,7 +2013,8 @@ class _Net:
         for m in self.scan(_AGES_PLURAL, True):
             self.add("ages_plural", *m.span())
         for m in self.scan(_AGED_PHRASE, True):
-            self.add("age", *m.span())
+            if not _AGED_VERB_BEFORE.search(self.lower, max(0, m.start() - 12), m.start()):
+                self.add("age", *m.span())  # not "we have all aged ten years": a verb
         for m in self.scan(_KIN_BRACKET, True):
             self.add("age", *m.span("ages"))
         for m in self.scan(_KIN_ARE, True):
@@ -1502,7 +2024,7 @@ class _Net:
         for m in self.scan(_AGE_SELF, True):
             self.add("age", *m.span(1))
         for m in self.scan(_AGE_COMMA):
-            self.add("age", *m.span(1))
+            self.add("age", *m.span(1 if m.group(1) else 2))
         for m in self.scan(_AGE_OPENING):
             group = next(g for g in (1, 2, 3) if m.group(g))
             self.add("age", *m.span(group))
@@ -1514,12 +2036,19 @@ class _Net:
             core = m.group(0)
             day = re.search(r"(?i:mon|tue|wed|thu|fri|sat|sun)\w*", core)
             full = day is not None and day.group(0).lower().rstrip("s").endswith("day")
+            if day is not None and not full and day.group(0).lower() in _SHORT_DAYS_ALONE:
+                at = s + day.start()  # "arrived tues", not "Mon-Thurs", "Tues and Thurs"
+                full = not (at and (text[at - 1].isalnum() or text[at - 1] in "'’")) and not (
+                    _DAY_RANGE_BEFORE.search(self.lower, max(0, at - 6), at)
+                    or _DAY_RANGE_AFTER.match(self.lower, e)
+                )
             if not full and not core.lower().startswith(
-                ("on ", "every ", "by ", "till ", "until ", "from ", "since ", "next ", "last ")
+                ("on ", "every ", "by ", "till ", "til ", "until ", "from ", "since ", "next ",
+                 "last ")
             ):
                 continue  # "sat with her", "Sun out": a verb or the weather
             self.add("time", s, e)
-        for pattern in (_MONTH, _SEASON, _CLOCK):
+        for pattern in (_DATE, _MONTH, _SEASON, _CLOCK):
             for m in self.scan(pattern):
                 s, e = m.span()
                 word = text[s:e].split()[-1]
@@ -1539,18 +2068,26 @@ _TEAM = re.compile(
 # A named landmark: "the Dunmore Viaduct", "the Swan Hunter yards": the name goes.
 _NAMED_LANDMARK = re.compile(
     r"\bthe\s+(?P<name>(?:[A-Z][\w'’-]+\s+){1,2})(?P<head>(?i:viaduct|bridge|pier|dam"
-    r"|reservoir|quarry|colliery|shipyards?|yards|docks|flyover|lighthouse|cliffs?))\b"
+    r"|reservoir|quarry|colliery|shipyards?|yards|docks|flyover|lighthouse|cliffs?|palace|castle"
+    r"|cathedral|abbey|stadium))\b"
+    # without "the", one word and a capitalised head: "writing to Kensington Palace"
+    # ("Hebden Bridge", "Barnard Castle" are towns: those heads need "the")
+    r"|(?<![\w'’-])(?P<name1>[A-Z][a-z'’-]+\s+)(?P<head1>Viaduct|Reservoir|Quarry|Colliery"
+    r"|Lighthouse|Palace|Cathedral|Abbey|Stadium)\b(?!\s+[A-Z]|['’])"
 )
 
 # A distinguishing past or possession said by a proper noun: "a former Lord Mayor of our
 # city", "a former Olympic rower", "a former Wren", "a Rottweiler", "a Spider-Man mask".
 _PUBLIC_PAST = re.compile(
-    r"\b[Aa]n?\s+former\s+(?:Lord\s+Mayor|Lady\s+Mayoress|Mayor|MP|MSP|AM|Olympian"
-    r"|(?:Olympic|Paralympic|Commonwealth\s+Games|international|Premier\s+League)\s+[a-z]+)"
+    r"\b[Aa]n?\s+former\s+(?:Lord\s+Mayor|Lady\s+Mayoress|Mayor|MP|MSP|AM|Olympian|Paralympian"
+    r"|(?:Olympic|Paralympic|Commonwealth\s+Games|international|Premier\s+League)\s+[a-z]+"
+    r"(?:\s+(?:hopeful|champion|medallist|medalist|star|coach|player|athlete))?)"
     r"(?:\s+of\s+(?:our|the|this|their)\s+(?:city|town|county|borough|village))?(?![\w-])"
 )
 _SERVICE_PAST = re.compile(
-    r"\b(?:former|ex-)\s*(?:Wren|Gurkha|Chelsea\s+Pensioner|Desert\s+Rat)(?![\w-])"
+    r"\b(?:former|ex-|retired)\s*(?:Wren|Gurkha|Chelsea\s+Pensioner|Desert\s+Rat|Royal\s+Navy"
+    r"|Royal\s+Marines?|Royal\s+Air\s+Force|RAF|Navy|Army|Paratrooper|Para|Marine|Air\s+Force)"
+    r"(?:\s+(?:vet|veteran))?(?![\w-])"
 )
 _DOG_BREED = re.compile(
     r"\b[Aa]n?\s+(?:Rottweiler|Rottie|Alsatian|German\s+Shepherd|Doberman|Akita|XL\s+Bully"
@@ -1561,8 +2098,75 @@ _SUPERHERO = re.compile(
     r"|Wonder\s+Woman)(?=\s+(?:mask|costume|outfit|suit|pyjamas|pjs|top|t-shirt))"
 )
 
+# "ER" is an emergency room, not someone's initials: "an ER nurse" -> "an emergency nurse".
+_ER = re.compile(r"(?<![\w&'’.-])ER(?![\w&'’-])")
+_ER_NOUN = re.compile(
+    r"\s+(?:nurse|nurses|doctor|doctors|doc|visit|visits|trip|department|staff|shift|shifts"
+    r"|waiting|physician|resident|admission|bay|room)\b"
+)
+# A named award: "Player of the Match", "Young Carer of the Year for Wiltshire", "his Duke of
+# Edinburgh bronze". Who won what, and where, points to one person.
+_AWARD = re.compile(
+    r"(?:\b(?P<verb>named|voted|crowned)\s+)?(?<![\w'’-])(?:[A-Z][\w'’-]*\s+){1,3}of\s+the\s+"
+    r"(?:Match|Year|Month|Quarter|Season|Week|Tournament|Tourney)\b"
+    r"(?:\s+(?:for|in|at)\s+(?:the\s+)?[A-Z][\w'’-]+(?:\s+[A-Z][\w'’-]+)?)?"
+    r"|\bDuke\s+of\s+Edinburgh(?:['’]s)?(?:\s+(?i:award))?"
+    r"(?:\s+(?P<level>(?i:bronze|silver|gold)))?(?:\s+(?i:award))?"
+)
+_GREETING_AFTER = re.compile(r"\s+(?:mubarak|sameach|samayach)\b")
+_FESTIVAL_SLOT = re.compile(
+    r"\b(?:the|this|that|my|our|his|her|their|first|last|next|every)\s+$"
+)
+_AWARD_NOUN = re.compile(r"\s(?:award|awards|prize|trophy|medal|title|gong|nomination)\b")
+# "a D1 school", "a Division I team": the level of a college side singles a player out.
+_DIVISION = re.compile(
+    r"\b(?:D[123]|Division\s+(?:[123]|I{1,3}))\s+(?=(?:school|college|university|team|program"
+    r"|programme|scholarship|offer|side)\b)"
+)
+# An age group's team on its own: "plays for the U14s", "in the U16s final".
+_AGE_TEAM = re.compile(
+    r"\b(?:[Tt]he\s+)?U\d{1,2}s?\b(?P<noun>\s+(?:final|match|game|league|cup|side|squad|team"
+    r"|semi-final|semi|tournament))?"
+)
+
+# A condition named after a person: "with Huntington's", "his Parkinson's disease".
+_EPONYM_CONDITION = re.compile(
+    r"\b(?:(?i:early|young|late)[- ]onset\s+)?(?:Huntington|Parkinson|Alzheimer|Crohn|Asperger"
+    r"|Tourette|Hodgkin|Addison|Cushing"
+    r"|Raynaud|Duchenne|Guillain-Barr[eé]|Creutzfeldt-Jakob|Hashimoto|Graves|Meniere|Ménière"
+    r"|Bell)['’]s?(?:\s+(?i:disease|syndrome|palsy|lymphoma|chorea))?(?![\w'’-])"
+    # named without a possessive, always with the word: "Rett syndrome", "Marfan syndrome"
+    r"|\b(?:Rett|Angelman|Prader-Willi|Klinefelter|Turner|Marfan|Tay-Sachs|Kawasaki|Dravet"
+    r"|Lennox-Gastaut|Ehlers-Danlos|Williams|Edwards|Patau|Noonan|Sotos|Batten|Pompe|Wilson"
+    r"|Niemann-Pick|Fragile\s+X)\s+(?i:syndrome|disease)\b"
+)
+# A faith's festival, which says the family's faith: "decorated the lounge for Eid".
+_FESTIVAL = re.compile(
+    r"\b(?:Eid(?:\s+(?:al|ul|el)[- ](?:Fitr|Adha))?|Diwali|Deepavali|Hanukkah|Chanukah|Ramadan"
+    r"|Ramzan|Vaisakhi|Baisakhi|Passover|Pesach|Rosh\s+Hashanah|Yom\s+Kippur|Purim|Navratri|Holi"
+    r"|Kwanzaa|Guru\s+Nanak['’]s\s+birthday|Bandi\s+Chhor\s+Divas)(?![\w'’-])"
+)
+
+# A named lake or river: "on Lake Superior" -> "on the lake" ("Mount ..." names towns too).
+_NAMED_NATURE = re.compile(
+    r"(?<![\w'’-])(?:[Tt]he\s+)?(?P<head>Lake|Loch|Lough|River)\s+(?!District\b)[A-Z][a-z]+"
+    r"(?:\s+(?!District\b)[A-Z][a-z]+)?(?![\w'’-])"
+)
+_EXAM_NOUN = re.compile(
+    r"\s+(?:notes|results|papers|revision|year|timetable|prep|season|stress|grades)\b"
+)
+# A national exam says which country: "sits her Highers this year" -> "sits her exams".
+_NAMED_EXAMS = re.compile(
+    r"\b(?:Advanced\s+Highers|Highers|Nat(?:ional)?\s*5s|Leaving\s+Cert(?:ificate)?|Junior\s+Cert"
+    r"|VCE|NCEA|Matric)\b"
+)
+
 # Found first, and taking the place of any narrower identifier the checker saw inside.
 _WIDE = (
+    (_AWARD, "award"),
+    (_NAMED_NATURE, "named_nature"),
+    (_NAMED_EXAMS, "named_exams"),
+    (_EPONYM_CONDITION, "condition"),
     (_PUBLIC_PAST, "public_past"),
     (_SERVICE_PAST, "service_past"),
     (_DOG_BREED, "dog_breed"),
@@ -1577,6 +2181,7 @@ _WIDE = (
     (_SCHOOL, "school"),
     (_SETTING, "setting"),
     (_GAELIC_STREET, "street"),
+    (_REGNAL, "regnal"),
 )
 
 _DIGITS_GATE = tuple("0123456789")
@@ -1589,26 +2194,51 @@ _NUMBER_WORDS = (
 _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _PSEUDONYM: ("call",),
     _PUBLIC_PAST: ("former",),
-    _SERVICE_PAST: ("wren", "gurkha", "pensioner", "desert rat"),
+    _AWARD: (" of the match", " of the year", " of the month", " of the season", " of the quarter",
+             " of the week", " of the tourn", "duke of edinburgh"),
+    _DIVISION: ("d1", "d2", "d3", "division"),
+    _ER: ("er",),
+    _NAMED_NATURE: ("lake", "loch", "lough", "river"),
+    _NAMED_EXAMS: ("highers", "nat", "cert", "vce", "ncea", "matric"),
+    _EPONYM_CONDITION: ("'s", "’s", "syndrome", "disease"),
+    _FAITH_BEFORE_NOUN: ("sikh", "muslim", "jewish", "hindu", "catholic", "protestant", "mormon",
+                         "amish", "orthodox", "buddhist", "evangelical", "quaker", "rasta",
+                         "holocaust"),
+    _HERITAGE: ("heritage", "descent", "background", "origin", "roots", "parentage"),
+    _FESTIVAL: ("eid", "diwali", "deepavali", "hanukkah", "chanukah", "ramadan", "ramzan",
+                "vaisakhi", "baisakhi", "passover", "pesach", "rosh", "yom", "purim",
+                "navratri", "holi", "kwanzaa", "guru", "bandi"),
+    _AGE_TEAM: ("u",),
+    _SERVICE_PAST: ("wren", "gurkha", "pensioner", "desert rat", "navy", "marine", "raf",
+                    "air force", "army", "para"),
     _DOG_BREED: ("rott", "alsatian", "shepherd", "doberman", "akita", "bully", "bull", "staff",
                  "mastiff", "husky"),
     _SUPERHERO: ("spider", "batman", "superman", "iron man", "hulk", "captain america",
                  "wonder woman"),
     _TEAM: ("under", "u1", "u2", "u9", "u8", "u7", "academy", "youth team", "reserves"),
     _NAMED_LANDMARK: ("viaduct", "bridge", "pier", "dam", "reservoir", "quarry", "colliery",
-                      "yards", "docks", "flyover", "lighthouse", "cliff"),
+                      "yards", "docks", "flyover", "lighthouse", "cliff", "palace", "castle",
+                      "cathedral", "abbey", "stadium"),
     _AGE_INFANT: ("youngest", "eldest", "oldest", "baby", "one"),
     _AGE_NAMED: (" is ", " was "),
     _MARRIED_FOR: ("married",),
     _NAME_CONTACT: ("phoned", "rang", "rung", "texted", "messaged", "called", "visited", "met"),
     _NAME_APPOSITION: ("of mine", "of ours"),
     _NAME_FROM: ("from",),
-    _BELIEVED_FIGURE: ("jesus", "god", "messiah", "devil", "satan", "moses", "buddha"),
+    _NAME_AGED: _DIGITS_GATE,
+    _NAME_KIN: ("'s", "’s"),
+    _NAME_OWNED: ("your ", "our ", "my "),
+    _PLACE_AREA: ("area", "district"),
+    _NAME_ACCENTED: tuple("àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ"),
+    _REGNAL: ("king", "queen", "prince"),
+    _BELIEVED_FIGURE: ("jesus", "god", "messiah", "devil", "satan", "moses", "buddha", "king",
+                       "queen", "prince", "duke", "duchess", "earl", "emperor", "empress"),
     _TRADE_FROM: (" from ",),
     _PLACE_SUBJECT: ("something else", "broken me", "disappoints", "strikes again", "done me",
+                     "wild", "mad", "crazy", "bonkers", "unreal", "chaos", "carnage", "war",
                      "different world"),
     _UNIVERSITY: ("university",),
-    _HOSPITAL: ("hospital", "infirmary", "medical", "health centre", "royal"),
+    _HOSPITAL: ("hospital", "infirmary", "medical", "health centre", "royal", "the va"),
     _COURT: ("court",),
     _PRISON: ("hmp", "hmyoi", "prison", "yoi", "jail", "gaol", "penitentiary", "correctional"),
     _SCHOOL: (
@@ -1624,14 +2254,27 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _ONLY_ONE: ("only",),
     _SCHOOL_YEAR: ("p1", "p2", "p3", "p4", "p5", "p6", "p7", "s1", "s2", "s3", "s4", "s5", "s6"),
     _HANDLE: ("@",),
+    _TAG_PLACE: ("#",),
+    _EVENT_ON: (" on ",),
+    _PLACE_OF_THING: (
+        "firm", "company", "business", "factory", "employer", "charity", "mall", "centre",
+        "park", "plant", "depot", "warehouse", "kit", "strip", "jersey", "shirt", "stabbing",
+        "hotel", "house", "campsite", "scarf", "game", "match", "fixture", "flat", "bungalow",
+        "maisonette", "block",
+        "shooting", "murder", "riot", "robbery", "arson", "blaze", "fire", "crash", "attack",
+        "raid", "killing", "assault",
+    ),
     _TITLE: ("mr", "ms", "miss", "mx"),
     _FAMILY_SURNAME: ("the ",),
     _FAMILY_COUNTED: ("the ",),
     _CALLED: ("called", "named"),
+    _OUR_FAMILY: ("our ",),
+    _NAMED_LOT: (" lot",),
     _ROLE_NAME: tuple(" " + c for c in "abcdefghijklmnopqrstuvwxyz"),
     _INITIAL_PAIR: ("&", " and "),
+    _QUOTED_INITIALS: ("'", "‘", '"', "“"),
     _AGE_EXACT: (*_DIGITS_GATE, *_NUMBER_WORDS),
-    _AGE_KIN: ("mum", "dad", "mam", "ma ", "da ", "mother", "father", "nan", "gran"),
+    _AGE_KIN: ("mum", "dad", "mam", "mom", "ma ", "da ", "mother", "father", "nan", "gran"),
     _AGED_PHRASE: ("aged",),
     _AGE_WORDED: ("old",),
     _DECADE: ("0s",),
@@ -1645,6 +2288,9 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _AGE_SELF: ("self", "selves"),
     _DAY_TIME: ("mon", "tue", "wed", "thu", "fri", "sat", "sun"),
     _MONTH: (
+        "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
+    ),
+    _DATE: (
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ),
     _SEASON: ("half", "last ", "next ", "this "),
@@ -1830,7 +2476,7 @@ def safer_version(
         return _no_safe("photo", words)
     if len(text) > _MAX_TEXT:
         return _no_safe("long", words)
-    if _KNOWN_STORY.search(lower):
+    if _KNOWN_STORY.search(lower) or _IN_THE_PAPER.search(text):
         return _no_safe("known", words)
     every = _Net(text, lower).run(idents)
     if len(every) > _MAX_REWRITES:
