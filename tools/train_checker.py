@@ -3,7 +3,7 @@
     .venv/bin/python tools/train_checker.py            # write the packaged weights
     .venv/bin/python tools/train_checker.py --check    # retrain; fail unless identical
 
-Data (all in the repo): data/posts/train/*.jsonl (writers W1-W13) and the project's own
+Data (all in the repo): data/posts/train/*.jsonl (writers W1-W15) and the project's own
 labelled posts, tests/fixtures/check/*.jsonl. Never the held-out batches, never the dev set
 (a regression set), never the real tweets (their texts are not ours to keep).
 
@@ -25,9 +25,12 @@ from __future__ import annotations
 import argparse
 import json
 import math
+import multiprocessing
+import os
 import sys
 from collections import Counter
 from pathlib import Path
+from typing import Any
 
 from kaleidoscope.check.checker import Signals, parse_audience, parse_platform, post_signals
 from kaleidoscope.check.model import FORMAT, MODEL_FILE
@@ -53,6 +56,8 @@ WRITERS = {
     "W11": [f"batch-t{i:02d}" for i in range(55, 59)],  # derogatory, threads
     "W12": [f"batch-t{i:02d}" for i in range(59, 63)],  # everyday 2009-style tweets
     "W13": [f"batch-t{i:02d}" for i in range(63, 67)],  # everyday practitioners' posts
+    "W14": [f"batch-t{i:02d}" for i in range(67, 70)],  # long-form confidentiality, consent
+    "W15": [f"batch-t{i:02d}" for i in range(70, 73)],  # subtle employer criticism, derogatory
 }
 CATEGORIES = [c.value for c in Category]
 EPOCHS = 15
@@ -122,6 +127,37 @@ def train(examples: list[Example]) -> dict[str, list[float]]:
     return {f: [weights[c][f] for c in range(len(CATEGORIES))] for f in sorted(keep)}
 
 
+def _train_all(sets: list[list[Example]]) -> list[dict[str, list[float]]]:
+    """`train` on each set, in one forked process per core where fork is available (each
+    fit is deterministic and independent, so the bytes do not depend on the process count;
+    the children inherit the sets and send back only the weights)."""
+    jobs = min(len(sets), os.cpu_count() or 1)
+    if jobs < 2 or "fork" not in multiprocessing.get_all_start_methods():
+        return [train(examples) for examples in sets]
+    context = multiprocessing.get_context("fork")
+    out: list[dict[str, list[float]]] = []
+    for first in range(0, len(sets), jobs):
+        batch = sets[first : first + jobs]
+        pipes = [context.Pipe(duplex=False) for _ in batch]
+        children = [
+            context.Process(target=_train_into, args=(examples, sender), daemon=True)
+            for examples, (_, sender) in zip(batch, pipes, strict=True)
+        ]
+        for child in children:
+            child.start()
+        out += [receiver.recv() for receiver, _ in pipes]
+        for child in children:
+            child.join()
+            if child.exitcode != 0:
+                raise SystemExit(f"error: a training process failed (exit {child.exitcode})")
+    return out
+
+
+def _train_into(examples: list[Example], sender: Any) -> None:
+    sender.send(train(examples))
+    sender.close()
+
+
 def _probability(weights: dict[str, list[float]], feats: list[str], c: int) -> float:
     z = math.fsum(weights[f][c] for f in feats if f in weights)
     return 1.0 / (1.0 + math.exp(-max(-40.0, min(40.0, z))))
@@ -175,19 +211,18 @@ def build(exclude: frozenset[str] | set[str] = frozenset()) -> bytes:
     for path in sorted(OWN.glob("*.jsonl")):
         own += read(path)
     by_batch = {path.stem: read(path) for path in batches}
-    folds = []
+    fits, tunes = [], []
     for stems in WRITERS.values():  # each writer held back in turn (unseen writing)
         held = {stem for stem in stems if stem in by_batch}
         if not held or len(held) == len(by_batch):
             continue
-        fit = [x for stem, rows in by_batch.items() if stem not in held for x in rows]
-        tune = [x for stem, rows in by_batch.items() if stem in held for x in rows]
-        folds.append((train(fit + own), tune))
-    if not folds:
+        fits.append([x for stem, rows in by_batch.items() if stem not in held for x in rows] + own)
+        tunes.append([x for stem, rows in by_batch.items() if stem in held for x in rows])
+    if not fits:
         raise SystemExit("error: thresholds need batches from at least two writers")
-    thresholds, floors = choose_thresholds(folds)
     every = [x for rows in by_batch.values() for x in rows]
-    weights = train(every + own)
+    *fold_weights, weights = _train_all([*fits, every + own])
+    thresholds, floors = choose_thresholds(list(zip(fold_weights, tunes, strict=True)))
     rounded = {}
     for feature, row in weights.items():
         values = [round(v, 4) + 0.0 for v in row]  # + 0.0: no "-0.0"

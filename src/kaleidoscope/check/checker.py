@@ -77,8 +77,11 @@ MODEL_ALONE = dict.fromkeys(
 # setting, no target of the right kind), the model alone needs this much more. A hard gate
 # there (the checker of 2026-12-07) missed many risky posts by writers it had not read:
 # on leave-one-writer-out folds a bar of 0.7 kept most of the recall the gate lost (macro-F1
-# +0.05) while flagging about as few of 5,000 real public tweets.
-OUT_OF_SCOPE = 0.7
+# +0.05) while flagging about as few of 5,000 real public tweets. Confidentiality's bar is
+# higher: out of scope means no identifier the entity scan knows, which is also where a
+# safer version ends up, and 0.85 lost almost none of the recall (F1 0.764 -> 0.760) while
+# far fewer safer versions were refused on their re-check.
+OUT_OF_SCOPE = dict.fromkeys(MODEL_ALONE, 0.7) | {"confidentiality": 0.85}
 
 # The longest text checked: beyond it (a 1 MB paste), only the first part is read.
 MAX_CHARS = 100_000
@@ -1207,7 +1210,7 @@ def _alone(probability: float, category: str, in_scope: Callable[[], bool]) -> b
     only when the probability is between the two: the scope costs an entity scan)."""
     if probability < MODEL_ALONE.get(category, 0.0):
         return False
-    return probability >= OUT_OF_SCOPE or in_scope()
+    return probability >= OUT_OF_SCOPE[category] or in_scope()
 
 
 def post_signals(post: Post) -> Signals:
