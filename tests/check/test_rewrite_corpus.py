@@ -37,8 +37,12 @@ SOURCES = [
     ROOT.parent / "shared" / "data" / "posts_dev.jsonl",
     *sorted((ROOT / "tests" / "fixtures" / "check").glob("*.jsonl")),
 ]
-# At most this share of findings may end in "no safe version" (measured: about 0.2).
-NO_SAFE_CEILING = 0.30
+# At most this share of findings may end in "no safe version". Measured: about 0.2 with the
+# model trained on 11 writers; 0.37 (399 of 1,076) with the one trained on 15, which finds
+# more of the risky posts of writers it has not read but also scores many de-identified
+# practice stories as still risky, so their re-check refuses them (docs/checker.md, "Safer
+# versions"). The ceiling stops the share growing further unnoticed.
+NO_SAFE_CEILING = 0.40
 
 
 @dataclass(frozen=True)
@@ -138,6 +142,7 @@ _NOT_IDENTIFYING = frozenset(
         "Lidl", "Greggs", "Tesco", "Asda", "Aldi", "Morrisons", "Waffle", "Spoons", "Cert",
         "GCSEs", "Aboriginal", "Indigenous", "Black", "Somali", "Polish", "Lassie",
         "Unannounced", "Santa", "B&B", "Yolŋu", "FaceTimed", "McDonald",
+        "Reporter",  # the Children's Reporter (Scotland): a role, not a person's name
     }
 )
 

@@ -2098,6 +2098,23 @@ _SUPERHERO = re.compile(
     r"|Wonder\s+Woman)(?=\s+(?:mask|costume|outfit|suit|pyjamas|pjs|top|t-shirt))"
 )
 
+# An Irish or British county by its prefix: "in Co. Clare", "County Durham" -> "in the area"
+# (the checker's scan sees only "Co"). A county's court, hall or council is an institution.
+_COUNTY = re.compile(
+    r"(?<![\w'’])(?:Co\.?|County)\s+[A-Z][a-z]+(?![\w'’-])"
+    r"(?!\s+(?:Court|Hall|Council|Lines|Show|Cup|Championship|Ground|Police|Fire|Asylum))"
+)
+# A nickname in quotes as the subject of a sentence: "Gutted 'Smudge' has moved on".
+_QUOTED_NICKNAME = re.compile(
+    r"(?<![\w'’])['‘\"“][A-Z][a-z]+['’\"”](?=\s+(?:has|had|is|was|and|said|says|moved|left"
+    r"|came|went|got|did|does|will|would|loves|loved|turned|started|finally)\b)"
+)
+# The music someone is known for singing or playing: "belting out Oasis at breakfast".
+_MUSIC = re.compile(
+    r"\b(?:belting\s+out|singing|blasting|blaring|humming|dancing\s+to|listening\s+to)\s+"
+    r"(?P<ident>(?!Radio\b|BBC\b|Happy\s+Birthday\b)[A-Z][\w'’]*(?:\s+[A-Z][\w'’]*){0,2})"
+)
+
 # "ER" is an emergency room, not someone's initials: "an ER nurse" -> "an emergency nurse".
 _ER = re.compile(r"(?<![\w&'’.-])ER(?![\w&'’-])")
 _ER_NOUN = re.compile(
@@ -2171,6 +2188,9 @@ _WIDE = (
     (_SERVICE_PAST, "service_past"),
     (_DOG_BREED, "dog_breed"),
     (_SUPERHERO, "superhero"),
+    (_COUNTY, "town"),
+    (_QUOTED_NICKNAME, "name"),
+    (_MUSIC, "music"),
     (_TEAM, "team"),
     (_NAMED_LANDMARK, "named_landmark"),
     (_PSEUDONYM, "pseudonym"),
@@ -2213,6 +2233,9 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
                     "air force", "army", "para"),
     _DOG_BREED: ("rott", "alsatian", "shepherd", "doberman", "akita", "bully", "bull", "staff",
                  "mastiff", "husky"),
+    _COUNTY: ("co ", "co.", "county"),
+    _QUOTED_NICKNAME: ("'", "‘", '"', "“"),
+    _MUSIC: ("belting", "singing", "blasting", "blaring", "humming", "dancing to", "listening to"),
     _SUPERHERO: ("spider", "batman", "superman", "iron man", "hulk", "captain america",
                  "wonder woman"),
     _TEAM: ("under", "u1", "u2", "u9", "u8", "u7", "academy", "youth team", "reserves"),
