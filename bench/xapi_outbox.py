@@ -81,6 +81,9 @@ def run_phase(players: list[Player], seconds: float, think: float) -> list[float
 
     def play(player: Player) -> None:
         mine = []
+        # Learners do not step in step: the first step of a block waits a pause too, or
+        # every block would open with all of them at once (a burst no real class makes).
+        time.sleep(random.uniform(0, 2 * think))
         while time.monotonic() < deadline:
             began = time.perf_counter()
             player.step()

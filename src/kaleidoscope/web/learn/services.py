@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import hashlib
 import hmac
+import os
 import secrets
 import threading
 from collections.abc import Iterator
@@ -57,13 +58,39 @@ def scenario_or_404(scenario_id: str) -> Scenario:
 _SQLITE_WRITER = threading.Lock()
 
 
+_WRITER_FILES: dict[tuple[int, str], int] = {}
+
+
+@contextmanager
+def _sqlite_writer_file() -> Iterator[None]:
+    """The same queue across processes (the web workers, the xAPI sender, the task
+    worker): an advisory lock on a file beside the database. Without it a writer that
+    meets another process's write falls back on SQLite's back-off sleeps."""
+    name = str(connection.settings_dict.get("NAME") or "")
+    if os.name != "posix" or not name or name == ":memory:" or name.startswith("file:"):
+        yield
+        return
+    import fcntl
+
+    key = (os.getpid(), name)  # a forked child opens its own (a shared one is one lock)
+    fd = _WRITER_FILES.get(key)
+    if fd is None:
+        fd = _WRITER_FILES[key] = os.open(name + "-writer", os.O_RDWR | os.O_CREAT, 0o600)
+    fcntl.flock(fd, fcntl.LOCK_EX)
+    try:
+        yield
+    finally:
+        fcntl.flock(fd, fcntl.LOCK_UN)
+
+
 @contextmanager
 def write_transaction() -> Iterator[None]:
-    """A transaction for a write. On SQLite, writers in this process queue on a lock
-    rather than on SQLite's busy handler, whose back-off sleeps (up to 100 ms) would
-    make the latency tail long; PostgreSQL's row locks need no help."""
+    """A transaction for a write. On SQLite, writers queue on a lock (a thread lock in
+    this process, then a file lock across processes) rather than on SQLite's busy
+    handler, whose back-off sleeps (up to 100 ms) would make the latency tail long;
+    PostgreSQL's row locks need no help."""
     if connection.vendor == "sqlite":
-        with _SQLITE_WRITER, transaction.atomic():
+        with _SQLITE_WRITER, _sqlite_writer_file(), transaction.atomic():
             yield
     else:
         with transaction.atomic():
