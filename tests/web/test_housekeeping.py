@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import subprocess
+import uuid
 from datetime import timedelta
 from pathlib import Path
 
@@ -104,3 +105,28 @@ def test_the_command_reports_what_it_deleted(tmp_path: Path) -> None:
         "housekeeping: 0 expired session(s), 0 unreachable anonymous play(s), "
         "0 old group session(s) deleted"
     )
+
+
+def test_connect_audit_lines_go_after_a_year_and_a_day_and_not_before() -> None:
+    from kaleidoscope.web.connect.models import AUDIT_KEEP_DAYS, AppendOnly, AuditEntry
+
+    now = timezone.now()
+    subject = uuid.uuid4()
+    old = AuditEntry.objects.create(
+        subject=subject, area="checkins", actor="anonymous", action="viewed",
+        at=now - timedelta(days=AUDIT_KEEP_DAYS, hours=1),
+    )
+    kept = AuditEntry.objects.create(
+        subject=subject, area="checkins", actor="anonymous", action="viewed",
+        at=now - timedelta(days=AUDIT_KEEP_DAYS - 1),
+    )
+
+    # A clock set far ahead is not believed: nothing younger than a year goes.
+    swept = housekeeping.sweep(now + timedelta(days=800))
+
+    assert swept.audit == 1
+    assert "1 audit line(s) over a year old deleted" in str(swept)
+    assert not AuditEntry.objects.filter(pk=old.pk).exists()
+    assert AuditEntry.objects.filter(pk=kept.pk).exists()
+    with pytest.raises(AppendOnly):  # the application still cannot delete a line itself
+        AuditEntry.objects.filter(pk=kept.pk).delete()

@@ -15,7 +15,7 @@
 from __future__ import annotations
 
 import uuid
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any, ClassVar
 
 from django.conf import settings
@@ -79,7 +79,22 @@ class Share(models.Model):
         ordering: ClassVar[list[str]] = ["-created_at"]
 
 
+# How long an audit line is kept: a year and a day, as the PostgreSQL trigger of migration
+# 0002 also holds (it refuses to delete a younger line).
+AUDIT_KEEP_DAYS = 366
+
+
 class AuditQuerySet(models.QuerySet["AuditEntry"]):
+    def purge_expired(self, now: datetime | None = None) -> int:
+        """Delete the lines older than AUDIT_KEEP_DAYS (housekeeping's job; the only
+        delete there is). ``now`` later than the clock is not believed: a line is never
+        taken before its year is up."""
+        clock = timezone.now()
+        cutoff = min(now or clock, clock) - timedelta(days=AUDIT_KEEP_DAYS)
+        expired = self.filter(at__lt=cutoff)
+        deleted, _ = models.QuerySet.delete(expired)
+        return deleted
+
     def update(self, **kwargs: Any) -> int:
         raise AppendOnly("audit entries cannot be changed")
 

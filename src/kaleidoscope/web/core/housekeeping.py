@@ -11,6 +11,8 @@
   live scan's folder is locked, so other processes' scans are never touched).
 - **Group sessions** ``GROUP_KEEP_DAYS`` (90) days after their last activity, with
   every participant, round, vote and reason; the debrief page says until when.
+- **Connect's audit lines** a year and a day after they were written
+  (``AUDIT_KEEP_DAYS``; append-only until then, on PostgreSQL by a trigger too).
 
 ``kaleidoscope serve`` runs this at start and then every ``INTERVAL`` seconds in a
 daemon thread; ``kaleidoscope housekeeping`` runs it once (for cron, with several server
@@ -56,12 +58,15 @@ class Swept:
     plays: int
     groups: int
     scans: int = field(default=0, compare=False)  # scratch folders of killed scans
+    audit: int = field(default=0, compare=False)  # Connect audit lines past their year
 
     def __str__(self) -> str:
         text = (
             f"{self.sessions} expired session(s), {self.plays} unreachable anonymous "
             f"play(s), {self.groups} old group session(s) deleted"
         )
+        if self.audit:
+            text += f"; {self.audit} audit line(s) over a year old deleted"
         return text + (f"; {self.scans} killed scan folder(s) deleted" if self.scans else "")
 
 
@@ -95,13 +100,18 @@ def sweep(now: datetime | None = None) -> Swept:
     cutoff = now - timedelta(days=group_keep_days())
     with write_transaction():
         _, per_model = GroupSession.objects.filter(last_activity__lt=cutoff).delete()
+    from kaleidoscope.web.connect.models import AuditEntry
+
+    with write_transaction():
+        audit = AuditEntry.objects.purge_expired(now)
     from kaleidoscope.web.core.datadir import sweep_scratch
 
     scans = sweep_scratch(Path(settings.DATA_DIR))  # any age: locks tell the live ones
     from kaleidoscope.web.check.jobs import sweep_leftovers
 
     scans += sweep_leftovers()  # uploads whose scan is gone or whose worker was killed
-    return Swept(sessions, len(stale), per_model.get(GroupSession._meta.label, 0), scans)
+    groups = per_model.get(GroupSession._meta.label, 0)
+    return Swept(sessions, len(stale), groups, scans, audit)
 
 
 def start_thread(interval: float = INTERVAL) -> threading.Thread:
