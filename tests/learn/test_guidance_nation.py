@@ -135,3 +135,34 @@ def test_an_unknown_nation_is_refused_with_a_message_and_changes_nothing(client:
     client.post("/scenarios/nation/", {"nation": ""})
     form = client.get("/scenarios/").content.decode().split('id="nation"')[1].split("</form>")[0]
     assert "checked" not in form
+
+
+@pytest.mark.django_db
+def test_a_signed_in_learners_nation_follows_them_to_another_computer() -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(username="learner", password="x" * 20)
+    office, home, stranger = Client(), Client(), Client()
+    office.force_login(user)
+    home.force_login(user)
+    assert office.post("/scenarios/nation/", {"nation": "scotland"}).status_code == 303
+    assert 'value="scotland" checked' in home.get("/scenarios/").content.decode()
+    assert "checked" not in stranger.get("/scenarios/").content.decode().split('id="nation"')[1]
+    home.post("/scenarios/nation/", {"nation": ""})
+    form = office.get("/scenarios/").content.decode().split('id="nation"')[1].split("</form>")[0]
+    assert "checked" not in form
+
+
+@pytest.mark.django_db
+def test_a_nation_chosen_before_signing_in_stays_until_one_is_chosen_with_the_account() -> None:
+    from django.contrib.auth import get_user_model
+
+    user = get_user_model().objects.create_user(username="learner", password="x" * 20)
+    client = Client()
+    client.post("/scenarios/nation/", {"nation": "wales"})
+    client.force_login(user)
+    assert 'value="wales" checked' in client.get("/scenarios/").content.decode()
+    client.post("/scenarios/nation/", {"nation": "england"})
+    other = Client()
+    other.force_login(user)
+    assert 'value="england" checked' in other.get("/scenarios/").content.decode()

@@ -106,3 +106,14 @@ class StoryVersion(models.Model):
 
     def __str__(self) -> str:
         return f"{self.scenario_id} v{self.version}"
+
+
+class LearnerSettings(models.Model):
+    """What a signed-in learner chose for themselves, kept with their account so it follows
+    them to another computer: for now, their nation (learn/nation.py). Learners without an
+    account keep it in their session."""
+
+    user = models.OneToOneField(
+        settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="learner_settings"
+    )
+    nation = models.CharField(max_length=40, blank=True)

@@ -1,4 +1,6 @@
-"""The learner's nation: chosen once on the library page, kept in the session.
+"""The learner's nation: chosen once on the library page, kept with the account of a
+signed-in learner (``LearnerSettings``, so it follows them) and in the session of one
+without an account.
 
 A debrief then shows that nation's regulator first (``kaleidoscope.guidance.nations``).
 The choice is not personal data about anyone else and is never logged.
@@ -17,13 +19,36 @@ from kaleidoscope.guidance.nations import Nation, bundled_nations, for_nation, n
 from kaleidoscope.guidance.registry import Guidance
 from kaleidoscope.web.core.views import see_other
 
+from .models import LearnerSettings
+from .services import text
+
 SESSION_KEY = "kaleidoscope.nation"
 FIELD = "nation"
 
 
 def chosen(request: HttpRequest) -> Nation | None:
-    value = request.session.get(SESSION_KEY)
-    return nation(value) if isinstance(value, str) else None
+    value = None
+    if request.user.is_authenticated:
+        value = (
+            LearnerSettings.objects.filter(user_id=request.user.pk)
+            .values_list("nation", flat=True)
+            .first()
+        )
+    if value is None:  # no account, or none chosen with it yet: a choice made before signing in
+        value = request.session.get(SESSION_KEY)
+    return nation(value) if isinstance(value, str) and value else None
+
+
+def _keep(request: HttpRequest, value: str) -> None:
+    """Remember ``value`` ("" forgets): with the account when signed in, else the session."""
+    if request.user.is_authenticated:
+        LearnerSettings.objects.update_or_create(
+            user_id=request.user.pk, defaults={"nation": value}
+        )
+    elif value:
+        request.session[SESSION_KEY] = value
+    else:
+        request.session.pop(SESSION_KEY, None)
 
 
 def library_context(request: HttpRequest) -> dict[str, Any]:
@@ -52,17 +77,18 @@ def choose(request: HttpRequest) -> HttpResponse:
     """Remember (or, with an empty value, forget) the learner's nation."""
     value = request.POST.get(FIELD, "")
     back = reverse("scenarios") + "#nation"
+    words = text()
     if value == "":
-        request.session.pop(SESSION_KEY, None)
-        messages.info(request, "Your nation is no longer set: debriefs list guidance as cited.")
+        _keep(request, "")
+        messages.info(request, words["nation_cleared"])
         return see_other(back)
     picked = nation(value)
     if picked is None:
         labels = ", ".join(n.label for n in bundled_nations())
-        messages.error(request, f"Choose one of {labels}. Your nation was not changed.")
+        messages.error(request, words["nation_unknown"].format(labels=labels))
         return see_other(back)
-    request.session[SESSION_KEY] = picked.id.value
+    _keep(request, picked.id.value)
     messages.success(
-        request, f"Saved: {picked.label}. Debriefs will show {picked.regulator} first."
+        request, words["nation_saved"].format(label=picked.label, regulator=picked.regulator)
     )
     return see_other(back)
