@@ -237,3 +237,25 @@ def test_a_board_answer_can_be_reported() -> None:
     from kaleidoscope.web.connect.models import Report
 
     assert Report.objects.filter(kind="answer", target=answer_row.pk).count() == 1
+
+
+def test_a_board_question_can_be_reported_and_three_reports_hide_it_for_the_moderators() -> None:
+    question = AskQuestion.objects.create(text="Is it ok to post about my day?", state="published")
+    readers = [client_for(user(f"reader{i}")) for i in range(3)]
+    page = readers[0].get(f"/connect/ask/{question.pk}/").content.decode()
+    assert f'action="/connect/ask/report/question/{question.pk}/"' in page
+    assert "Report<span class=\"govuk-visually-hidden\"> this question" in page
+    assert Client().get(f"/connect/ask/{question.pk}/").content.decode().count(
+        "/connect/ask/report/question/"
+    ) == 0  # signed out: no button
+    for reader in readers[:2]:
+        assert reader.post(f"/connect/ask/report/question/{question.pk}/").status_code == 303
+    readers[0].post(f"/connect/ask/report/question/{question.pk}/")  # twice is once
+    question.refresh_from_db()
+    assert question.state == "published"
+    moderator = client_for(user("mod", verified=True))
+    assert "reported by 2 people" in moderator.get("/connect/ask/moderate/").content.decode()
+    readers[2].post(f"/connect/ask/report/question/{question.pk}/")
+    question.refresh_from_db()
+    assert question.state == "hidden"
+    assert "reported by 3 people" in moderator.get("/connect/ask/moderate/").content.decode()

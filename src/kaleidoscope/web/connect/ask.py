@@ -191,8 +191,25 @@ def report(request: HttpRequest, kind: str, target: int) -> HttpResponse:
         kind=kind, target=target, reporter=user, defaults={"reason": reason}
     )
     audit(BOARD, AREA, user, f"reported a {kind}")
+    # As in the chats: enough reports from different people hide it until a moderator looks.
+    if Report.objects.filter(kind=kind, target=target).count() >= rules.REPORTS_TO_HIDE:
+        posts.filter(pk=target, state=rules.PostState.PUBLISHED.value).update(
+            state=rules.PostState.HIDDEN.value
+        )
     messages.success(request, msg("chat_reported"))
     return see_other(reverse("connect:ask"))
+
+
+def _reports(kind: str, items: list[Any]) -> list[Any]:
+    """Each item with ``reports``: how many people reported it (for the moderators)."""
+    counts: dict[int, int] = {}
+    for target in Report.objects.filter(
+        kind=kind, target__in=[i.pk for i in items]
+    ).values_list("target", flat=True):
+        counts[target] = counts.get(target, 0) + 1
+    for item in items:
+        item.reports = counts.get(item.pk, 0)
+    return items
 
 
 @require_http_methods(["GET", "POST"])
@@ -250,9 +267,12 @@ def moderate(request: HttpRequest) -> HttpResponse:
         request,
         "connect/ask_moderate.html",
         {
-            "questions": list(AskQuestion.objects.exclude(state="rejected")[:100]),
-            "answers": list(
-                AskAnswer.objects.exclude(state="rejected").select_related("question")[:100]
+            "questions": _reports(
+                "question", list(AskQuestion.objects.exclude(state="rejected")[:100])
+            ),
+            "answers": _reports(
+                "answer",
+                list(AskAnswer.objects.exclude(state="rejected").select_related("question")[:100]),
             ),
             "entries": list(AuditEntry.objects.filter(subject=BOARD)[:100]),
         },
