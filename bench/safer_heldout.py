@@ -14,7 +14,6 @@ Last line: name=value pairs.
 
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
@@ -26,6 +25,9 @@ from kaleidoscope.check.records import Category  # noqa: E402
 from kaleidoscope.check.rewrite import NO_SAFE_VERSION  # noqa: E402
 from tests.check.test_rewrite_corpus import Case, faults, leaks  # noqa: E402
 
+sys.path.insert(0, str(ROOT / "bench"))
+from eval_posts import records  # noqa: E402  (a sibling script: the same reading of a file)
+
 
 def main(argv: list[str]) -> int:
     folder = Path(argv[0]) if argv else ROOT / "data" / "posts" / "heldout"
@@ -35,35 +37,25 @@ def main(argv: list[str]) -> int:
         return 2
     refusals = set(NO_SAFE_VERSION.values())
     findings = safer = leaking = faulty = still = labelled = 0
-    for path in paths:
-        for number, line in enumerate(path.read_text("utf-8").splitlines(), start=1):
-            if not line.strip():
-                continue
-            try:
-                record = json.loads(line)
-                text = record["text"]
-            except (ValueError, KeyError, TypeError):
-                print(f"error: {path}:{number}: not a labelled post", file=sys.stderr)
-                return 2
-            conf = [
-                f for f in check_text(text).findings
-                if f.category is Category.CONFIDENTIALITY
-            ]
-            if not conf:
-                continue
-            findings += 1
-            labelled += "confidentiality" in (record.get("labels") or [])
-            rewrite = conf[0].rewrite
-            if not rewrite or rewrite in refusals:
-                continue
-            safer += 1
-            evidence = tuple((record.get("evidence") or {}).get("confidentiality") or [])
-            case = Case(str(record.get("id", "")), text, rewrite, evidence)
-            leaking += bool(leaks(case))
-            faulty += bool(faults(case))
-            still += any(
-                f.category is Category.CONFIDENTIALITY for f in check_text(rewrite).findings
-            )
+    for record, text in records(paths):  # a bad line is named (file:line) and skipped
+        conf = [f for f in check_text(text).findings if f.category is Category.CONFIDENTIALITY]
+        if not conf:
+            continue
+        findings += 1
+        labels = record.get("labels")
+        labelled += isinstance(labels, list) and "confidentiality" in labels
+        rewrite = conf[0].rewrite
+        if not rewrite or rewrite in refusals:
+            continue
+        safer += 1
+        evidence_map = record.get("evidence")
+        quoted = evidence_map.get("confidentiality") if isinstance(evidence_map, dict) else None
+        case = Case(str(record.get("id", "")), text, rewrite, tuple(quoted or []))
+        leaking += bool(leaks(case))
+        faulty += bool(faults(case))
+        still += any(
+            f.category is Category.CONFIDENTIALITY for f in check_text(rewrite).findings
+        )
     share = safer / findings if findings else 0.0
     print(
         f"confidentiality findings {findings} ({labelled} on posts labelled so), safer versions "

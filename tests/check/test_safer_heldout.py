@@ -39,8 +39,13 @@ def test_counts_a_leak_and_never_prints_a_text_or_an_id(tmp_path: Path) -> None:
     assert int(last["safer_versions"]) + int(last["no_safe_version"]) == 1
 
 
-def test_a_bad_line_names_the_file_and_line(tmp_path: Path) -> None:
-    (tmp_path / "batch-y.jsonl").write_text('{"id": "a", "text": "fine"}\nnot json\n', "utf-8")
+def test_a_bad_line_is_named_by_file_and_line_and_the_rest_still_counted(tmp_path: Path) -> None:
+    (tmp_path / "batch-y.jsonl").write_text(
+        'not json\n{"id": "a", "labels": ["confidentiality"], '
+        '"text": "Visited Mrs Okonkwo (84) at number 22 this morning, her dementia is worse."}\n',
+        "utf-8",
+    )
     done = run(tmp_path)
-    assert done.returncode == 2
-    assert "batch-y.jsonl:2" in done.stderr
+    assert done.returncode == 0, done.stderr
+    assert "batch-y.jsonl:1" in done.stderr and "Okonkwo" not in done.stdout
+    assert "findings=1 " in done.stdout
