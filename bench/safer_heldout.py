@@ -26,12 +26,16 @@ from kaleidoscope.check.rewrite import NO_SAFE_VERSION  # noqa: E402
 from tests.check.test_rewrite_corpus import Case, faults, leaks  # noqa: E402
 
 sys.path.insert(0, str(ROOT / "bench"))
-from eval_posts import records  # noqa: E402  (a sibling script: the same reading of a file)
+from eval_posts import files, records  # noqa: E402  (a sibling script: the same reading of a file)
 
 
 def main(argv: list[str]) -> int:
     folder = Path(argv[0]) if argv else ROOT / "data" / "posts" / "heldout"
-    paths = sorted(folder.glob("*.jsonl"))
+    try:
+        paths = files([folder])
+    except FileNotFoundError as exc:
+        print(f"error: {exc}", file=sys.stderr)
+        return 2
     if not paths:
         print(f"error: {folder}: no .jsonl files", file=sys.stderr)
         return 2

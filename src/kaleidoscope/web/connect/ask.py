@@ -5,6 +5,7 @@ everything goes through the checker and the board's moderation (pre by default).
 from __future__ import annotations
 
 import hashlib
+from collections import Counter
 from typing import Any
 
 from django.conf import settings
@@ -202,11 +203,11 @@ def report(request: HttpRequest, kind: str, target: int) -> HttpResponse:
 
 def _reports(kind: str, items: list[Any]) -> list[Any]:
     """Each item with ``reports``: how many people reported it (for the moderators)."""
-    counts: dict[int, int] = {}
-    for target in Report.objects.filter(
-        kind=kind, target__in=[i.pk for i in items]
-    ).values_list("target", flat=True):
-        counts[target] = counts.get(target, 0) + 1
+    counts = Counter(
+        Report.objects.filter(kind=kind, target__in=[i.pk for i in items]).values_list(
+            "target", flat=True
+        )
+    )
     for item in items:
         item.reports = counts.get(item.pk, 0)
     return items
