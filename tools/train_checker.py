@@ -58,11 +58,17 @@ WRITERS = {
     "W13": [f"batch-t{i:02d}" for i in range(63, 67)],  # everyday practitioners' posts
     "W14": [f"batch-t{i:02d}" for i in range(67, 70)],  # long-form confidentiality, consent
     "W15": [f"batch-t{i:02d}" for i in range(70, 73)],  # subtle employer criticism, derogatory
+    "W16": [f"batch-t{i:02d}" for i in range(73, 77)],  # confidentiality shorthand, consent
+    "W17": [f"batch-t{i:02d}" for i in range(77, 81)],  # boundaries, self-disclosure, derogatory
+    "W18": [f"batch-t{i:02d}" for i in range(81, 85)],  # several risks at once, employer
+    "W19": [f"batch-t{i:02d}" for i in range(85, 89)],  # derogatory, consent
+    "W20": [f"batch-t{i:02d}" for i in range(89, 93)],  # very short posts, every category
+    "W21": [f"batch-t{i:02d}" for i in range(93, 97)],  # one risky clause in a longer post
 }
 CATEGORIES = [c.value for c in Category]
 EPOCHS = 15
 RATE = 0.2
-L2 = 1e-4
+L2 = 1e-3
 SEED = 12345
 MIN_POSTS = 2
 THRESHOLDS = [round(0.15 + 0.05 * i, 2) for i in range(12)]  # 0.15 ... 0.70

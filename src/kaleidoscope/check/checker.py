@@ -511,10 +511,13 @@ def _names(ctx: _Ctx, strong: bool) -> list[Ident]:
         if _AGE_AFTER.match(text, e):
             out.append(("initials", s, e))
             continue
+        dotted = "." in token  # "J.M.": written as initials on purpose
+        if dotted:
+            token = token.replace(".", "").replace(" ", "")
         if token in rules.acronyms or _blocked(ctx, s):
             continue
         nxt = _NEXT_WORD.match(text, e)
-        if nxt and nxt.group(1).lower() in rules.initials_verbs:
+        if dotted or (nxt and nxt.group(1).lower() in rules.initials_verbs):
             out.append(("initials", s, e))
     hits = ctx.hits
     public = "public_cue" in hits
@@ -857,7 +860,10 @@ def _consent(ctx: _Ctx, post: Post) -> Finding | None:
         return _finding(ctx, Category.CONSENT_PRIVACY, Severity.HIGH, covert, why)
     media, shared = _shared_media(ctx, post)
     if shared and (strong or ctx.has("document") or ctx.low("age_person")):
-        spans = media + ctx.spans("consent_missing")
+        missing = ctx.spans("consent_missing")
+        if missing and strong:  # people worked with, shared, and no consent: said outright
+            ctx.certain.add(Category.CONSENT_PRIVACY.value)
+        spans = media + missing
         if not spans:  # media attached in the metadata only
             spans = ctx.spans("care", "su_ref")[:1]
         cue = _cue(ctx, media) if media else "attached media"
@@ -912,6 +918,11 @@ def _other_sense(ctx: _Ctx, start: int, end: int) -> bool:
     return False
 
 
+def _on_here(ctx: _Ctx, start: int) -> bool:
+    """"(not been) on here all day": on this site, not at a place."""
+    return ctx.lower.startswith("here", start) and ctx.lower.endswith("on ", 0, start)
+
+
 def _a_title(ctx: _Ctx, start: int, end: int) -> bool:
     """A drink word in another sense: a title ("The Hangover", a film), or watched."""
     text = ctx.text
@@ -960,7 +971,11 @@ def _self_disclosure(ctx: _Ctx) -> Finding | None:
         else:
             text = why["self_alcohol"].format(cue=_cue(ctx, alcohol))
             parts.append((Severity.LOW, alcohol, text))
-    live = [p for p in ctx.spans("live_location") if _first_person(ctx, p[0])]
+    live = [
+        p
+        for p in ctx.spans("live_location")
+        if _first_person(ctx, p[0]) and not _on_here(ctx, p[0])
+    ]
     if live and not ctx.has("event_pro"):
         parts.append((Severity.MEDIUM, live, why["self_location"].format(cue=_cue(ctx, live))))
     home = [p for p in ctx.spans("home_address") if _first_person(ctx, p[0])]
@@ -1044,6 +1059,11 @@ def _in_quotes(ctx: _Ctx, start: int, end: int) -> bool:
     return any(m.start() <= start and end <= m.end() for m in quotes)
 
 
+# "all those people who...", "these people following me": people picked out, not a group
+# talked down ("these people never change").
+_PEOPLE_WHO = re.compile(r"(?<=people) (?:who|that|following|follow|at|in|from)\b")
+
+
 def _derogatory_words(ctx: _Ctx) -> list[Pos]:
     if not ctx.has("derogatory", "t_why", "t_group"):
         return []
@@ -1053,6 +1073,7 @@ def _derogatory_words(ctx: _Ctx) -> list[Pos]:
         p
         for p in ctx.spans("derogatory")
         if not ctx.negated(p[0])
+        and not _PEOPLE_WHO.match(ctx.lower, p[1])
         and not (meta and _in_quotes(ctx, *p))
         and not self_insult.search(ctx.sentence_before(p[0], 30))
     ]
