@@ -64,6 +64,9 @@ WRITERS = {
     "W19": [f"batch-t{i:02d}" for i in range(85, 89)],  # derogatory, consent
     "W20": [f"batch-t{i:02d}" for i in range(89, 93)],  # very short posts, every category
     "W21": [f"batch-t{i:02d}" for i in range(93, 97)],  # one risky clause in a longer post
+    "W22": [f"batch-t{i:02d}" for i in range(97, 101)],  # confidentiality as casual anecdote
+    "W23": [f"batch-t{i:02d}" for i in range(101, 105)],  # adults', health, justice settings
+    "W24": [f"batch-t{i:02d}" for i in range(105, 109)],  # pictures, media and links
 }
 CATEGORIES = [c.value for c in Category]
 EPOCHS = 15
