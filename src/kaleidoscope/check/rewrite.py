@@ -15,7 +15,15 @@ A safer version must be safe, not just shorter (issue 13), so `safer_version`:
    named street, school, hospital, court or town, a named team or landmark, a first name
    told by the words around it ("Phoned Mared on", "a client of mine, Pádraig,"), an
    exact age, the day and time of a visit, or an "only one ... in the village" clause goes
-   even when the checker's rules did not point at it;
+   even when the checker's rules did not point at it; so do a name told by a word of
+   affection, a greeting or being spoken to ("little Efa", "our gorgeous Winifred",
+   "Cheers Bev."), by whose it is ("Gareth's face") or by being named again, a nickname
+   doing something ("Chicken Nugget turned up with his hood up"), a pet's name, a place
+   said as a direction or a neighbour ("down Penarth", "up by Kenora", "an 89-year-old on
+   Danforth", "out Dereham way"), a region ("the Tiwi Islands"), a whole place name
+   ("Inis Mór"), what marks a house (a flag, a Dalek in the garden), a car's make, a rare
+   or eponymous condition ("Duchenne muscular dystrophy", "died of TB"), a show or a side
+   someone was on, and how long someone stayed ("with us 3 yrs");
 3. re-checks what it wrote with the full check; while a confidentiality finding remains
    it says the make-up of the family in general ("the eldest of four", "twins" ->
    "children"), then leaves out whole sentences (never the first, never more than half
@@ -52,6 +60,14 @@ _WORD_NUMBERS = {
         )
     )
 }
+# The units of an age in words after its tens: "ninety-one".
+_WORD_UNITS = re.compile(r"-(?:one|two|three|four|five|six|seven|eight|nine)\b")
+_HEIGHT_AFTER = re.compile(r"['’′]\s?\d|\s?(?:ft|foot|feet)\b")
+# Words before "number 22" that make it a house: "visited number 22", "outside number 4".
+_ADDRESS_CUES = frozenset(
+    {"at", "to", "from", "outside", "visit", "visited", "visiting", "lives", "live", "living",
+     "lived", "knocked", "door", "of", "on", "near", "round", "opposite", "next", "moved", "into"}
+)
 _TENS = {"twenty": 20, "thirty": 30, "forty": 40, "fifty": 50, "sixty": 60, "seventy": 70,
          "eighty": 80, "ninety": 90}
 _WORD = re.compile(r"[a-z]+")
@@ -91,7 +107,8 @@ _ROLE_BEFORE = re.compile(
     r"\b(?:client|service\suser|care\sleaver|foster\schild|foster\syouth|young\sperson|yp|resident"
     r"|baby|patient|tenant|brother|sister|son|daughter|mum|mam|dad|nan|gran|stepdad|stepmum"
     r"|boyfriend|girlfriend|partner|cousin|twin|lad|lass|girl|boy|kid|child|foster\s+daughter"
-    r"|foster\s+son|grandson|granddaughter|nephew|niece|fella|bloke|woman|man|gent|lady"
+    r"|foster\s+son|grandson|granddaughter|nephew|niece|fella|bloke|woman|man|gent|lady|nana"
+    r"|nanna|grandma|grandad|granny|grandpa|uncle|auntie|aunty|aunt"
     r"|colleague|manager|supervisor|friend|husband|wife|hubby|student|mentor|worker)\s+$",
     re.IGNORECASE,
 )
@@ -104,12 +121,60 @@ _APPOSITION_BEFORE = re.compile(
     r"|foster\s+(?:child|son|daughter)),\s$"
 )
 _OWNER_BEFORE = re.compile(r"\b(our|my|your|their|her|his)\s+$")
+# Words of affection between an owner and a name: "our gorgeous Winifred", "my lovely Kez".
+_FOND_WORDS = (
+    r"(?:gorgeous|lovely|beautiful|wonderful|amazing|fab|fabulous|brilliant|dear|darling"
+    r"|favourite|special|sweet|cheeky|little|wee|lil|beloved|precious|fantastic|incredible"
+    r"|legendary|superstar)"
+)
+_FOND_OWNER_BEFORE = re.compile(r"\b(?:our|my|your|their)\s+(?:" + _FOND_WORDS + r"\s+)+$")
+# "Happy 94th birthday": an exact age said as a birthday.
+_BIRTHDAY_ORDINAL = re.compile(
+    r"(?<![\w£$.,-])(?P<ident>(?P<years>\d{1,3})(?:st|nd|rd|th))\s+(?=(?i:birthday|bday|b-day)\b)"
+)
 _NOUN_AFTER = re.compile(r"\s([a-z]+)\b")
+_VEHICLE_AFTER = re.compile(r"\s+(?:car|van|truck|pickup|ute|estate|hatchback|suv|4x4)\b")
+_CASE_AFTER = re.compile(
+    r"\s+(?:[a-z]+\s+)?(?:case|trial|inquest|inquiry|review|stabbing|shooting|murder)\b"
+)
+_KIT_AFTER = re.compile(r"\s+(?:kit|strip|jersey|shirt|scarf|colours|colors)\b")
+# Words after a place that are no noun it describes: "on the Wirral today".
+# Verbs in the past that may follow a place, which then is no adjective: "on the Bellway rang".
+_PAST_VERBS = frozenset(
+    {"rang", "told", "made", "said", "got", "went", "came", "took", "gave", "ran", "sat", "saw",
+     "left", "kept", "brought", "thought", "called", "did", "had", "was", "were", "is", "are",
+     "has", "have", "w", "won", "lost", "put", "set", "let", "hit", "cut", "shut", "sent", "spent",
+     "paid", "heard", "found", "knew", "grew", "threw", "drew", "flew", "wrote", "rode", "broke"}
+)
+# Verbs a person said by their age may do next: "your 16yo tells the magistrate".
+_VERBS_AFTER_AGE = frozenset(
+    {"tells", "says", "asks", "wants", "needs", "thinks", "keeps", "loves", "hates", "likes",
+     "knows", "goes", "gets", "comes", "turns", "runs", "plays", "lives", "stays", "asked",
+     "wanted", "needed", "loved", "hated", "texted", "rang", "phoned", "decided", "refused",
+     "cried", "screamed", "shouted", "smashed", "punched", "kicked", "ran", "walked", "stole",
+     "swore", "disclosed", "absconded", "arrived", "turned", "reckons", "reckoned", "insists"}
+)
+_NOT_NOUNS = frozenset(
+    {"today", "yesterday", "tonight", "tomorrow", "again", "too", "now", "last", "this", "next",
+     "every", "recently", "lately", "already", "yet", "either", "anyway", "though", "lol",
+     "earlier", "later", "all", "only", "instead", "alone", "please", "x", "xx", "there", "here",
+     "near", "over", "under", "into", "onto", "through", "across", "behind", "beside", "past",
+     "round", "around", "up", "down", "off", "out", "back", "still", "just", "even", "then",
+     "once", "twice", "tho", "haha", "nearly", "almost", "very", "really", "so", "like", "ever",
+     "never", "always", "often"}
+)
 _VOCATIVE_AFTER = re.compile(r",?\s+you\b")
 # A name opening a sentence and spoken to: "Tomás, I'll be there", "Amy, you star".
 _SPOKEN_TO = re.compile(
     r", (?:I\b|I['’]|[Yy]ou\b|[Ww]e\b|[Tt]hank|[Ww]ell\s+done|[Ll]ove\b|[Hh]appy\b|[Cc]ongrat)"
 )
+_CLOSING_AFTER = re.compile(r"[.!?]+(?:\s|$)|\s*$")  # a name spoken to at the end: ", Sylvia."
+_FOND_SPOKEN_TO = re.compile(r",?\s(?:love|hun|hon|babe|mate|pet|darlin[g']?|duck|chick),\s")
+_GREETED_BEFORE = re.compile(
+    r"\b(?:happy\s+birthday|congratulations|congrats|well\s+done|rip|rest\s+easy|thank\s+you|thanks"
+    r"|cheers|love\s+you|miss\s+you|proud\s+of\s+you|good\s+luck|bless\s+you)(?P<comma>,)?\s$"
+)
+_GREETED_AFTER = re.compile(r"\s*(?:[,.!?]|$)|\s+(?:x+|xo)\b|\s+[^\w\s]")
 _SENTENCE_OPENS = re.compile(r"(?:^|[.!?]\s+|\n)$")
 _INITIAL_END = re.compile(r" [A-Z]\.(?=,)")
 _HYPHEN_NAME = re.compile(r"-[A-Z][a-z]+")
@@ -119,8 +184,12 @@ _DETERMINER_BEFORE = re.compile(r"(?:^|[^\w\s'’&-])\s*$")  # a clause starts: 
 _A_AN = re.compile(r"\b([Aa]n?)\s+$")
 _LAST_WORD = re.compile(r"([A-Za-z]+)\s*$")
 _PREP_BEFORE = re.compile(
-    r"\b(in|at|from|to|near|of|on|off|down|round|outside)\s+(?:(the)\s+)?$", re.IGNORECASE
+    r"\b((?:(?:up|down|out|over|round)\s+)?(?:by|near)|in|at|from|to|of|on|off|down|round"
+    r"|outside)\s+(?:(the)\s+)?$",
+    re.IGNORECASE,
 )
+# Words before a town that say "close to it": the town and they become "nearby".
+_NEARBY_PREPS = frozenset({"near", "outside", "on", "off", "down", "round", "by"})
 _CONTAINER_BEFORE = re.compile(r"\b(?:bottle|glass|pint|can|box|bag|packet|cup|tin|dram|shot)\s*$")
 _REGION_BEFORE = re.compile(
     r"\b(?:rural|eastern|western|northern|southern|north|south|east|west|central|inner[- ]city"
@@ -132,7 +201,8 @@ _PLACE_NOUN = re.compile(
     r"\s+(?:area|flats|estate|site|end|shops|park|surgery|parade|precinct|district|side"
     r"|community|tower|towers|block|houses|road|village|town|city|county|coast|bridge|station"
     r"|airport|market|beach|pier|harbour|docks|library|bus\s+station|services|bookshop|shop"
-    r"|cafe|café|pub|bar|restaurant|gym|hotel|firm|mall)\b"
+    r"|cafe|café|pub|bar|restaurant|gym|hotel|firm|mall|tip|dump|baths|lido|cemetery|crematorium"
+    r"|playground|rec|crem)\b"
 )
 # A landmark phrase ("above the", "beside the") takes the words after it as its object.
 # (a closing quote after the object stays: "'hiding behind the settee'." keeps its "'")
@@ -144,6 +214,10 @@ _LANDMARK_STARTS = (
     "across from", "near the",
 )
 _CONDITION_SLOT = re.compile(r"(?:\b(?:her|his|their|a|an|with|has|have|had)|['’]s)\s$")
+# What someone died of or suffers from: "died of TB" -> "died of an illness".
+_CAUSE_SLOT = re.compile(
+    r"\b(?:died|dying|death|deaths|passed\s+away|ill|sick|suffering|suffers|suffered)\s+(?:of|from)\s$"
+)
 # "-ing" words after an age that are nouns ("a 9-year-old sibling"), not a verb.
 _ING_NOUNS = frozenset(
     {
@@ -163,6 +237,8 @@ _ORIGIN_WORDS = frozenset(
         "bulgarian", "lithuanian", "latvian", "albanian", "syrian", "iraqi", "iranian",
         "sudanese", "ethiopian", "nigerian", "ghanaian", "zimbabwean", "congolese", "vietnamese",
         "portuguese", "kurdish", "afghan", "filipino", "nepali", "hungarian", "slovak", "czech",
+        *("cree", "ojibwe", "ojibway", "anishinaabe", "mohawk", "dene", "inuk", "haida", "navajo",
+          "lakota", "noongar", "warlpiri", "arrernte", "tiwi", "yolngu", "wiradjuri", "gamilaraay"),
     }
 )
 # A faith said of a person, which with a place points to few: "a Sikh taxi driver", "a
@@ -179,7 +255,12 @@ _HERITAGE = re.compile(
 )
 _ORIGIN_ENDING = re.compile(r"(?:an|ish|ese|i|ic|ch|sh)$")  # Jamaican, Irish, Somali, Welsh
 _ROOTS = frozenset({"heritage", "background", "descent", "origin", "roots", "parentage"})
-_HOME_ORIGINS = frozenset({"cornish", "welsh"})  # not "from abroad"
+# Not "from abroad": a county's people, or a First Nation ("a Cree elder" -> "an elder").
+_HOME_ORIGINS = frozenset(
+    {"cornish", "welsh", "cree", "ojibwe", "ojibway", "anishinaabe", "mohawk", "dene", "inuk",
+     "haida", "navajo", "lakota", "noongar", "warlpiri", "arrernte", "tiwi", "yolngu",
+     "wiradjuri", "gamilaraay"}
+)
 _PLAIN_NOUN = re.compile(r"\s+(?:[a-z][\w-]*\s+){0,1}?([a-z][\w-]*)\b")
 _PERSON_NOUNS = frozenset(
     {
@@ -207,6 +288,13 @@ _COPULA_BEFORE = re.compile(  # ("it's only Weds")
     r"\b(?:is|was|are|were|be|['’]s|its|as|than|another|any)\s+(?:only\s+|just\s+)?$"
 )
 _WHERE_AFTER = re.compile(r"\s+(?:at|in)\s")
+_WEEKDAY = re.compile(r"\b(?:mon|tue|wed|thu|fri|sat|sun)", re.IGNORECASE)
+_MONTH_WORD = re.compile(
+    r"\b(?:January|February|March|April|May|June|July|August|September|October|November"
+    r"|December|Jan|Feb|Mar|Apr|Jun|Jul|Aug|Sep|Sept|Oct|Nov|Dec)\b"
+)
+_THE_IN_TIME = re.compile(r"(?:[a-z]+\s+)?the\s+")  # "during the " of "during the February"
+_CLOCK_TIME = re.compile(r"\d(?:[:.]\d\d)?\s*(?:am|pm)\b|\d[:.]\d\d")
 _DROP_PREPS = frozenset(
     {
         "on", "at", "in", "from", "by", "since", "until", "till", "during", "for", "every", "to",
@@ -226,7 +314,7 @@ _QUOTE_OPENS = re.compile(r"(?:^|(?<=[\n.!?:])\s*)['‘\"“]$")
 
 # The tidy-up of spacing and punctuation left by removals, run around each seam only.
 _TIDY = (
-    (re.compile(r"[ \t]+([,.;:])"), r"\1"),
+    (re.compile(r"[ \t]+([,.;:\])])"), r"\1"),
     (re.compile(r"([,;:])(?:\s*[,;:])+"), r"\1"),
     (re.compile(r"[,;:]\s*([.!?])"), r"\1"),
     (re.compile(r"\(\s*\)"), ""),
@@ -236,7 +324,7 @@ _TIDY = (
 # Placeholders that must not stand twice in a row ("at school school").
 _ONCE = frozenset({"school", "church", "nearby", "locally", "someone", "local", "baby"})
 # Anything one of _TIDY would change (a cheap test first).
-_UNTIDY = re.compile(r"[ \t][,.;:]|[,;:]\s*[,.;:!?]|\(\s*\)|,[A-Za-z]|[ \t]{2}")
+_UNTIDY = re.compile(r"[ \t][,.;:\])]|[,;:]\s*[,.;:!?]|\(\s*\)|,[A-Za-z]|[ \t]{2}")
 # Run over the whole rewrite, only when the placeholder they need is there.
 _PAIRS = (
     ("another young person", re.compile(r"\b[Aa] young person (?:&|and) another young person\b"),
@@ -244,9 +332,16 @@ _PAIRS = (
     ("someone else", re.compile(r"\b[Ss]omeone (?:&|and) someone else\b"), "two people"),
 )
 _SEAM_MARGIN = 6
+# A preposition left with nothing after it when a time goes from a clause's end ("a bed for
+# since August." -> "a bed.").
+_STRANDED_PREP = re.compile(
+    r"(?<![\w'’-])(?:on|at|in|from|to|by|near|of|with|for|about|during|since|until|till)\s*$",
+    re.IGNORECASE,
+)
+_CLAUSE_END = re.compile(r"\s*(?:[,.;:!?)]|$)")
 _SPACES = re.compile(r"[ \t]{2,}")
 _NO_SPACE_BEFORE = frozenset({"", " ", ",", ".", ";", ":", "!", "?", ")", "'", "’"})
-_PLACE_GAP = re.compile(r"\s*(?:on|in|at|off|near|of)?\s*$")
+_PLACE_GAP = re.compile(r"[\s,]*(?:on|in|at|off|near|of)?\s*$")  # ("Fenwick Close, Rotherham")
 _LEADING_JUNK = re.compile(r"^[\s,;:=–-]+")
 
 
@@ -349,7 +444,11 @@ class _Rewriter:
             return start - 1, end, ""  # "my old client Maggie" -> "my old client"
         if self._adjectival(end):
             return start, end, self.words["local"]  # "a small Kerry town"
+        if self.lower.endswith("the ", 0, start) and _CASE_AFTER.match(self.lower, end):
+            return start, end, ""  # "The Connor Sparrowhawk inquest" -> "The inquest"
         if self.lower.endswith(" the ", 0, start):  # "along the Shannon": a place
+            if self._adjectival(end, start):  # "at the Alice Springs shelter"
+                return start, end, self.words["local"]
             return start, end, self.words["area"].split(" ", 1)[-1]
         if _NAME_AS_PLACE.search(self.lower, max(0, start - 10), start):
             return self._town(start, end)  # "in Devon", "outside Dungannon": a place
@@ -357,6 +456,18 @@ class _Rewriter:
             self.text, max(0, start - 4), start
         ):
             return start, end + (self.lower[end] == ","), ""  # "Ms Harrington you are"
+        if self.text.endswith(", ", 0, start) and _CLOSING_AFTER.match(self.text, end) and not (
+            _CAPITALISED_ITEM_BEFORE.search(self.text, max(0, start - 32), start - 2)
+        ):
+            return start - 2, end, ""  # "Subtle, Maureen." -> "Subtle."
+        greeted = _GREETED_BEFORE.search(self.lower, max(0, start - 24), start)
+        if greeted is not None and _GREETED_AFTER.match(self.text, end):
+            if greeted.group("comma") and self.text.startswith(",", end):
+                return start - 2, end, ""  # "Rest easy, Paddy, the best" -> "Rest easy, the best"
+            return start - 1, end, ""  # "Cheers Bev." -> "Cheers.", "Rest easy Stan x"
+        fond = _FOND_SPOKEN_TO.match(self.text, end)
+        if fond is not None and _SENTENCE_OPENS.search(self.text, 0, start):
+            return start, fond.end(), ""  # "Pat love, he's 12" -> "He's 12"
         if _SPOKEN_TO.match(self.text, end) and _SENTENCE_OPENS.search(self.text, 0, start):
             return start, end + 2, ""  # "Tomás, I'll be there" -> "I'll be there"
         if _INITIAL_END.match(self.text, end - 2):
@@ -365,10 +476,19 @@ class _Rewriter:
             self.text[end : end + 1] == ","
         ):
             return start - 2, end + 1, ""  # "a client of mine, Pádraig, is" -> "... mine is"
+        if _FOND_OWNER_BEFORE.search(self.lower, max(0, start - 48), start):
+            # "our gorgeous Winifred at work" -> "our gorgeous friend at work"
+            old = any(int(b.group("years")) >= 65 for b in _BIRTHDAY_ORDINAL.finditer(self.text))
+            young = self.young and not old
+            return start, end, self.words["name_possessed" if young else "name_possessed_adult"]
         owner = _OWNER_BEFORE.search(self.lower, max(0, start - 7), start)
         if owner is not None and not self.text.endswith(("'s", "’s"), start, end):
             noun = _NOUN_AFTER.match(self.lower, end)
-            if noun is not None and noun.group(1) not in _FUNCTION_WORDS:
+            verb = noun is not None and (
+                noun.group(1) in _PAST_VERBS or noun.group(1) in _VERBS_AFTER_AGE
+                or noun.group(1).endswith("ed")
+            )  # "our Jordan passed his test": a verb, the name is the subject
+            if noun is not None and noun.group(1) not in _FUNCTION_WORDS and not verb:
                 return start, end + 1, ""  # "her Ann Summers party" -> "her party"
             if owner.group(1) in ("our", "my", "your", "their"):  # "Our Leah" -> "Our young person"
                 return start, end, self.words["name_possessed"]
@@ -428,6 +548,8 @@ class _Rewriter:
         return start, end, new
 
     def _age(self, start: int, end: int) -> tuple[int, int, str] | None:
+        if _HEIGHT_AFTER.match(self.text, end):
+            return None  # "is 6'5", "5ft": a height, not an age
         if self.lower.startswith("aged", start):
             whole = _AGED_PHRASE.match(self.lower, start)
             end = max(end, whole.end()) if whole else end  # "aged 7" of "aged 7 and 9"
@@ -448,6 +570,9 @@ class _Rewriter:
                 return start, end, self.words["age_young_adjective"] or "young"
             return self._list_item(start, reflexive.end())
         mapped = self.age_words.get(quote)
+        units = _WORD_UNITS.match(self.lower, end) if mapped is not None else None
+        if units is not None:
+            end = units.end()  # "Ninety-one" -> "Elderly", not "Elderly-one"
         if mapped is not None:  # "teenager", "elderly", "the eldest"
             if mapped == quote:
                 return None
@@ -496,6 +621,8 @@ class _Rewriter:
             return start + skip, end + 1, ""  # "a 16-year-old young carer" -> "a young carer"
         if nxt and nxt.group(0).endswith("ing") and nxt.group(0) not in _ING_NOUNS:
             nxt = None  # "a 14-year-old caring for his mum": the age is the noun
+        if nxt and (nxt.group(0) in _PAST_VERBS or nxt.group(0) in _VERBS_AFTER_AGE):
+            nxt = None  # "your 16yo tells the magistrate": the age is the noun
         if nxt and nxt.group(0) not in _FUNCTION_WORDS:
             # "an 87-year-old retired miner" -> "an older retired miner"
             adjective = self.words[f"age_{group}_adjective"]
@@ -510,8 +637,14 @@ class _Rewriter:
             new = new.split(" ", 1)[1]  # "the same 15 year old": keep the writer's article
         return start, end, self._person(new, quote) if article else new
 
-    def _age_named(self, start: int, end: int) -> tuple[int, int, str]:
+    def _birthday_ordinal(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "Happy 94th birthday" -> "Happy birthday": the exact age goes."""
+        return start, end, ""
+
+    def _age_named(self, start: int, end: int) -> tuple[int, int, str] | None:
         """ "Mrs T was 84," -> "was elderly,": a named person's age as a plain adjective."""
+        if _HEIGHT_AFTER.match(self.text, end):
+            return None  # "Her son is 6'5": a height
         years = _age_years(self.lower[start:end]) or 0
         verb = self.lower[start:end].split()[0]
         group = "young" if years < 25 else "adult" if years < 65 else "older"
@@ -595,6 +728,13 @@ class _Rewriter:
         points to one person; between commas it goes, elsewhere it is said in general."""
         return self._list_item(start, end) or (start, end, self.words["public_past"])
 
+    def _public_event(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "in the '88 Olympics squad" -> "in a national squad", "at the 2012 Olympics" -> "at
+        a major competition"."""
+        m = _PUBLIC_EVENT.match(self.text, start)
+        squad = m is not None and m.group("squad")
+        return start, end, self.words["public_squad" if squad else "public_games"]
+
     def _service_past(self, start: int, end: int) -> tuple[int, int, str]:
         """ "an older former Wren who drove" -> "an older veteran who drove"."""
         return start, end, self.words["veteran"]
@@ -602,6 +742,65 @@ class _Rewriter:
     def _dog_breed(self, start: int, end: int) -> tuple[int, int, str]:
         """ "keeps a Rottweiler" -> "keeps a big dog"."""
         return start, end, self.words["big_dog"]
+
+    def _rare_condition(self, start: int, end: int) -> tuple[int, int, str] | None:
+        """ "the Ebola rule-out patient" -> "the rule-out patient"; "died of cholera" -> "died
+        of an illness"; "has leprosy" -> "has a health condition"."""
+        if _CAUSE_SLOT.search(self.lower, max(0, start - 24), start):
+            return start, end, self.words["condition_cause"]
+        noun = _NOUN_AFTER.match(self.lower, end)
+        if noun is not None and noun.group(1) not in _FUNCTION_WORDS:
+            return start, end, ""  # said as an adjective
+        return self._condition(start, end)
+
+    def _stay_length(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "hes been with us 3 yrs" -> "with us for years"."""
+        years = "year" in self.lower[start:end] or "yr" in self.lower[start:end]
+        return start, end, self.words["stay_years" if years else "stay_months"]
+
+    def _wing_letter(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "a man on B wing" -> "a man on a wing"."""
+        return start, end, "a"
+
+    def _tribute_name(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "Dad's the Elvis impersonator" -> "Dad's the impersonator"."""
+        return start, end, ""
+
+    def _house_mark(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "has a full-size Dalek in the front garden" -> "has something unusual in ..."."""
+        return start, end, self.words["house_mark"]
+
+    def _only_age(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "craythur, only 6 and minding" -> "so young and minding"."""
+        years = _age_years(self.lower[start:end]) or 0
+        return start, end, self.words["only_young"] if years < 18 else ""
+
+    def _month_word(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "one February night" -> "one night"."""
+        return start, end, ""
+
+    def _river(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "swims in the Dee every morning" -> "swims in the river"."""
+        return start, end, self.words["river"]
+
+    def _place_way(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "the old boy I go to out Dereham way" -> "out that way"."""
+        return start, end, "that"
+
+    def _ward_name(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "on Larch ward" -> "on the ward"; "the Larch ward" -> "the ward"."""
+        owned = _POSSESSOR_BEFORE.search(self.lower, max(0, start - 6), start) is not None
+        return start, end, "" if owned else "the"
+
+    def _tv_show(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "that lad off X Factor 2011" -> "that lad off the telly"."""
+        return start, end, self.words["tv_show"]
+
+    def _car_make(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "the bright orange Honda Civic" -> "the bright orange car"; "a Ford van" -> "a van"."""
+        if _VEHICLE_AFTER.match(self.lower, end):
+            return start, end, ""
+        return start, end, self.words["car"]
 
     def _superhero(self, start: int, end: int) -> tuple[int, int, str]:
         """ "a Spider-Man mask" -> "a superhero mask"."""
@@ -613,12 +812,26 @@ class _Rewriter:
         royal = any(word in _ROYAL_WORDS for word in self.text[start:end].split())
         return start, end, self.words["believed_royal" if royal else "believed_figure"]
 
+    def _vocative(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "It's wind chimes, Sylvia." -> "It's wind chimes."."""
+        return start, end, ""
+
+    def _pet_name(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "his budgie Sergeant Pepper has died" -> "his budgie has died"."""
+        return start, end, ""
+
     def _trade(self, start: int, end: int) -> tuple[int, int, str]:
         """ "Scaffolder from Pennywell, ya knaa" -> "From the area, ya knaa"."""
         return start, end, ""
 
     def _place_of_thing(self, start: int, end: int) -> tuple[int, int, str]:
-        """ "a Hexham firm" -> "a local firm"."""
+        """ "a Hexham firm" -> "a local firm"; "at the Preston food bank" -> "at a food bank"
+        (one of many, not the one in a place)."""
+        the = self.text[max(0, start - 4) : start]
+        if the.lower() == "the ":
+            thing = _NOUN_AFTER.match(self.lower, end)
+            article = "an" if thing is not None and _vowel(thing.group(1)) else "a"
+            return start - 4, end, article.capitalize() if the[0] == "T" else article
         return start, end, self.words["local"]
 
     def _place_of_kit(self, start: int, end: int) -> tuple[int, int, str]:
@@ -675,6 +888,8 @@ class _Rewriter:
         text = self.text
         alone = _TAGS_ONLY.fullmatch(text, end) is not None or (
             _HANDLES_ONLY.fullmatch(text, 0, start) is not None
+        ) or _HANDLE_NEXT.match(text, end) is not None or (  # "boys @deano @k_marsh 💪"
+            _HANDLE_BEFORE.search(text, max(0, start - 40), start) is not None
         )
         return start, end, "" if alone else self._person(self.words["name"], text[start:end])
 
@@ -775,6 +990,12 @@ class _Rewriter:
 
     def _school_year(self, start: int, end: int) -> tuple[int, int, str]:
         """ "in P6" -> "in primary school", "S3" -> "secondary school" (Scottish years)."""
+        if self.text[start] == "Y":  # England's years: "Y9 girl" -> "girl", "in Y4" -> "in ..."
+            noun = _NOUN_AFTER.match(self.lower, end)
+            if noun is not None and noun.group(1) not in _FUNCTION_WORDS:
+                return start, end, ""
+            key = "primary_school" if int(self.text[start + 1 : end]) <= 6 else "secondary_school"
+            return start, end, self.words[key]
         key = "primary_school" if self.text[start] == "P" else "secondary_school"
         return start, end, self.words[key]
 
@@ -798,18 +1019,45 @@ class _Rewriter:
     def _church(self, start: int, end: int) -> tuple[int, int, str]:
         return start, end, self.words["church"]
 
-    def _adjectival(self, end: int) -> bool:
-        return _PLACE_NOUN.match(self.text, end) is not None
+    def _noun_after(self, end: int) -> bool:
+        """Does a noun follow ``end`` ("the February snow"), not a verb or an adverb?"""
+        noun = _NOUN_AFTER.match(self.text, end)
+        if noun is None or noun.group(1) in _FUNCTION_WORDS or noun.group(1) in _NOT_NOUNS:
+            return False
+        word = noun.group(1)
+        if word in _PAST_VERBS or word in _VERBS_AFTER_AGE:
+            return False
+        if word.endswith("ed") and len(word) > 4:
+            return False
+        return not (word.endswith(("ing", "ly")) and word not in _ING_NOUNS)
+
+    def _adjectival(self, end: int, start: int = -1) -> bool:
+        """Is the place said as an adjective: "the Bexford area", and (given ``start``) after
+        "the", before any noun: "at the Winnipeg shelter", "the Shankill kids"?"""
+        if _PLACE_NOUN.match(self.text, end) is not None:
+            return True
+        if start < 0 or not self.lower.endswith("the ", 0, start):
+            return False
+        noun = _NOUN_AFTER.match(self.text, end)
+        if noun is None or noun.group(1) in _FUNCTION_WORDS or noun.group(1) in _NOT_NOUNS:
+            return False
+        word = noun.group(1)  # "in the Priory detoxing", "on the Bellway rang": verbs
+        if self.text[noun.end(1) : noun.end(1) + 1] == "-":
+            return True  # "the Alice Springs sobering-up shelter"
+        if word in _PAST_VERBS or (word.endswith("ed") and len(word) > 4):
+            return False
+        return not (word.endswith(("ing", "ly")) and word not in _ING_NOUNS)
 
     def _street(self, start: int, end: int) -> tuple[int, int, str]:
-        if self._adjectival(end):
+        if self._adjectival(end, start):
             return start, end, self.words["local"]
         return start, end, self._person(self.words["street"], self.lower[start:end])
 
     def _estate(self, start: int, end: int) -> tuple[int, int, str]:
-        if self._adjectival(end):
+        if self._adjectival(end, start):  # "a clippie on the Leeds trams" -> "the local trams"
             return start, end, self.words["local"]
-        return start, end, self._person(self.words["estate"], self.lower[start:end])
+        key = self.lower[start:end].split()[0]  # "the Fairholme estate", later "the Fairholme"
+        return start, end, self._person(self.words["estate"], key)
 
     def _setting(self, start: int, end: int) -> tuple[int, int, str]:
         quote = self.lower[start:end]
@@ -825,6 +1073,11 @@ class _Rewriter:
         quote = self.lower[start:end]
         words = quote.split()
         prep = words[0] if words[0] in ("at", "in") else ""
+        before = _LAST_WORD.search(self.lower, max(0, start - 16), start)
+        if not prep and words[0] == "number" and before is not None and (
+            before.group(1) not in _ADDRESS_CUES
+        ):
+            return start, end, ""  # "Wine number 2 after court": a count, not a house
         if "room" in words or "bed" in words:
             noun = "a room" if "room" in words else "a bed"
             return start, end, f"{prep} {noun}".strip()
@@ -832,11 +1085,15 @@ class _Rewriter:
 
     def _town(self, start: int, end: int) -> tuple[int, int, str]:
         text = self.text
+        if _KIT_AFTER.match(self.lower, end):  # "in Wrexham colours" -> "in football colours"
+            return start, end, self.words["club_kit"]
+        if self.lower.endswith("the ", 0, start) and _CASE_AFTER.match(self.lower, end):
+            return start, end, ""  # "the dad from the Sefton Park case" -> "from the case"
         window_start = max(0, start - 20)
         isle = _ISLE_BEFORE.search(text, window_start, start)
         if isle:
             return isle.start(), end, self.words["island"]
-        if self._adjectival(end):
+        if self._adjectival(end, start):
             prep = _PREP_BEFORE.search(text, window_start, start)
             if not prep or prep.group(2):  # "at the Bridge St flats" -> "at the local flats"
                 return start, end, self.words["local"]  # "the Bexford area", "a small X town"
@@ -858,9 +1115,9 @@ class _Rewriter:
         at = prep.start()
         if word == "of" and _CONTAINER_BEFORE.search(self.lower, max(0, at - 12), at):
             return start, end, self.text[start:end]  # "a bottle of Glenmorangie": a drink
-        if word in ("near", "outside", "on", "off") or (
+        if word.rsplit(None, 1)[-1] in _NEARBY_PREPS or (
             self.area_used and word in ("in", "from", "at")
-        ):
+        ):  # "in care down Penarth", "up by Kenora" -> "in care nearby", "nearby"
             return prep.start(), end, self.words["nearby"] + suffix
         if word == "at":
             return prep.start(), end, self.words["locally"] + suffix
@@ -878,10 +1135,32 @@ class _Rewriter:
         return start, end, self.words["nearby"]
 
     def _time(self, start: int, end: int) -> tuple[int, int, str] | None:
-        if _COPULA_BEFORE.search(self.lower, max(0, start - 16), start) and not (
-            _WHERE_AFTER.match(self.lower, end)
-        ):  # ("contact is Saturdays at the family centre" is a visit's time: it goes)
+        copula = _COPULA_BEFORE.search(self.lower, max(0, start - 16), start)
+        if copula and not _WHERE_AFTER.match(self.lower, end):
+            # ("contact is Saturdays at the family centre" is a visit's time: it goes)
+            verb = copula.group(0).split()[0]
+            if verb in ("is", "was", "are", "were", "be", "'s", "’s") and (
+                _DATE.fullmatch(self.text, start, end) or (
+                    _CLOCK_TIME.search(self.lower, start, end)
+                    and _WEEKDAY.search(self.lower, start, end)
+                )
+            ):  # "tribunal is Tuesday 10am", "court date is 4th Dec" -> "is coming up"
+                past = verb in ("was", "were")
+                return start, end, self.words["time_past" if past else "time_coming"]
             return None  # "his birthday is next week", "another Monday": no visit's time
+        if self.text.startswith(("'s ", "’s "), end) and self.lower[end + 3 : end + 4].isalnum():
+            owner = _POSSESSOR_BEFORE.search(self.lower, max(0, start - 6), start)
+            if owner is not None:  # "my 3pm's mum" -> "a mum", "the 3pm's mum" -> "the mum"
+                the = owner.group(0).startswith("the")
+                word = self.text[owner.start() : owner.start() + 1]
+                new = ("the" if the else "a") if word.islower() else ("The" if the else "A")
+                return owner.start(), end + 2, new
+            clock = _CLOCK.match(self.text, end + 3)  # "Thursday's 3pm home visit"
+            return start, clock.end() if clock else end + 2, "the"  # "during the visit"
+        lead = _THE_IN_TIME.match(self.lower, start, end)
+        month = lead is not None and _MONTH_WORD.search(self.text, start, end) is not None
+        if lead is not None and month and self._noun_after(end):
+            return lead.end(), end, ""  # "during the February snow" -> "during the snow"
         noun = _TIME_NOUN.search(self.lower, start, end)
         if noun is not None:  # "Sunday visit" -> "visit"
             return start, noun.start() + 1, ""
@@ -914,6 +1193,8 @@ class _Rewriter:
             return start - 5, end, self.words["condition_aid"]
         if self.lower[start:end] in self.keep_conditions:
             return self._list_item(start, end)  # "pregnant", "diabetic": adjectives
+        if _CAUSE_SLOT.search(self.lower, max(0, start - 24), start):
+            return start, end, self.words["condition_cause"]  # "died of TB" -> "of an illness"
         slot = _CONDITION_SLOT.search(before)
         if slot is None:
             return self._list_item(start, end)  # "pregnant with her second": no noun slot
@@ -1056,8 +1337,15 @@ class _Rewriter:
             whole = last is not None and before[last.start() - 1 : last.start()] in (" ", "")
             if last and whole and last.group(1).lower() in _DROP_PREPS:
                 before = before[: last.start()]  # "visit on Tuesday" -> "visit"
+        if kind in ("time", "age", "origin") and _CLAUSE_END.match(self.text, end):
+            last = _STRANDED_PREP.search(before, max(0, len(before) - 12))
+            if last is not None:  # "booked for next summer." -> "booked.", not "booked for."
+                before = before[: last.start()]
         before = before.rstrip(" ")
         nxt = text[end : end + 1]
+        if nxt == "," and (not before.strip() or before.endswith((".", "!", "?", "\n"))):
+            end += 1  # ". 11am, core group" -> ". Core group"
+            nxt = text[end : end + 1]
         if nxt == "," and before.endswith(","):
             word_after = _WORD.match(self.lower, end + 2)
             if word_after is None or word_after.group(0) in _LIST_ENDS:
@@ -1085,7 +1373,9 @@ class _Rewriter:
 
 # --- the net: identifiers the checker's rules may not have pointed at -----------------------
 
-_HANDLE = re.compile(r"(?<![\w@])@\w{1,30}")
+_HANDLE = re.compile(r"(?<![\w@])@\w{1,30}(?:\.\w+)*")  # "@deano.07"
+_HANDLE_NEXT = re.compile(r"\s*@\w")
+_HANDLE_BEFORE = re.compile(r"@[\w.]+\s*$")
 _HANDLE_SURNAME = re.compile(r" ([A-Z][a-z]+(?:['’][A-Z][a-z]+)?(?:-[A-Z][a-z]+)?)(?![\w-])")
 _NAME_WORD_ONLY = re.compile(r"[A-Z][a-z]+")
 # Whose someone is after a possessive: "Shannon's real mum" names a person, not a river.
@@ -1124,14 +1414,30 @@ _LABEL_BEFORE = re.compile(
     r"|question|q|vs|v|b&b|mr|mrs|ms|miss|dr)\s+$",
     re.IGNORECASE,
 )
+_LABEL_AFTER_LETTER = re.compile(
+    r"\s+(?:wing|block|ward|bay|unit|floor|corridor|stairwell|landing|side|team|shift|stream)\b"
+)
 _CAPITALISED_BEFORE = re.compile(r"(?<![.!?]\s)(?<!^)\b([A-Z][a-z]+)\s$")
 _NOT_INITIALS = frozenset({"A", "I", "X", "O", "OK", "TV", "US", "UK", "AM", "PM", "ID", "OR"})
 # A capitalised word right after a person noun: "my worker Tash", "a homeless man, Kev,".
 _ROLE_NAME = re.compile(
     r"\b(?:worker|colleague|client|manager|student|service\s+user|foster\s+(?:child|son"
     r"|daughter)|son|daughter|lad|lass|girl|boy|man|woman|gent|lady|fella|bloke|kid|resident"
-    r"|patient|tenant|carer|mum|dad|mam|nan|gran|brother|sister)(?:,\s|\s)"
-    r"(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?=[\s,.;:!?)'’]|$)"
+    r"|patient|tenant|carer|mum|dad|mam|nan|gran|brother|sister|grandson|granddaughter|grandchild"
+    r"|nephew|niece|cousin|stepson|stepdaughter|stepdad|stepmum|boyfriend|girlfriend|twin|nana"
+    r"|nanna|grandma|grandad|granny|grandpa|uncle|auntie|aunty|aunt)"
+    r"(?:,\s|\s)(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?=[\s,.;:!?)'’]|$)"
+)
+# A pet's name, which its owner's neighbours know: "his budgie Sergeant Pepper has died".
+_PET_NAME = re.compile(
+    r"\b(?:dog|cat|budgie|parrot|puppy|pup|kitten|rabbit|bunny|hamster|pony|horse|tortoise|snake"
+    r"|ferret|gerbil|guinea\s+pig|staffie|staffy|lurcher|greyhound|spaniel|terrier|goldfish)\s+"
+    r"(?P<called>(?:called|named|cried|caw'd)\s+)?(?P<name>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?![\w'’-])"
+)
+# A family by its surname, its members listed after it: "The Ndlovus (mum, gran and three boys)".
+_FAMILY_LISTED = re.compile(
+    r"\b[Tt]he\s+(?P<name>[A-Z][a-z'’]+s)(?=\s*\((?:mum|mam|mom|dad|nan|nana|gran|grandma|grandad"
+    r"|granny|auntie|aunty|uncle|the\s|\d|two|three|four|five|six)\b)"
 )
 # "a family called the Hendersons": the naming clause goes.
 _CALLED = re.compile(r"\s(?:called|named)\s+(?:the\s+)?([A-Z][a-z'’]+)(?![\w-])")
@@ -1146,6 +1452,12 @@ _FAMILY_SURNAME = re.compile(
 _NAMED_LOT = re.compile(
     r"(?<![\w'’-])(?<!the\s)(?<!The\s)(?P<word>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?P<own>['’]s)?"
     r"\s+lot\b(?!\s+(?:of|more|less|better|worse)\b)"
+)
+# Words a post hails people by that are no name: "Mate, you ...", "Thanks all".
+_HAILS = frozenset(
+    {"Mate", "Sir", "Lord", "Reader", "Babe", "Hun", "Pal", "Bro", "Sis", "Folks", "Guys", "All",
+     "Everyone", "Everybody", "Team", "Love", "Lads", "Ladies", "Girls", "Boys", "Pet", "Hen",
+     "Darling", "Friends", "Y'all", "Fam", "Chief", "Boss", "God", "Bud", "Buddy"}
 )
 _NOT_A_LOT = frozenset(
     {"That", "This", "Your", "Our", "Their", "His", "Her", "My", "Whole", "Which", "What",
@@ -1172,7 +1484,8 @@ _ABBREVIATION_DOT = r"(?:\.(?!\s+(?-i:[A-Z])|\s*$))?"
 _STREET = re.compile(
     r"(?<![\w'’-])(?:[A-Z][a-z'’-]+\s+){1,2}(?:Rd|St|Ave|Av|Cres|Ln|Dr|Pl|Sq|Gdns|Tce|Road"
     r"|Street|Lane|Avenue|Way|Drive|Terrace|Crescent|Grove|Place|Row|Walk|Gardens|Close|Mews"
-    r"|Rise|Parade|Square|Brae|Wynd|Vennel|Boulevard|Blvd|Brow)\b(?!\s+[A-Z][a-z])"
+    r"|Rise|Parade|Square|Brae|Wynd|Vennel|Boulevard|Blvd|Brow|Highway|Motorway|Freeway"
+    r"|Expressway|Bypass)\b(?!\s+[A-Z][a-z])"
     r"|\b(?:Highway|Route|Interstate|Hwy)\s?\d+\b|\bI-\d+\b"
     # "on Brook st", "off Lowther rd": the name capitalised, the short word for a street not
     # ("Long road", "Main street" are no names)
@@ -1218,10 +1531,24 @@ _SETTING = re.compile(
 )
 _PLACE_BEFORE = re.compile(
     r"(?:\b(?:in|from|fae|frae|near|outside|off|to|at|around|round|nr|of|towards|past|lives|moved"
-    r"|moving|through|via|across)\s+(?:(?:rural|eastern|western|northern|southern|north|south|east|west|central"
+    r"|moving|through|via|across|down|(?:up|down|out|over|round)\s+(?:by|near)|leaving"
+    r"|released\s+from)\s+(?:(?:rural|eastern|western|northern|southern|north|south|east|west|central"
     r"|inner[- ]city|outer|greater|upstate|downtown|small[- ]town|the\s+(?:north|south|east"
     r"|west)\s+of)\s+)?)$",
     re.IGNORECASE,
+)
+# "on" before a place, after who lives there: "an 89-year-old on Danforth", "a family on
+# Barra", "lives on Cranmore" ("on" alone also says "on Universal Credit", "on Teams").
+_ON_PLACE_BEFORE = re.compile(
+    r"\b(?:lives?|living|lived|house|home|flat|family|families|household|man|woman|lady|gent"
+    r"|bloke|fella|lad|lass|girl|boy|kid|person|couple|old|yo|resident|tenant|neighbour|grandmother"
+    r"|grandfather|grandad|grandma|nan|gran|mum|mam|dad|widow|widower|pensioner)\s+on\s+$"
+)
+# A region named by its head: "on the Tiwi Islands", "in the Cuillin Hills".
+_NAMED_REGION = re.compile(
+    r"(?<![\w'’-])(?P<place>(?:[A-Z][\w'’-]+\s+){1,2}(?:Islands|Isles|Peninsula|Hills|Mountains"
+    r"|Ranges?|Highlands|Valley|Dales|Moors|Fens|Glens|Coast|Straits?|Lakes|Downs|Wolds|Marshes"
+    r"|Levels|Heads))\b"
 )
 _ADJ_PLACE = re.compile(
     r"\b(?:small|tiny|little|rural|remote|quiet|sleepy|local|coastal|former|mining|market)\s+"
@@ -1230,15 +1557,23 @@ _ADJ_PLACE = re.compile(
 )
 _LIST_PLACE = re.compile(r"(?<=[a-z0-9],\s)([A-Z][a-z]+)(?=,\s[a-z]|\))")
 # A place named as what a thing belongs to: "a Hexham firm", "the Lakewood mall", "a Wrexham
-# kit", "the Splott stabbing". The place goes; the thing stays ("a local firm", "a football
-# kit", "the stabbing").
+# kit", "the Splott stabbing", "the Bridgwater knife crime case", "the Newcastle flag in the
+# window". The place goes; the thing stays ("a local firm", "a football kit", "the stabbing",
+# "the knife crime case", "the flag in the window").
 _PLACE_OF_THING = re.compile(
-    r"\b(?:[Aa]n?|[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Mm]y|[Oo]ur)\s+(?:(?:first|last|next|big|old|same)\s+)?"
-    r"(?P<place>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+(?:(?P<local>firm|company|business|factory"
+    r"\b(?:[Aa]n?|[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Mm]y|[Oo]ur)\s+(?:(?:first|last|next|big|old|same"
+    r"|full|new|brand-new|signed|home|away|replica|retro)\s+)?"
+    r"(?P<place>[A-ZĀĒĪŌŪ][a-zāēīōū]+(?:\s+[A-ZĀĒĪŌŪ][a-zāēīōū]+)?)\s+(?:(?P<local>firm|company|business|factory"
     r"|employer|charity|mall|shopping\s+centre|retail\s+park|leisure\s+centre|plant|depot"
-    r"|warehouse|call\s+centre|hotel|guest\s+house|caravan\s+park|campsite)|(?P<kit>kit|strip"
-    r"|jersey|shirt|scarf)|(?P<event>stabbing|shooting|murder|riot|robbery|arson|blaze|fire|crash"
-    r"|attack|raid|killing|assault|game|match|fixture|flat|bungalow|maisonette|tower\s+block))\b"
+    r"|warehouse|call\s+centre|hotel|guest\s+house|caravan\s+park|campsite|rest\s+home|ferry"
+    r"|ferries|trams?|buses|night\s+bus|food\s*bank|youth\s+club|hospice|shelter|village|town"
+    r"|hometown)|(?P<kit>kit|strip"
+    r"|jersey|shirt|scarf|colours|colors|top)|(?:[a-z]+\s+)?(?P<event>stabbing|shooting|murder|riot|robbery|arson|blaze|fire|crash"
+    r"|attack|raid|killing|assault|game|match|fixture|flat|bungalow|maisonette|tower\s+block"
+    r"|knife\s+crime|gun\s+crime|case|trial|inquest|tragedy|disaster|explosion|floods?|bombings?"
+    r"|siege|incident|thefts?|burglar(?:y|ies)|break-ins?|fires|attacks|riots|protests?|shootings"
+    r"|stabbings|murders|killings)"
+    r"|(?P<flag>flag|flags|banner|bunting))\b"
 )
 _KIN_WORDS = frozenset(
     {"Grandma", "Grandad", "Grandpa", "Granny", "Nana", "Nanna", "Nan", "Gran", "Mum", "Mam",
@@ -1257,6 +1592,39 @@ _PLACE_PREFIXES = frozenset(
     {"Great", "Little", "North", "South", "East", "West", "Upper", "Lower", "Old", "New", "Long",
      "Market", "Kings", "King's", "Bishops", "Bishop's", "Nether", "High", "Much", "Castle"}
 )
+# Words that open a place's name and want the next word with them: "Inis Mór", "Ynys Môn",
+# "Port Talbot", "Glen Coe" (the checker may point at the first word alone).
+_PLACE_OPENERS = _PLACE_PREFIXES | frozenset(
+    {"Inis", "Inish", "Ynys", "Isle", "Port", "Glen", "Mount", "Cape", "Fort", "Loch", "Lough",
+     "Ben", "Bally", "Llan", "Aber", "Cwm", "Pen", "Tre", "Dun", "Strath", "Inver", "Kirk",
+     "Cill", "Baile", "Caer", "Bryn", "Nant", "Pont", "Sliabh", "Carn", "Tir", "Maen"}
+)
+# A landmark named by one capitalised word after "by the", "outside the": "his bungalow by the
+# Racecourse", "a robbery outside the Arndale" ("the Metro station" is _adjectival's).
+_BY_THE_PLACE = re.compile(
+    r"\b(?:by|near|beside|behind|opposite|outside|next\s+to|round|past)\s+the\s+"
+    r"(?P<place>[A-Z][a-z]+(?:\s+(?:&|and)\s+[A-Z][a-z]+)?)(?![\w'’-])(?!\s+[A-Za-z0-9&])"
+)
+# A shopping centre by its name: "the stabbing at the Rideau Centre", "the Trafford Centre".
+_NAMED_CENTRE = re.compile(
+    r"(?<![\w'’-])(?P<place>(?P<name>[A-Z][a-z'’-]+)\s+(?:Centre|Center|Mall|Plaza|Arcade))\b"
+)
+_CENTRE_KINDS = frozenset(
+    {"Civic", "Leisure", "Family", "Day", "Medical", "Health", "Children's", "Job", "Community",
+     "Sports", "Shopping", "Town", "City", "Visitor", "Contact", "Youth", "Resource", "Advice",
+     "Crisis", "Wellbeing", "Recovery", "Treatment", "Assessment", "Rehab", "Detox", "Refugee",
+     "Learning", "Skills", "Garden", "Retail", "Trade", "Business", "Conference", "Call", "Data",
+     "Art", "Arts", "Cancer", "Walk-in", "Dental", "Birth", "Maternity", "Respite", "Care"}
+)
+# The town of an address: "14 Fenwick Close, Rotherham." (not "Mill Lane, Tuesday").
+_TOWN_AFTER_ADDRESS = re.compile(
+    r",\s+([A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?=\s*[,.;:!?)]|\s*$|\s+[^\w\s])"
+)
+_DIGITS_IN = re.compile(r"\d{1,2}")
+_ROYAL_PLACE_BEFORE = re.compile(
+    r"\b(?:in|near|outside|at|to|around|nr)\s+((?:King|Queen|Prince|Princess|Port|Fort|Mount)\s+)$"
+)
+_NEXT_PLACE_WORD = re.compile(r" ([A-ZÀ-Þ][\w'’-]*)(?![\w'’-])")
 # A capitalised word and "of" before a capitalised one: a title ("Court of Protection",
 # "Player of the Match") unless the head word makes it a place.
 _LABEL_AFTER = re.compile(r"\s+\d{1,3}(?![\w.:])")  # "Year 9", "Section 42", not "Darwin 600km"
@@ -1332,6 +1700,67 @@ _NAME_KIN = re.compile(
     r"|younger\s+|twin\s+)?(?:brother|sister|mum|mam|mom|dad|nan|nana|gran|grandma|grandad"
     r"|auntie|aunt|uncle|cousin|baby|boyfriend|girlfriend|foster\s+carers?|sibling|siblings)\b)"
 )
+# Whose a face, a birthday or a do is: "swipe for Gareth's face", "for Kel's birthday"
+# (inside a sentence: "Kiddo's first detention" opens one).
+_NAME_THINGS = re.compile(
+    r"(?<![\w'’-])(?P<name>" + _NAME_WORD + r")(?=['’]s\s+(?:face|birthday|bday|party|hen\s+do"
+    r"|stag\s+do|leaving\s+do|wedding|funeral|christening|smile|reaction|photo|pic|picture"
+    r"|selfie|bedroom|keyworker|key\s+worker|social\s+worker|caseworker|placement|giggle|laugh"
+    r"|war\s+stories|stories|jokes|tales|bungalow|allotment|budgie|parrot|dog|cat)\b)"
+)
+# Who the writer spent time with, told by when or by whose they are: "Coffee with Jazmin
+# this arvo", "a cuppa with Precious and her little ones" ("for Macmillan on Friday" is a
+# charity: "for" needs the second cue).
+_NAME_WITH = re.compile(
+    r"(?<![\w'’-])(?:(?i:with)\s+(?=" + _NAME_WORD + r"\s+(?:this|today|tonight|yesterday"
+    r"|tomorrow|last|earlier|after|every|each)\b)|(?i:with|for)\s+(?=" + _NAME_WORD
+    + r"\s+(?:and|&)\s+(?:her|his|their)\b))(?P<name>" + _NAME_WORD + r")"
+)
+# A first name after a word of affection: "for little Efa, who's", "our gorgeous Winifred
+# at work", "my wee Callum is" (the name is a noun of its own there, not "our Walton family").
+_NAME_FOND = re.compile(
+    r"(?:\b(?i:our|my|your)\s+(?:(?i:" + _FOND_WORDS + r")\s+)+"
+    r"|(?<![Tt]he\s)(?<![Aa]\s)(?<![\w'’-])"
+    r"(?:little|wee|lil)\s+)(?P<name>" + _NAME_WORD + r")"
+    r"(?=\s*[,.!?;:()]|\s*$|['’]s\b|\s+[^\w\s]|\s+(?:at|from|on|in|who|whose|is|was|has|had|and"
+    r"|with|for|to|turned|went|came|got|told|said)\b)"
+)
+# Someone on the writer's books: "I take Mavis from my list to Greggs", "Jan on my caseload".
+_NAME_LISTED = re.compile(
+    r"(?<![\w'’-])(?P<name>" + _NAME_WORD + r")\s+(?:from|on|off|in)\s+my\s+(?:list|caseload"
+    r"|books|patch|ward|unit|case\s*load)\b"
+)
+# Spoken to, opening a sentence: "Shannay, you did this." (not "Mate, you ...")
+_NAME_HAILED = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<name>" + _NAME_WORD + r")(?=, (?:[Yy]ou\b|[Ww]ell\s+done"
+    r"|[Ss]o\s+proud|[Hh]appy\s+birthday))"
+)
+# Greeted: "Happy birthday Lerato", "Congratulations Aoife!", "RIP Dean".
+_NAME_GREETED = re.compile(
+    r"\b(?i:happy\s+(?:\d+(?:st|nd|rd|th)\s+)?birthday|congratulations|congrats|well\s+done|rip"
+    r"|rest\s+easy|thank\s+you|thanks|cheers|love\s+you|miss\s+you)[,!]?\s+(?P<name>"
+    + _NAME_WORD + r")(?=\s*[,.!?;:)]|\s*$|\s+[^\w\s]|\s+(?:you|x+|love|from)\b)"
+)
+# A nickname: "Big Tam's back", "Wee Davie was in".
+_NAME_NICKED = re.compile(
+    r"\b(?:Big|Wee|Little|Auld|Young|Old|Lil)\s+(?P<name>" + _NAME_WORD + r")(?=['’]s\b|\s+(?:is"
+    r"|was|has|had|said|says|came|went|got|turned|rang|called|told)\b)"
+)
+# A name spoken to at a sentence's end: "It's wind chimes, Sylvia." (the comma and name go).
+_CAPITALISED_ITEM_BEFORE = re.compile(r"(?:,|\band|&)\s+[A-Z][a-z]+$")
+_NAME_VOCATIVE_END = re.compile(
+    r",\s(?P<name>" + _NAME_WORD + r")(?=[.!?]+(?:\s|$)|\s*$|\s+[^\w\s]|\s+you\s+(?:absolute\s+"
+    r"|total\s+|utter\s+|little\s+|big\s+)?(?:legend|legen|star|hero|gem|diamond|beauty|angel"
+    r"|superstar|champ|queen|king|icon|warrior)\b)"
+)
+# A nickname of two capitalised words opening a sentence, doing something a person does, and
+# then he or she: "Chicken Nugget turned up with his hood up", "And Tiny Tears cried when
+# she lost" (a show or a shop seldom has "his" or "her" after it).
+_NICKNAME_SUBJECT = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=\n)|(?<=[.!?]\s)(?:And|But|Then|So)\s+)"
+    r"(?P<name>[A-Z][a-z]+\s+[A-Z][a-z]+)\s+(?:[a-z]+ed|ate|ran|threw|sat|stood|took|made"
+    r"|brought|left|came|went|got|kicked|told|said)\b(?=[^.!?\n]*\b(?:he|she|his|her|him)\b)"
+)
 # A name after "your", "our", "my", told by what is said of the person: "your Ina's doing
 # great", "our Kez is home".
 _NAME_OWNED = re.compile(
@@ -1370,6 +1799,7 @@ _ROYAL_BEFORE = re.compile(r"\b(?:king|queen|prince|princess|duke|duchess)\s+$")
 _PLACE_SUBJECT = re.compile(
     r"(?P<place>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*)\s+(?:is\s+something\s+else|has\s+broken\s+me"
     r"|never\s+disappoints|strikes\s+again|has\s+done\s+me\s+in|is\s+a\s+different\s+world"
+    r"|has\s+(?:everything|it\s+all|got\s+everything)|never\s+changes|never\s+fails"
     r"|(?P<loose>is\s+(?:wild|mad|crazy|bonkers|unreal|chaos|carnage|a\s+madhouse|a\s+war\s?zone)"
     r"|was\s+(?:wild|mad|carnage|chaos)))\b"
 )
@@ -1430,7 +1860,8 @@ _KIN_BRACKET = re.compile(
 )
 _KIN_ARE = re.compile(
     r"\b(?:twins|kids|children|boys|girls|sisters|brothers|siblings|ones|grandkids|weans|bairns)"
-    r"\s+(?:are|were)(?P<ages>\s+\d{1,2})(?=\s*(?:[.,;!?)]|$|\s+(?:and|but|now|so)\b))"
+    r"\s+(?:are|were)(?P<ages>\s+\d{1,2}(?:\s*(?:,|and|&)\s*\d{1,2}(?![\d:]))*)"
+    r"(?=\s*(?:[.,;!?)]|$|\s+(?:and|but|now|so)\b))"
 )
 _AGED_VERB_BEFORE = re.compile(
     r"(?:\b(?:have|has|had|all|both|really|just|we|i|they|you|he|she|must|visibly)|['’]ve)\s+$"
@@ -1466,6 +1897,7 @@ _DAY_TIME = re.compile(
     r"(?:\s*[-–]\s*\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?)?)?(?![\w-])"
     r"(?!\s+(?:dinner|lunch|roast|best|school|paper|papers|league|service|times|club))"
 )
+_PART_OF_DAY_END = re.compile(r"\s(?:morning|afternoon|evening|night|lunchtime)s?$", re.I)
 _SHORT_DAY = re.compile(r"(?:Mon|Tue|Tues|Wed|Weds|Thu|Thur|Thurs|Fri|Sat|Sun)\b")
 _MONTH = re.compile(
     r"\b(?:(?:in|since|from|until|till|by|last|next|this|early|late|mid|end\s+of|during|over)"
@@ -1502,7 +1934,8 @@ _CLOCK = re.compile(
 )
 _SEASON = re.compile(
     r"\b(?:in|during|over|at)\s+the\s+(?:\w+\s+)?half[- ]term\b"
-    r"|\b(?:last|next|this)\s+(?:summer|autumn|winter|spring|month|christmas|easter)\b",
+    r"|\b(?:last|next|this)\s+(?:summer|autumn|winter|spring|month|christmas|easter)\b"
+    r"|\bsince\s+(?:easter|christmas|new\s+year|bonfire\s+night|halloween)\b",
     re.IGNORECASE,
 )
 # "the only (Black) child", "the only trans pupil": a person the post singles out.
@@ -1522,7 +1955,7 @@ _PLURALS = {
     "person": "people", "baby": "babies", "one": "ones", "fella": "fellas", "guy": "guys",
 }
 _WHOLE_OF = re.compile(r"\bthe\s+whole\s+of\s+(?=the\s|[A-Z])")
-_SCHOOL_YEAR = re.compile(r"(?<![\w-])(?:P[1-7]|S[1-6])(?![\w-])")
+_SCHOOL_YEAR = re.compile(r"(?<![\w-])(?:P[1-7]|S[1-6]|Y(?:[1-9]|1[0-3]))(?![\w-])")
 _UNIQUE = re.compile(
     r"\b(?:the\s+)?only\s+(?:one\s+)?(?:[\w'’-]+\s+){0,3}?(?:in|on|at|of)\s+(?:the\s+|his\s+"
     r"|her\s+|their\s+|our\s+|that\s+)?(?:whole\s+(?:of\s+)?)?(?:\w[\w'’-]*)"
@@ -1533,7 +1966,8 @@ _UNIQUE = re.compile(
 _KNOWN_STORY = re.compile(
     r"\b(?:some of you (?:will|may|might) (?:remember|have seen|know)|you(?:['’]ll| will| may"
     r"| might) have (?:seen|read|heard)|(?:was|were|been|is|are) in the (?:local )?(?:papers?"
-    r"|news)|made the (?:news|papers)|on the (?:local )?news|in the local paper|local paper"
+    r"|news)|made the (?:(?:local|evening|national|six o['’]clock|front)\s+)?(?:news|papers?)"
+    r"|on the (?:local |evening )?news|in the local paper|local paper|on (?:a|the) front page"
     r"|everyone (?:knows|round here knows)|everybody knows|the whole (?:village|town|estate"
     r"|street|school|island|community) (?:knows|knew|will know|['’]ll know|will hear|heard)"
     r"|well known in the|local celebrity|famous in"
@@ -1545,7 +1979,8 @@ _KNOWN_STORY = re.compile(
 # A named paper's story: "in the Argus this morning", "the front of today's Echo".
 _IN_THE_PAPER = re.compile(
     r"\b(?:in|on\s+the\s+front\s+of|front\s+page\s+of|on\s+the\s+front\s+page\s+of)\s+"
-    r"(?:the|today['’]s|yesterday['’]s|this\s+week['’]s|last\s+night['’]s)\s+(?:[A-Z][a-z]+\s+)?"
+    r"(?:the|today['’]s|yesterday['’]s|this\s+week['’]s|last\s+night['’]s"
+    r"|(?i:mon|tues|wednes|thurs|fri|satur|sun)day['’]s)\s+(?:[A-Z][a-z]+\s+)?"
     r"(?:Argus|Echo|Gazette|Chronicle|Herald|Courier|Advertiser|Mercury|Sentinel|Examiner"
     r"|Evening\s+\w+|Telegraph|Journal|Press|Citizen|Bugle|Recorder|Reporter|Informer)\b"
     r"(?!\s+of\b)"  # "the British Journal of Social Work" is no newspaper
@@ -1608,6 +2043,7 @@ class _Net:
         self.text = text
         self.lower = lower
         self.found: list[Ident] = []
+        self.kept: list[Ident] = []  # the checker's identifiers, once `run` has chosen them
         self.taken = bytearray(len(text))  # 1 where an identifier already stands
 
     def scan(self, pattern: re.Pattern[str], lower: bool = False) -> list[re.Match[str]]:
@@ -1649,7 +2085,13 @@ class _Net:
         ]
         for _, s, e in kept:
             self.taken[s:e] = b"\x01" * (e - s)
+        self.kept = kept
         self._more()
+        self._repeats(kept)
+        named = {self.text[s:e] for k, s, e in self.found if k == "name"}
+        for i, (kind, s, e) in enumerate(kept):
+            if kind == "town" and re.sub(r"['’]s$", "", self.text[s:e]) in named:
+                kept[i] = ("name", s, e - 2 if self.text.endswith(("'s", "’s"), s, e) else e)
         for kind, _, e in [*kept, *self.found]:
             pair = _AND_NAME.match(self.text, e) if kind == "name" else None
             word = pair.group(1) if pair else ""
@@ -1658,6 +2100,29 @@ class _Net:
             ):
                 self.add("name", pair.start(1), pair.end(1))  # "Ollie and Grace"
         return kept + self.found
+
+    def _repeats(self, kept: list[Ident]) -> None:
+        """Every other mention of a first name found once: "nana Pat rang ... Pat love, he's"."""
+        words = {
+            self.text[s:e]
+            for kind, s, e in [*kept, *self.found]
+            if kind == "name" and _NAME_WORD_ONLY.fullmatch(self.text, s, e)
+        }
+        for word in words:
+            if not self._could_be_name(word, False):
+                continue
+            for m in re.finditer(r"(?<![\w'’@#-])" + re.escape(word) + r"(?![\w-])", self.text):
+                self.add("name", *m.span())
+        places = {  # "at the Fairholme estate ... back to the Fairholme for contact"
+            self.text[s:e].split()[0]: kind
+            for kind, s, e in [*kept, *self.found]
+            if kind in ("estate", "street") and " " in self.text[s:e].strip()
+        }
+        for word, kind in places.items():
+            if not _NAME_WORD_ONLY.fullmatch(word) or not self._could_be_name(word, False):
+                continue
+            for m in re.finditer(r"(?<=\bthe\s)" + re.escape(word) + r"(?![\w'’-])", self.text):
+                self.add(kind, *m.span())
 
     def _place_by_name(self, word: str) -> bool:
         """A place told by its name alone: a big place, or a place-name ending ("Tarnmouth",
@@ -1683,6 +2148,24 @@ class _Net:
         checker read as a person, said apart after "from", is a place ("11, from Barry,")."""
         kind, s, e = ident
         word = self.text[s:e]
+        more = _NEXT_PLACE_WORD.match(self.text, e) if word in _PLACE_OPENERS else None
+        if kind == "town" and more is not None and not {more.group(1)} & (
+            self.rules.not_places | self.rules.org_suffixes | self.rules.not_starts
+        ):
+            return ("town", s, more.end())  # "from Inis Mór": the island's whole name
+        digits = _DIGITS_IN.search(self.text, s, e) if kind == "age" else None
+        date = _DATE.match(self.text, digits.start()) if digits is not None else None
+        if digits is not None and date is not None and date.end() > e:
+            return ("time", digits.start(), date.end())  # "tribunal is 3 Oct": a date, no age
+        if kind == "age" and self.lower.startswith(("is ", "was "), s):
+            named = _AGE_NAMED.search(self.text, max(0, s - 40), e)
+            if named is not None and named.span("verb")[0] == s and named.end("age") == e and (
+                named.group("who") not in self.rules.not_starts
+            ):
+                return ("age_named", s, e)  # "Leo is 9" -> "... is young", not "is a young person"
+        royal = _ROYAL_PLACE_BEFORE.search(self.text, max(0, s - 30), s) if kind == "name" else None
+        if royal is not None:
+            return ("town", royal.start(1), e)  # "a trailer outside Prince Albert"
         if kind == "name" and _FROM_APART.search(self.text, max(0, s - 8), s) and (
             self.text[e : e + 1] in (",", ")", ".")
         ):
@@ -1736,6 +2219,43 @@ class _Net:
         self._people()
         self._places()
         self._ages()
+        for m in self.scan(_WING_LETTER):
+            self.add("wing_letter", *m.span("ident"))
+        for m in self.scan(_VIEW_PLACE):
+            word = m.group("place")
+            if self._could_be_name(word, False) and word not in self.rules.given_names:
+                self.add("town", *m.span("place"))  # ", Snowdonia behind the caravan"
+        for m in self.scan(_TRIBUTE_NAME):
+            self.add("tribute_name", *m.span("ident"))
+        for m in self.scan(_HOUSE_MARK):
+            word = m.group("ident").split()[-1]
+            if word not in self.rules.not_places and word.lower() not in _ORIGINS:
+                self.add("house_mark", *m.span("ident"))
+        for m in self.scan(_ONLY_AGE):
+            self.add("only_age", *m.span("ident"))
+        for m in self.scan(_STAY_LENGTH):
+            self.add("stay_length", *m.span("ident"))
+        for m in self.scan(_ROAD_NUMBER):
+            if re.match(r"\s+(?:road|roundabout|junction|slip|corridor|bypass|northbound"
+                        r"|southbound|eastbound|westbound)\b|\s*$|\s*[,.;:!?)]|\s+(?:in|at|on|near"
+                        r"|towards|to|from|into|out|by|and|or|at|every|one|last|this|with)\b",
+                        self.text[m.end():]) and (
+                self.lower.endswith(("the ", "along ", "on ", "off ", "onto "), 0, m.start("ident"))
+            ):
+                self.add("street", *m.span("ident"))  # "along the A7" -> "along a nearby street"
+        for m in self.scan(_MONTH_NIGHT):
+            self.add("month_word", *m.span("ident"))
+        for m in self.scan(_PLACE_WAY):
+            words = m.group("ident").split()
+            refused = self.rules.not_places | self.rules.not_starts | self.rules.org_suffixes
+            if not set(words) & (refused | _KIN_WORDS) and words[0] not in self.rules.given_names:
+                self.add("place_way", *m.span("ident"))
+        for m in self.scan(_WARD_NAME):
+            word = m.group("ident")
+            if word.lower() not in _WARD_KINDS and not self.sentence_start(m.start()) and (
+                self._could_be_name(word, False) and word not in self.rules.big_places
+            ):
+                self.add("ward_name", *m.span())  # "on Larch ward" -> "on the ward"
         for m in self.scan(_SCHOOL_YEAR):
             self.add("school_year", *m.span())
         for m in self.scan(_FESTIVAL):
@@ -1777,6 +2297,12 @@ class _Net:
         for m in self.scan(_CALLED):
             if m.group(1) not in rules.not_places and m.group(1) not in rules.org_suffixes:
                 self.add("surname", *m.span())
+        for m in self.scan(_FAMILY_LISTED):
+            word = m.group("name")[:-1].rstrip("'’")
+            if not {word, m.group("name")} & (rules.not_places | rules.big_places) and (
+                word.lower() not in _ORIGINS
+            ):
+                self.add("family_plural", *m.span())  # "The Ndlovus (mum, ...)" -> "A family (...)"
         for m in self.scan(_FAMILY_COUNTED):
             word = m.group(1)[:-1].rstrip("'’")
             if word not in rules.not_places and word not in rules.big_places:
@@ -1829,7 +2355,8 @@ class _Net:
                 self.add("name", *m.span("name"))
         for pattern in (
             _NAME_CONTACT, _NAME_APPOSITION, _NAME_FROM, _NAME_AGED, _NAME_ACCENTED, _NAME_KIN,
-            _NAME_OWNED,
+            _NAME_OWNED, _NAME_THINGS, _NAME_WITH, _NAME_FOND, _NAME_VOCATIVE_END, _NAME_LISTED,
+            _NAME_HAILED, _NAME_GREETED, _NAME_NICKED,
         ):
             for m in self.scan(pattern):
                 s, e = m.span("name")
@@ -1847,9 +2374,35 @@ class _Net:
                     continue  # "from Bishop's Stortford, 88": a place's second word
                 if pattern is _NAME_OWNED and not m.group("name")[:1].isupper():
                     continue
-                plural = pattern not in (_NAME_ACCENTED, _NAME_AGED, _NAME_KIN, _NAME_OWNED)
+                if pattern in (_NAME_THINGS, _NAME_LISTED) and self.sentence_start(s):
+                    continue  # "Kiddo's first", "Cuz's wedding": a word for someone
+                if pattern is _NAME_VOCATIVE_END:
+                    if m.group("name") in _KIN_WORDS or self._listed(m.start()):
+                        continue  # "love you, Mum."; "Leeds, Bradford, Wakefield."
+                    if self._could_be_name(m.group("name"), False):
+                        self.add("vocative", m.start(), e)  # ", Sylvia"
+                    continue
+                if pattern in (_NAME_HAILED, _NAME_GREETED) and m.group("name") in _HAILS:
+                    continue  # "Mate, you ...", "Thanks Team"
+                if pattern is _NAME_NICKED:
+                    s = m.start()  # "Big Tam's back" -> "Someone's back", not "Big someone's"
+                plural = pattern not in (
+                    _NAME_ACCENTED, _NAME_AGED, _NAME_KIN, _NAME_OWNED, _NAME_THINGS, _NAME_FOND,
+                    _NAME_LISTED, _NAME_GREETED, _NAME_NICKED,
+                )
                 if self._could_be_name(m.group("name"), plural):
                     self.add("name", s, e)
+        for m in self.scan(_PET_NAME):
+            words = m.group("name").split()
+            if not set(words) & (rules.not_starts | rules.not_places | rules.org_suffixes):
+                at = m.start("called") if m.group("called") else m.start("name")
+                self.add("pet_name", at - 1, m.end("name"))  # "budgie Pepper", "dog called Max"
+        for m in self.scan(_NICKNAME_SUBJECT):
+            words = m.group("name").split()
+            if all(self._could_be_name(w, False) and w not in _KIN_WORDS for w in words) and not (
+                set(words) & rules.given_names
+            ):
+                self.add("name", *m.span("name"))  # "Chicken Nugget turned up"
         for m in self.scan(_INITIAL_PAIR):
             self.add("initials", *m.span())
         for m in self.scan(_QUOTED_INITIALS):
@@ -1863,6 +2416,18 @@ class _Net:
             if token is not None and self._not_initials(token, m.start(), m.end()):
                 continue
             self.add("initials", m.start(), m.end() if token is None else m.start(1) + len(token))
+
+    def _listed(self, at: int) -> bool:
+        """Is the comma at ``at`` one of a list of capitalised words ("Leeds, Bradford.")?"""
+        return _CAPITALISED_ITEM_BEFORE.search(self.text, max(0, at - 30), at) is not None
+
+    def _named_again(self, word: str, at: int) -> bool:
+        """Is ``word`` written again inside a sentence, as names are ("donated to Thabo's fees!
+        Thabo is 16"), not only where any word is capitalised ("Ours is 14", "Oldest is 9")?"""
+        for m in re.finditer(r"(?<![\w'’-])" + re.escape(word) + r"(?![\w-])", self.text):
+            if m.start() != at and not self.sentence_start(m.start()):
+                return True
+        return False
 
     def _could_be_name(self, word: str, plural: bool = True) -> bool:
         """A capitalised word the cues found: no place, organisation or ordinary noun (nor a
@@ -1884,6 +2449,8 @@ class _Net:
         brand = _CAPITALISED_BEFORE.search(self.text, max(0, start - 16), start)
         if len(token) == 1 and brand and brand.group(1) not in self.rules.given_names:
             return True  # "Circle K", "Vitamin D": part of a name, not a person's initial
+        if len(token) == 1 and _LABEL_AFTER_LETTER.match(self.lower, end):
+            return True  # "on B wing", "C block": a part of a building
         label = _LABEL_BEFORE.search(self.lower, max(0, start - 12), start)
         title = self.lower[max(0, start - 5) : start].rstrip().endswith(("mr", "mrs", "ms", "miss"))
         return label is not None and not title
@@ -1908,7 +2475,10 @@ class _Net:
             s = m.start()
             if s and (text[s - 1].isalnum() or text[s - 1] in "'’@#&-"):
                 continue
-            if not _PLACE_BEFORE.search(self.lower, max(0, s - 40), s):
+            if not (
+                _PLACE_BEFORE.search(self.lower, max(0, s - 40), s)
+                or _ON_PLACE_BEFORE.search(self.lower, max(0, s - 16), s)
+            ):
                 continue
             if self._in_title(s):
                 continue  # "Player of the Match", "the Court of Protection"
@@ -1944,6 +2514,12 @@ class _Net:
             if more is not None and more.group(1) not in refused:
                 end = more.end()  # "at Kings Lynn Central"
             self.add("town", s, end)
+        for m in self.scan(_NAMED_REGION):
+            words = m.group("place").split()[:-1]  # the name, without "Islands"
+            if not set(words) & (refused | rules.given_names) and not self.sentence_start(
+                m.start()
+            ):
+                self.add("town", *m.span("place"))  # "the Tiwi Islands"
         for m in self.scan(_ADJ_PLACE):
             words = m.group(1).split()
             if words[0] not in refused and words[-1] not in refused:
@@ -1963,8 +2539,10 @@ class _Net:
                 self.add("town", s, m.end("place"))  # "Maesteg is something else"
         for m in self.scan(_PLACE_OF_THING):
             words = m.group("place").split()
+            # (a big place too: "a Newcastle shirt", "the Hull ferry", "the Leeds trams")
             if words[0] in refused or words[-1] in refused or {*words} & rules.given_names or (
-                words[0].lower() in _ORIGINS or not self._could_be_name(words[-1], False)
+                words[0].lower() in _ORIGINS
+                or not (self._could_be_name(words[-1], False) or words[-1] in rules.big_places)
             ):
                 continue
             kind = "place_of_thing" if m.group("local") else (
@@ -1977,6 +2555,23 @@ class _Net:
                 m.start()
             ) and words[0].lower() not in _ORIGINS:
                 self.add("town", *m.span("place"))  # "three kids, Ammanford area"
+        for m in self.scan(_BY_THE_PLACE):
+            word = m.group("place").split()[0]
+            if not {word} & (refused | rules.given_names | _KIN_WORDS) and (
+                word.lower() not in _ORIGINS and not self.sentence_start(m.start())
+            ):
+                self.add("town", *m.span("place"))  # "by the Racecourse" -> "nearby"
+        for m in self.scan(_NAMED_CENTRE):
+            word = m.group("name")
+            if word not in _CENTRE_KINDS and word not in refused and not self.sentence_start(
+                m.start()
+            ):
+                self.add("town", *m.span("place"))  # "at the Rideau Centre" -> "locally"
+        for kind, _, e in [*self.kept, *self.found]:
+            after = _TOWN_AFTER_ADDRESS.match(text, e) if kind in ("address", "street") else None
+            town = set(after.group(1).split()) if after is not None else set()
+            if after is not None and not town & (refused | rules.given_names):
+                self.add("town", *after.span(1))  # "14 Fenwick Close, Rotherham."
         for m in self.scan(_EVENT_ON):
             words = m.group("place").split()
             if set(words) & (refused | rules.given_names) or _SHORT_DAY.fullmatch(words[0]):
@@ -1992,12 +2587,19 @@ class _Net:
             self.add("town", *m.span(1))  # "one of my lads, 20, Easterhouse, on a CPO"
 
     def _ages(self) -> None:
+        for m in self.scan(_BIRTHDAY_ORDINAL):
+            self.add("birthday_ordinal", *m.span("ident"))
         for m in self.scan(_MARRIED_FOR, True):
             self.add("age", *m.span())
         for m in self.scan(_AGE_INFANT, True):
             self.add("age", m.start() if m.group("own") else m.start("verb_at"), m.end("age"))
         for m in self.scan(_AGE_NAMED):
-            if m.group("who") not in self.rules.not_starts:
+            who = m.group("who")
+            if who not in self.rules.not_starts:
+                if _NAME_WORD_ONLY.fullmatch(who) and self._could_be_name(who, False) and (
+                    who not in _KIN_WORDS and self._named_again(who, m.start("who"))
+                ):
+                    self.add("name", *m.span("who"))  # "Thabo is 16": a name the lexicon lacks
                 self.add("age_named", m.start("verb"), m.end("age"))
         for m in [*self.scan(_AGE_EXACT, True), *self.scan(_AGE_KIN, True)]:
             verb_start = m.start(0)
@@ -2042,6 +2644,8 @@ class _Net:
                     _DAY_RANGE_BEFORE.search(self.lower, max(0, at - 6), at)
                     or _DAY_RANGE_AFTER.match(self.lower, e)
                 )
+            if day is not None and _PART_OF_DAY_END.search(core):
+                full = True  # "OD'd in the park sat night"
             if not full and not core.lower().startswith(
                 ("on ", "every ", "by ", "till ", "til ", "until ", "from ", "since ", "next ",
                  "last ")
@@ -2069,29 +2673,124 @@ _TEAM = re.compile(
 _NAMED_LANDMARK = re.compile(
     r"\bthe\s+(?P<name>(?:[A-Z][\w'’-]+\s+){1,2})(?P<head>(?i:viaduct|bridge|pier|dam"
     r"|reservoir|quarry|colliery|shipyards?|yards|docks|flyover|lighthouse|cliffs?|palace|castle"
-    r"|cathedral|abbey|stadium))\b"
+    r"|cathedral|abbey|stadium|tower|monument|memorial))\b"
     # without "the", one word and a capitalised head: "writing to Kensington Palace"
     # ("Hebden Bridge", "Barnard Castle" are towns: those heads need "the")
     r"|(?<![\w'’-])(?P<name1>[A-Z][a-z'’-]+\s+)(?P<head1>Viaduct|Reservoir|Quarry|Colliery"
-    r"|Lighthouse|Palace|Cathedral|Abbey|Stadium)\b(?!\s+[A-Z]|['’])"
+    r"|Lighthouse|Palace|Cathedral|Abbey|Stadium|Tower|Monument)\b(?!\s+[A-Z]|['’])"
 )
 
 # A distinguishing past or possession said by a proper noun: "a former Lord Mayor of our
 # city", "a former Olympic rower", "a former Wren", "a Rottweiler", "a Spider-Man mask".
 _PUBLIC_PAST = re.compile(
-    r"\b[Aa]n?\s+former\s+(?:Lord\s+Mayor|Lady\s+Mayoress|Mayor|MP|MSP|AM|Olympian|Paralympian"
+    r"(?:\b[Aa]n?\s+|(?<=,\s))former\s+(?:Lord\s+Mayor|Lady\s+Mayoress|Mayor|MP|MSP|AM|Olympian|Paralympian"
     r"|(?:Olympic|Paralympic|Commonwealth\s+Games|international|Premier\s+League)\s+[a-z]+"
     r"(?:\s+(?:hopeful|champion|medallist|medalist|star|coach|player|athlete))?)"
     r"(?:\s+of\s+(?:our|the|this|their)\s+(?:city|town|county|borough|village))?(?![\w-])"
+)
+# A games someone took part in, with its year: "in the '88 Olympics squad".
+_PUBLIC_EVENT = re.compile(
+    r"\bthe\s+(?:['’]\d\d|(?:19|20)\d\d)\s+(?:Olympics?|Olympic\s+Games|Paralympics?"
+    r"|Paralympic\s+Games|Commonwealth\s+Games|World\s+Cup)(?P<squad>\s+(?:squad|team|side))?\b"
 )
 _SERVICE_PAST = re.compile(
     r"\b(?:former|ex-|retired)\s*(?:Wren|Gurkha|Chelsea\s+Pensioner|Desert\s+Rat|Royal\s+Navy"
     r"|Royal\s+Marines?|Royal\s+Air\s+Force|RAF|Navy|Army|Paratrooper|Para|Marine|Air\s+Force)"
     r"(?:\s+(?:vet|veteran))?(?![\w-])"
+    r"|\bBevin\s+Boy(?=['’]s|\b)"  # a wartime miner by conscription
 )
 _DOG_BREED = re.compile(
     r"\b[Aa]n?\s+(?:Rottweiler|Rottie|Alsatian|German\s+Shepherd|Doberman|Akita|XL\s+Bully"
     r"|Pit\s*[Bb]ull|Staffie|Staffy|Mastiff|Husky)(?![\w-])"
+)
+# A side someone played for, with its year: "played for the Black Ferns in 1991" (a public
+# record of who was in it).
+_PLAYED_FOR = re.compile(
+    r"\b(?:play|played|plays|playing|capped|captained)\s+for\s+(?P<ident>(?:the\s+)?[A-Z][\w'’-]+"
+    r"(?:\s+[A-Z][\w'’-]+){0,2}(?:\s+in\s+(?:(?:19|20)\d\d|the\s+(?:(?:19)?[2-9]0s|fifties|sixties"
+    r"|seventies|eighties|nineties)))?)(?![\w'’-])"
+)
+# A river by what is done in it: "swims in the Dee every morning" -> "swims in the river".
+_RIVER = re.compile(
+    r"\b(?:swims?|swimming|swam|fish(?:es|ed|ing)?|paddles?|paddling|kayaks?|kayaking|rows|rowing"
+    r"|walks?\s+along|walking\s+along|walked\s+along)\s+(?:in|on|along|down|up)\s+"
+    r"(?P<ident>the\s+[A-Z][a-z]+)(?![\w'’-])(?!\s+[A-Z])"
+)
+# "out Dereham way", "up Barnsley way": a place said as a direction.
+_PLACE_WAY = re.compile(
+    r"\b(?:out|up|down|over|round|across)\s+(?P<ident>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)\s+way\b"
+)
+# How long someone stayed, which with the place points to them: "hes been with us 3 yrs",
+# "in the home wiv us for 4 yrs" -> "for years".
+_STAY_LENGTH = re.compile(
+    r"\b(?:with|wiv|wi['’]?)\s+(?:us|me|them|her|him)\s+"
+    r"(?P<ident>(?:(?:for|fer)\s+)?\d{1,2}\s*(?:yrs?|years?|months?|mths?))(?![\w-])(?!\s+(?:old|ago))"
+)
+# An age said with "only": "the poor little craythur, only 6 and minding her brothers".
+_ONLY_AGE = re.compile(
+    r"(?<=,\s)(?P<ident>(?i:only|just)\s+\d{1,2})(?=\s+and\b|,|\s*[.!?])(?!,\s*\d)"
+)
+# Something out of the ordinary that marks a house: "has a full-size Dalek in the front
+# garden", "the bungalow with the life-size Elvis in the porch".
+_HOUSE_MARK = re.compile(
+    r"\b(?P<ident>(?:[Aa]n?|[Tt]he)\s+(?:[\w-]+\s+){0,2}[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?=\s+(?:in"
+    r"|on)\s+(?:the|their|his|her)\s+(?:front\s+|back\s+)?(?:garden|window|yard|porch|roof|lawn)\b)"
+)
+# The letter of a prison's wing or a block: "a man on B wing" -> "on a wing".
+_WING_LETTER = re.compile(
+    r"\b(?:on|in|to|from|off)\s+(?P<ident>[A-Z])\s+(?=(?i:wing|block|landing|spur)\b)"
+)
+# A place in the view: "so here u go, Snowdonia behind the caravan".
+_VIEW_PLACE = re.compile(
+    r"(?<=,\s)(?P<place>[A-Z][a-z]+)\s+(?=(?:behind|beyond|over)\s+the\b|in\s+the\s+background\b)"
+)
+# Who someone is a tribute to: "Dad's the Elvis impersonator" -> "Dad's the impersonator".
+_TRIBUTE_NAME = re.compile(
+    r"\b(?:[Tt]he|[Aa]n?)\s+(?P<ident>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?\s)(?=(?:impersonator"
+    r"|lookalike|look-alike|tribute\s+act|tribute\s+band)\b)"
+)
+# A road by its number: "walking along the A7" -> "along a nearby road".
+_ROAD_NUMBER = re.compile(r"\b(?:the\s+)?(?P<ident>[AMB]\d{1,4}(?:\([M]\))?)(?![\w(-])")
+# "one February night": the month goes, the night stays.
+_MONTH_NIGHT = re.compile(
+    r"\bone\s+(?P<ident>" + _MONTHS + r"\s)(?=(?:night|morning|evening|day|afternoon)\b)"
+)
+# A ward by its name: "Bed 14 on Larch ward" -> "on the ward" (a hospital's wards are named).
+_WARD_NAME = re.compile(r"(?<![\w'’-])(?P<ident>[A-Z][a-z]+)(?=\s+(?i:ward|unit)\b)")
+# What a ward is for, which names no ward: "the Surgical ward", "Stroke unit".
+_WARD_KINDS = frozenset(
+    {"surgical", "medical", "maternity", "stroke", "burns", "acute", "psychiatric", "psych",
+     "geriatric", "cardiac", "renal", "orthopaedic", "orthopedic", "respiratory", "oncology",
+     "dementia", "assessment", "rehab", "rehabilitation", "intensive", "neonatal", "paediatric",
+     "pediatric", "labour", "general", "female", "male", "private", "secure", "locked", "forensic",
+     "mother", "day", "admissions", "discharge", "covid", "isolation", "elderly", "older", "adult",
+     "adolescent", "inpatient", "outpatient", "mental", "health", "eating", "spinal", "head",
+     "neuro", "trauma", "emergency", "observation", "high", "low", "care", "children", "youth",
+     "mixed", "single", "open", "closed", "new", "old", "main", "same", "next", "each", "every",
+     "this", "that", "the", "our", "my", "your", "his", "her", "their", "worst", "best",
+     "electoral", "whole", "entire", "busy", "quiet"}
+)
+# A condition few have, which with a place points to one person: "the Ebola rule-out patient".
+_RARE_CONDITION = re.compile(
+    r"\b(?:Ebola|Lassa(?:\s+fever)?|Marburg|mpox|monkeypox|anthrax|leprosy|rabies|polio|diphtheria"
+    r"|cholera|typhoid|bubonic\s+plague|smallpox|kuru|progeria|Legionnaires['’]?(?:\s+disease)?)\b"
+)
+# A talent or reality show someone was on: "that lad off X Factor 2011" -> "off the telly".
+_TV_SHOW = re.compile(
+    r"\b(?:off|on|from|in|won|after)\s+(?P<ident>(?:the\s+)?(?:X\s+Factor|Britain['’]s\s+Got\s+Talent"
+    r"|Big\s+Brother|Love\s+Island|The\s+Voice|Bake\s+Off|I['’]m\s+a\s+Celebrity|Gladiators"
+    r"|Pop\s+Idol|Fame\s+Academy|Opportunity\s+Knocks|Stars\s+in\s+Their\s+Eyes|Countdown"
+    r"|Mastermind|The\s+Apprentice|Survivor|American\s+Idol)(?:\s+(?:19|20)\d\d)?)(?![\w'’-])"
+)
+# A car by its make and model, which with its colour the neighbours know: "the young lad with
+# the bright orange Honda Civic" -> "with the bright orange car".
+_CAR_MAKE = re.compile(
+    r"\b(?:[Aa]n?|[Tt]he|[Hh]is|[Hh]er|[Tt]heir|[Mm]y|[Oo]ur)\s+(?:[a-z]+\s+){0,2}"
+    r"(?P<ident>(?:Honda|Ford|Vauxhall|BMW|Audi|Nissan|Toyota|VW|Volkswagen|Peugeot|Renault|Kia"
+    r"|Hyundai|Mercedes|Merc|Fiat|Citroen|Citroën|Mazda|Subaru|Skoda|Škoda|Land\s+Rover"
+    r"|Range\s+Rover|Jeep|Tesla|Volvo|Suzuki|Mitsubishi|Lexus|Porsche|Jaguar|Chevy|Chevrolet"
+    r"|Dodge|Holden|Corsa|Astra|Fiesta|Clio|Micra|Yaris|Qashqai)(?:\s+[A-Z0-9][\w-]*)?)"
+    r"(?![\w'’-])(?!\s+(?:plant|factory|works|garage|dealer|dealership|showroom|depot)\b)"
 )
 _SUPERHERO = re.compile(
     r"(?<![\w-])(?:Spider-Man|Spiderman|Batman|Superman|Iron\s+Man|Hulk|Captain\s+America"
@@ -2146,16 +2845,25 @@ _AGE_TEAM = re.compile(
     r"|semi-final|semi|tournament))?"
 )
 
-# A condition named after a person: "with Huntington's", "his Parkinson's disease".
+# A condition named after a person: "with Huntington's", "his Parkinson's disease",
+# "has Duchenne muscular dystrophy" (the name alone before what it names).
 _EPONYM_CONDITION = re.compile(
     r"\b(?:(?i:early|young|late)[- ]onset\s+)?(?:Huntington|Parkinson|Alzheimer|Crohn|Asperger"
-    r"|Tourette|Hodgkin|Addison|Cushing"
+    r"|Tourette|Hodgkin|Addison|Cushing|Becker|Korsakoff|Wernicke|Lewy|Kaposi|Wilms"
     r"|Raynaud|Duchenne|Guillain-Barr[eé]|Creutzfeldt-Jakob|Hashimoto|Graves|Meniere|Ménière"
-    r"|Bell)['’]s?(?:\s+(?i:disease|syndrome|palsy|lymphoma|chorea))?(?![\w'’-])"
+    r"|Bell)(?:['’]s?(?:\s+(?i:disease|syndrome|palsy|lymphoma|chorea|muscular\s+dystrophy"
+    r"|sarcoma|tumou?r|encephalopathy|psychosis))?|\s+(?i:disease|syndrome|palsy|lymphoma|chorea"
+    r"|muscular\s+dystrophy|sarcoma|tumou?r|encephalopathy|psychosis|body\s+dementia"
+    r"|bodies))(?![\w'’-])"
     # named without a possessive, always with the word: "Rett syndrome", "Marfan syndrome"
     r"|\b(?:Rett|Angelman|Prader-Willi|Klinefelter|Turner|Marfan|Tay-Sachs|Kawasaki|Dravet"
     r"|Lennox-Gastaut|Ehlers-Danlos|Williams|Edwards|Patau|Noonan|Sotos|Batten|Pompe|Wilson"
     r"|Niemann-Pick|Fragile\s+X)\s+(?i:syndrome|disease)\b"
+)
+# A condition named by its letters, after a word that makes it one: "died of TB", "has MND".
+_CONDITION_LETTERS = re.compile(
+    r"\b(?i:of|from|with|has|had|have|for)\s+(?P<ident>TB|MND|ALS|CJD|SMA|HIV|AIDS|FND|PKU)"
+    r"(?![\w/&-])"
 )
 # A faith's festival, which says the family's faith: "decorated the lounge for Eid".
 _FESTIVAL = re.compile(
@@ -2184,10 +2892,17 @@ _WIDE = (
     (_NAMED_NATURE, "named_nature"),
     (_NAMED_EXAMS, "named_exams"),
     (_EPONYM_CONDITION, "condition"),
+    (_CONDITION_LETTERS, "condition"),
     (_PUBLIC_PAST, "public_past"),
+    (_PUBLIC_EVENT, "public_event"),
     (_SERVICE_PAST, "service_past"),
     (_DOG_BREED, "dog_breed"),
     (_SUPERHERO, "superhero"),
+    (_CAR_MAKE, "car_make"),
+    (_RIVER, "river"),
+    (_RARE_CONDITION, "rare_condition"),
+    (_TV_SHOW, "tv_show"),
+    (_PLAYED_FOR, "team"),
     (_COUNTY, "town"),
     (_QUOTED_NICKNAME, "name"),
     (_MUSIC, "music"),
@@ -2214,13 +2929,16 @@ _NUMBER_WORDS = (
 _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _PSEUDONYM: ("call",),
     _PUBLIC_PAST: ("former",),
+    _PUBLIC_EVENT: ("olympic", "paralympic", "commonwealth games", "world cup"),
     _AWARD: (" of the match", " of the year", " of the month", " of the season", " of the quarter",
              " of the week", " of the tourn", "duke of edinburgh"),
     _DIVISION: ("d1", "d2", "d3", "division"),
     _ER: ("er",),
     _NAMED_NATURE: ("lake", "loch", "lough", "river"),
     _NAMED_EXAMS: ("highers", "nat", "cert", "vce", "ncea", "matric"),
-    _EPONYM_CONDITION: ("'s", "’s", "syndrome", "disease"),
+    _EPONYM_CONDITION: ("'s", "’s", "syndrome", "disease", "dystrophy", "lymphoma", "palsy",
+                        "chorea", "sarcoma", "tumo", "encephalopathy", "psychosis", "lewy"),
+    _CONDITION_LETTERS: ("tb", "mnd", "als", "cjd", "sma", "hiv", "aids", "fnd", "pku"),
     _FAITH_BEFORE_NOUN: ("sikh", "muslim", "jewish", "hindu", "catholic", "protestant", "mormon",
                          "amish", "orthodox", "buddhist", "evangelical", "quaker", "rasta",
                          "holocaust"),
@@ -2230,27 +2948,68 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
                 "navratri", "holi", "kwanzaa", "guru", "bandi"),
     _AGE_TEAM: ("u",),
     _SERVICE_PAST: ("wren", "gurkha", "pensioner", "desert rat", "navy", "marine", "raf",
-                    "air force", "army", "para"),
+                    "air force", "army", "para", "bevin"),
     _DOG_BREED: ("rott", "alsatian", "shepherd", "doberman", "akita", "bully", "bull", "staff",
                  "mastiff", "husky"),
     _COUNTY: ("co ", "co.", "county"),
     _QUOTED_NICKNAME: ("'", "‘", '"', "“"),
     _MUSIC: ("belting", "singing", "blasting", "blaring", "humming", "dancing to", "listening to"),
+    _PLAYED_FOR: ("play for", "played for", "plays for", "playing for", "capped for",
+                  "captained for"),
+    _TV_SHOW: ("factor", "got talent", "big brother", "love island", "the voice", "bake off",
+               "celebrity", "gladiators", "idol", "fame academy", "opportunity", "their eyes",
+               "countdown", "mastermind", "apprentice", "survivor"),
+    _RARE_CONDITION: ("ebola", "lassa", "marburg", "mpox", "monkeypox", "anthrax", "leprosy",
+                      "rabies", "polio", "diphtheria", "cholera", "typhoid", "plague", "smallpox",
+                      "kuru", "progeria", "legionnaire"),
+    _WARD_NAME: (" ward", " unit"),
+    _STAY_LENGTH: ("yr", "year", "month", "mth"),
+    _ONLY_AGE: ("only ", "just "),
+    _WING_LETTER: ("wing", "block", "landing", "spur"),
+    _VIEW_PLACE: ("behind", "beyond", "over the", "background"),
+    _TRIBUTE_NAME: ("impersonator", "lookalike", "look-alike", "tribute"),
+    _HOUSE_MARK: ("garden", "window", "yard", "porch", "roof", "lawn"),
+    _ROAD_NUMBER: ("a1", "a2", "a3", "a4", "a5", "a6", "a7", "a8", "a9", "m1", "m2", "m3", "m4",
+                   "m5", "m6", "m7", "m8", "m9", "b1", "b2", "b3", "b4", "b5", "b6", "b7", "b8",
+                   "b9"),
+    _MONTH_NIGHT: ("one ",),
+    _RIVER: ("swim", "swam", "fish", "paddl", "kayak", "rowing", "rows ", "along"),
+    _PLACE_WAY: (" way",),
+    _CAR_MAKE: ("honda", "ford", "vauxhall", "bmw", "audi", "nissan", "toyota", "vw",
+                "volkswagen", "peugeot", "renault", "kia", "hyundai", "merc", "fiat", "citro",
+                "mazda", "subaru", "koda", "rover", "jeep", "tesla", "volvo", "suzuki",
+                "mitsubishi", "lexus", "porsche", "jaguar", "chev", "dodge", "holden", "corsa",
+                "astra", "fiesta", "clio", "micra", "yaris", "qashqai"),
     _SUPERHERO: ("spider", "batman", "superman", "iron man", "hulk", "captain america",
                  "wonder woman"),
     _TEAM: ("under", "u1", "u2", "u9", "u8", "u7", "academy", "youth team", "reserves"),
     _NAMED_LANDMARK: ("viaduct", "bridge", "pier", "dam", "reservoir", "quarry", "colliery",
                       "yards", "docks", "flyover", "lighthouse", "cliff", "palace", "castle",
-                      "cathedral", "abbey", "stadium"),
+                      "cathedral", "abbey", "stadium", "tower", "monument", "memorial"),
     _AGE_INFANT: ("youngest", "eldest", "oldest", "baby", "one"),
     _AGE_NAMED: (" is ", " was "),
     _MARRIED_FOR: ("married",),
+    _BIRTHDAY_ORDINAL: ("birthday", "bday", "b-day"),
     _NAME_CONTACT: ("phoned", "rang", "rung", "texted", "messaged", "called", "visited", "met"),
     _NAME_APPOSITION: ("of mine", "of ours"),
     _NAME_FROM: ("from",),
     _NAME_AGED: _DIGITS_GATE,
     _NAME_KIN: ("'s", "’s"),
     _NAME_OWNED: ("your ", "our ", "my "),
+    _NAME_THINGS: ("'s", "’s"),
+    _NAME_WITH: ("with", "for"),
+    _NAME_FOND: ("our ", "my ", "your ", "little ", "wee ", "lil "),
+    _NAME_VOCATIVE_END: (", ",),
+    _NAME_LISTED: ("my list", "my caseload", "my books", "my patch", "my ward", "my unit",
+                   "my case"),
+    _NAME_HAILED: (", you", ", well done", ", so proud", ", happy birthday"),
+    _NAME_GREETED: ("birthday", "congrat", "well done", "rip", "rest easy", "thank", "cheers",
+                    "love you", "miss you"),
+    _NAME_NICKED: ("big ", "wee ", "little ", "auld ", "young ", "old ", "lil "),
+    _NICKNAME_SUBJECT: (" he ", " she ", " his ", " her ", " him"),
+    _PET_NAME: ("dog", "cat", "budgie", "parrot", "pup", "kitten", "rabbit", "bunny", "hamster",
+                "pony", "horse", "tortoise", "snake", "ferret", "gerbil", "guinea", "staff",
+                "lurcher", "greyhound", "spaniel", "terrier", "goldfish"),
     _PLACE_AREA: ("area", "district"),
     _NAME_ACCENTED: tuple("àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ"),
     _REGNAL: ("king", "queen", "prince"),
@@ -2258,6 +3017,8 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
                        "queen", "prince", "duke", "duchess", "earl", "emperor", "empress"),
     _TRADE_FROM: (" from ",),
     _PLACE_SUBJECT: ("something else", "broken me", "disappoints", "strikes again", "done me",
+                     "has everything", "has it all", "got everything", "never changes",
+                     "never fails",
                      "wild", "mad", "crazy", "bonkers", "unreal", "chaos", "carnage", "war",
                      "different world"),
     _UNIVERSITY: ("university",),
@@ -2275,7 +3036,8 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _THE_ONLY: ("only",),
     _WHOLE_OF: ("whole of",),
     _ONLY_ONE: ("only",),
-    _SCHOOL_YEAR: ("p1", "p2", "p3", "p4", "p5", "p6", "p7", "s1", "s2", "s3", "s4", "s5", "s6"),
+    _SCHOOL_YEAR: ("p1", "p2", "p3", "p4", "p5", "p6", "p7", "s1", "s2", "s3", "s4", "s5", "s6",
+                   "y1", "y2", "y3", "y4", "y5", "y6", "y7", "y8", "y9"),
     _HANDLE: ("@",),
     _TAG_PLACE: ("#",),
     _EVENT_ON: (" on ",),
@@ -2283,13 +3045,17 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
         "firm", "company", "business", "factory", "employer", "charity", "mall", "centre",
         "park", "plant", "depot", "warehouse", "kit", "strip", "jersey", "shirt", "stabbing",
         "hotel", "house", "campsite", "scarf", "game", "match", "fixture", "flat", "bungalow",
-        "maisonette", "block",
+        "maisonette", "block", "rest home", "ferry", "ferries", "tram", "buses", "night bus",
+        "food", "bank", "youth club", "hospice", "shelter", "village", "town",
         "shooting", "murder", "riot", "robbery", "arson", "blaze", "fire", "crash", "attack",
-        "raid", "killing", "assault",
+        "raid", "killing", "assault", "knife", "gun", "case", "trial", "inquest", "tragedy",
+        "disaster", "explosion", "flood", "bombing", "siege", "incident", "flag", "banner",
+        "bunting", "colours", "colors", "theft", "burglar", "break-in", "protest",
     ),
     _TITLE: ("mr", "ms", "miss", "mx"),
     _FAMILY_SURNAME: ("the ",),
     _FAMILY_COUNTED: ("the ",),
+    _FAMILY_LISTED: ("s (", "s(",),
     _CALLED: ("called", "named"),
     _OUR_FAMILY: ("our ",),
     _NAMED_LOT: (" lot",),
@@ -2303,6 +3069,12 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _DECADE: ("0s",),
     _AGES_PLURAL: ("yos", "y/os", "olds"),
     _ADJ_PLACE: ("town", "village", "city", "county", "community", "island", "parish", "suburb"),
+    _NAMED_CENTRE: ("centre", "center", "mall", "plaza", "arcade"),
+    _BY_THE_PLACE: ("by the", "near the", "beside the", "behind the", "opposite the",
+                    "outside the", "next to the", "round the", "past the"),
+    _NAMED_REGION: ("islands", "isles", "peninsula", "hills", "mountains", "range", "highlands",
+                    "valley", "dales", "moors", "fens", "glens", "coast", "strait", "lakes",
+                    "downs", "wolds", "marshes", "levels", "heads"),
     _KIN_AGES: _DIGITS_GATE,
     _KIN_ARE: _DIGITS_GATE,
     _KIN_BRACKET: ("(",),
@@ -2316,7 +3088,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _DATE: (
         "jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec",
     ),
-    _SEASON: ("half", "last ", "next ", "this "),
+    _SEASON: ("half", "last ", "next ", "this ", "since "),
     _CLOCK: (*_DIGITS_GATE, "midnight", "midday", "noon"),
 }
 
@@ -2429,6 +3201,9 @@ _FAMILY_DETAILS = (
                 r"|brothers|sisters)|twins)\b", re.I), "children"),
     (re.compile(r"\b((?:mum|mam|mom|mother|dad|father))\s+of\s+(?:\d+|two|three|four|five|six"
                 r"|seven|eight|nine|ten)\b", re.I), r"\1"),
+    # "a young person and her brother" -> "two young people": which of them is whose sibling
+    (re.compile(r"\b([Aa]) young person (?:and|&) (?:her|his|their) (?:little |big |baby |older "
+                r"|younger |twin |half[- ]|step)?(?:brother|sister)\b"), "two young people"),
     (re.compile(r"\b(?:\d+|two|three|four|five|six|seven|eight|nine|ten)\s+(?:little\s+|young\s+)?"
                 r"(?:kids|children|boys|girls|grandkids|grandchildren|grandweans|sons|daughters"
                 r"|siblings|weans|bairns|lads)\b", re.I), "children"),
@@ -2437,11 +3212,18 @@ _CHILDREN_APART = re.compile(r",\s*(?:the\s+)?children,")
 _DOUBLE_CHILDREN = re.compile(r"\b(?:the\s+)?(two\s+)?children\s+children\b")
 
 
+def _said_alike(new: str, m: re.Match[str]) -> str:
+    """``new`` for what ``m`` matched, with a capital where the match opened with one
+    ("Twins are" -> "Children are"; "Mum of 5" -> "Mum")."""
+    out = m.expand(new)
+    return out[:1].upper() + out[1:] if m.group(0)[:1].isupper() else out
+
+
 def _family_in_general(text: str) -> str:
     """ "the eldest of four" goes; "twins", "mum of 5", "three girls" become "children",
     "mum". What is left says there are children, not how many or which."""
     for pattern, new in _FAMILY_DETAILS:
-        text = pattern.sub(new, text)
+        text = pattern.sub(partial(_said_alike, new), text)
     text = _DOUBLE_CHILDREN.sub("children", text)
     text = _CHILDREN_APART.sub(",", text)  # "arrived, children, came" -> "arrived, came"
     text = re.sub(r"\b(?:a|an|one|two)\s+children\b", "children", text)
