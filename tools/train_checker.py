@@ -67,6 +67,10 @@ WRITERS = {
     "W22": [f"batch-t{i:02d}" for i in range(97, 101)],  # confidentiality as casual anecdote
     "W23": [f"batch-t{i:02d}" for i in range(101, 105)],  # adults', health, justice settings
     "W24": [f"batch-t{i:02d}" for i in range(105, 109)],  # pictures, media and links
+    "W25": [f"batch-t{i:02d}" for i in range(109, 113)],  # confidentiality without keywords
+    "W26": [f"batch-t{i:02d}" for i in range(113, 117)],  # irony; derogatory without slurs
+    "W27": [f"batch-t{i:02d}" for i in range(117, 121)],  # boundaries, self-disclosure
+    "W28": [f"batch-t{i:02d}" for i in range(121, 125)],  # an ordinary archive (65% safe)
 }
 CATEGORIES = [c.value for c in Category]
 EPOCHS = 15
