@@ -188,3 +188,33 @@ def test_a_one_megabyte_post_is_checked_within_its_limit() -> None:
     assert time.perf_counter() - started < 60
     for finding in result.findings:
         assert all(span.end <= MAX_CHARS for span in finding.spans)
+
+
+def test_whom_a_reply_is_to_is_not_whom_it_is_about() -> None:
+    # Without a rule, the model alone flags confidentiality only about someone recognisable
+    # who uses services. The handles a reply opens with are the people it answers (a
+    # boundaries matter), so they do not make a post in scope; a handle inside the post does.
+    from kaleidoscope.check.checker import _Ctx, _in_scope
+    from kaleidoscope.check.rules import load_rules
+
+    def scoped(text: str) -> bool:
+        return _in_scope(_Ctx(load_rules(), text), "confidentiality")
+
+    assert not scoped("@kayla_b07 in that case see you at the review")
+    assert not scoped("@kayla_b07 @dan.h: in that case see you at the review")
+    assert scoped("in that case I saw @kayla_b07 at the review")
+
+
+def test_boundaries_need_someone_to_have_a_boundary_with() -> None:
+    # A care setting alone ("#adultsocialcare") does not put a post in the scope of
+    # boundaries: without a rule, the model alone must also see a person.
+    from kaleidoscope.check.checker import _Ctx, _in_scope
+    from kaleidoscope.check.rules import load_rules
+
+    def scoped(text: str) -> bool:
+        return _in_scope(_Ctx(load_rules(), text), "boundaries")
+
+    assert not scoped("Bought myself flowers for passing my BIA course 💐 #adultsocialcare")
+    assert scoped("one of my lads wants me on snap")
+    assert not check_text("Long week. Proud of the work we do though. Weekend, here I come 🙌 "
+                          "#socialwork").findings

@@ -21,7 +21,7 @@ from dataclasses import dataclass
 from functools import partial
 from typing import Any
 
-from kaleidoscope.check.entities import Entity, about, find_entities
+from kaleidoscope.check.entities import PERSON_KINDS, Entity, about, find_entities
 from kaleidoscope.check.model import (
     CARE_CONCEPTS,
     Model,
@@ -81,7 +81,12 @@ MODEL_ALONE = dict.fromkeys(
 # higher: out of scope means no identifier the entity scan knows, which is also where a
 # safer version ends up, and 0.85 lost almost none of the recall (F1 0.764 -> 0.760) while
 # far fewer safer versions were refused on their re-check.
-OUT_OF_SCOPE = dict.fromkeys(MODEL_ALONE, 0.7) | {"confidentiality": 0.85}
+# Boundaries' bar is 0.8: its scope asks for a person to have a boundary with (below), and
+# out of it, "Bought myself flowers for passing my BIA course" scored 0.77 once the model had
+# read many posts about gifts. On leave-one-writer-out over W1-W28 these two changes moved
+# boundaries F1 from 0.790 to 0.788 and macro-F1 from 0.7535 to 0.7531; they removed the
+# dev set's two false boundaries flags and one on the real sample.
+OUT_OF_SCOPE = dict.fromkeys(MODEL_ALONE, 0.7) | {"confidentiality": 0.85, "boundaries": 0.8}
 
 # The longest text checked: beyond it (a 1 MB paste), only the first part is read.
 MAX_CHARS = 100_000
@@ -727,10 +732,17 @@ def _rewrite(ctx: _Ctx, idents: list[Ident]) -> Callable[[], str]:
             if number is not None and int(number.group(0)) < 18:
                 young = True
                 break
-    rules = ctx.rules
-    return partial(
-        rewrite, ctx.text, ctx.lower, idents, rules.rewrite, rules.age_word_rewrite,
-        rules.keep_conditions, young,
+    return partial(_safer, ctx.text, ctx.lower, idents, young)
+
+
+def _safer(text: str, lower: str, idents: list[Ident], young: bool) -> str:
+    """`rewrite` with the loaded rules' word lists: what a finding carries to write its
+    safer version later, in whatever process reads it, is the post and its identifiers,
+    not the rules (a few KB each time a finding is sent from an archive scan's worker)."""
+    rules = load_rules()
+    return rewrite(
+        text, lower, idents, rules.rewrite, rules.age_word_rewrite, rules.keep_conditions,
+        young,
     )
 
 
@@ -1307,7 +1319,8 @@ _WORK = frozenset({
 })
 _OWN_CUES: dict[str, frozenset[str]] = {
     "confidentiality": _PEOPLE,
-    "boundaries": _PEOPLE | {"gift_cue"},
+    # someone to have a boundary with: a care setting alone ("#socialwork") is not enough
+    "boundaries": (_PEOPLE - {"care", "care_weak", "t_setting", "su_group"}) | {"gift_cue"},
     "self_disclosure": _PEOPLE | {
         "alcohol", "drugs", "live_location", "home_address", "own_child", "intimate",
         "alcohol_heavy", "alcohol_habit", "child_route", "emp_neg",
@@ -1333,6 +1346,8 @@ def _in_scope(ctx: _Ctx, category: str) -> bool:
     found: list[Entity] | None = None
     if _OWN_CUES[category].isdisjoint(hits):
         found = find_entities(ctx.text, ctx.lower, care, spans=False)
+        if category == "boundaries" and all(e.kind not in PERSON_KINDS for e in found):
+            return False  # nobody named, tagged or described: no one to have a boundary with
         if category == "self_disclosure":
             return any(e.kind in _SELF_PLACES for e in found)
         if about(tokens(ctx.lower), found, care) not in _ABOUT.get(category, _ABOUT_DEFAULT):
@@ -1343,9 +1358,17 @@ def _in_scope(ctx: _Ctx, category: str) -> bool:
         # about someone who uses services (not the author's family, a colleague or a
         # public figure), with a detail someone could recognise them by
         weak = care or not CARE_CONCEPTS.isdisjoint(hits)
+        lead = _REPLY_TO.match(ctx.text)
+        if lead is not None:  # "@sam in that case...": whom a reply is to, not whom it is about
+            found = [e for e in found if e.kind != "handle" or e.start >= lead.end()]
         whom = about(tokens(ctx.lower), found, weak)
         return whom not in _NOT_SERVICE_USERS and _recognisable(found)
     return True
+
+
+# The handles a reply opens with: the people it answers. Telling them something is a
+# matter for boundaries (the model sees them); they are not the person a post describes.
+_REPLY_TO = re.compile(r"\s*(?:@[\w.]+[\s,:]*)+")
 
 
 _DIRECT = frozenset({
