@@ -207,9 +207,17 @@ KNOWN_LEAKS: dict[str, set[str]] = {
     "t102-0057": {"Sentencing"},  # "Sentencing tomorrow at ...": the hearing, no name
     "t104-0033": {"Surgical"},  # "Surgical ward bay B": the kind of ward, no name
     "t99-0093": {"Subtle"},  # "Subtle, Maureen.": the writer's aside (the name goes)
+    "t99-0037": {"Flies"},  # "Flies on the 12th.": the verb opening a sentence, no name
+    "t110-0098": {"Ex-resident"},  # "Ex-resident Corey": the role word opens it (Corey goes)
+    # Not names: a role, and a nationwide resale app that points to no one.
+    "t110-0046": {"PO"},  # "tell him his PO sent you": his probation officer, the writer
+    "t112-0079": {"Vinted"},  # "sold the unit's PS5 pad on Vinted": a shop used by millions
     # Not a unique detail: "only" here means "merely" ("he 'only borrowed' the quad bike"),
     # not "the only one"; the place, the age and the court around it are taken out.
     "t99-0045": {"'only borrowed' the quad bike"},
+    # The same: "he want to stay with ah ma only" is "only with his grandma", his wish, not
+    # the only one of anything; the age, the place and the name around it are taken out.
+    "t73-0081": {"he want to stay with ah ma only"},
 }
 
 

@@ -137,7 +137,7 @@ _VEHICLE_AFTER = re.compile(r"\s+(?:car|van|truck|pickup|ute|estate|hatchback|su
 _CASE_AFTER = re.compile(
     r"\s+(?:[a-z]+\s+)?(?:case|trial|inquest|inquiry|review|stabbing|shooting|murder)\b"
 )
-_KIT_AFTER = re.compile(r"\s+(?:kit|strip|jersey|shirt|scarf|colours|colors)\b")
+_KIT_AFTER = re.compile(r"\s+(?:kit|strip|jersey|shirt|scarf|colours|colors|tattoo)\b")
 # Words after a place that are no noun it describes: "on the Wirral today".
 # Verbs in the past that may follow a place, which then is no adjective: "on the Bellway rang".
 _PAST_VERBS = frozenset(
@@ -849,6 +849,59 @@ class _Rewriter:
             return start, end, ""
         return self._town(start, end)
 
+    def _workplace(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "working at JD" -> "working at a local business"."""
+        return start, end, "a local business"
+
+    def _saint_place(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "by St Stanislaus" -> "nearby", "out past St Just" -> "out nearby"."""
+        return start, end, "nearby"
+
+    def _district(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "fae the Gorbals" -> "fae the area"; "visit up Heckmondwike" -> "visit in the area"."""
+        return start, end, "the area" if self.lower.startswith("the ", start) else "in the area"
+
+    def _route(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "used to drive the Ghan" -> "used to drive a well-known route"."""
+        return start, end, "a well-known route"
+
+    def _origin_shop(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "ran the Greek restaurant" -> "ran the restaurant"."""
+        return start, end, ""
+
+    def _island_on(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "I've ever had on Sark." -> "I've ever had on the island."."""
+        return start, end, "the island"
+
+    def _family_apposed(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "on my list, the Nowaks, still" -> "on my list still"; "first visit, the
+        Okonkwo-Hales at no. 14" -> "first visit, a family nearby"."""
+        if self.text.startswith(",", end) and self.text.endswith(", ", 0, start):
+            return start - 2, end + 1, ""
+        return start, end, self.words["family_plural"]
+
+    def _venue(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "his band's gig in Whelan's" -> "his band's gig in a local venue"."""
+        return start, end, "a local venue"
+
+    def _named_prayer(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "after Jummah" -> "after prayers"."""
+        return start, end, "prayers"
+
+    def _won_in_year(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "won the Lotto in '09" -> "won the lottery years ago"; "won the All-Ireland with
+        Offaly in '82" -> "won a big final years ago"."""
+        lottery = re.search(r"lott|jackpot|euromillions|powerball", self.lower[start:end])
+        return start, end, "the lottery years ago" if lottery else "a big final years ago"
+
+    def _place_for_life(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "'Mitchells Plain 4 life'" -> "'the ends 4 life'"."""
+        return start, end, "the ends"
+
+    def _faith_hall(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "outside the Kingdom Hall" -> "outside the hall": the faith goes, the building stays."""
+        return start, end, "hall" if self.lower.endswith("the ", 0, start) else "a hall"
+
     def _team(self, start: int, end: int) -> tuple[int, int, str]:
         """ "for the Redfern under-16s" -> "for a local team"."""
         return start, end, self.words["team"]
@@ -1147,6 +1200,10 @@ class _Rewriter:
             ):  # "tribunal is Tuesday 10am", "court date is 4th Dec" -> "is coming up"
                 past = verb in ("was", "were")
                 return start, end, self.words["time_past" if past else "time_coming"]
+            if _CLOCK_TIME.fullmatch(self.lower, start, end) and _TIME_NOUN.search(
+                self.lower[max(0, copula.start() - 12) : copula.start()].rstrip()
+            ):  # "every visit is 7am before her route" -> "is at a set time"
+                return start, end, "at a set time"
             return None  # "his birthday is next week", "another Monday": no visit's time
         if self.text.startswith(("'s ", "’s "), end) and self.lower[end + 3 : end + 4].isalnum():
             owner = _POSSESSOR_BEFORE.search(self.lower, max(0, start - 6), start)
@@ -1392,8 +1449,17 @@ _GIVEN = re.compile(r"(?<![\w@#’-])(?<!\w')([A-Z][a-zà-ÿ]+(?:-[A-Z]?[a-zà-�
 _SURNAME_AFTER = re.compile(
     r" (?:([A-Z][a-z'’]+(?:-[A-Z][a-z]+)?)(?![\w'’-])|[A-Z]\.(?=[,;:)]|\s+[a-z]))"
 )
+_SURNAME_PARTICLE = (
+    r"(?:Ní|Nic|Mac|Mc|Ó|Ua|Van|Von|De|Da|Di|Du|Le|La|Bin|Bint|Al|El|Abu|Ap|Ter)"
+)
 _TITLE = re.compile(
-    r"(?<![\w-])(?:[Mm]r|[Mm]rs|[Mm]s|[Mm]iss|M[Xx])\.?\s+(?:[A-Z][\w-]*(?:['’][\w-]+)*)(?![\w-])"
+    r"(?<![\w-])(?:[Mm]r|[Mm]rs|[Mm]s|[Mm]iss|M[Xx])\.?\s+(?:" + _SURNAME_PARTICLE + r"\s+)?"
+    r"(?:[A-Z][\w-]*(?:['’][\w-]+)*)(?![\w-])"
+)
+# A title with a two-word surname, wider than the checker's "Mrs Ní": "Mrs Ní Bhriain".
+_TITLE_PARTICLE = re.compile(
+    r"(?<![\w-])(?:[Mm]r|[Mm]rs|[Mm]s|[Mm]iss|M[Xx])\.?\s+" + _SURNAME_PARTICLE
+    + r"\s+[A-Z][\w-]*(?:['’][\w-]+)*(?![\w-])"
 )
 _INITIAL_PAIR = re.compile(
     r"(?<![\w&'’.-])(?!A&E|B&B|B&Q|M&S|P&O|R&D|H&M|A&P)[A-Z]\.?\s*(?:&|and)\s*[A-Z]\.?(?![\w&'’-])"
@@ -1423,7 +1489,7 @@ _NOT_INITIALS = frozenset({"A", "I", "X", "O", "OK", "TV", "US", "UK", "AM", "PM
 _ROLE_NAME = re.compile(
     r"\b(?:worker|colleague|client|manager|student|service\s+user|foster\s+(?:child|son"
     r"|daughter)|son|daughter|lad|lass|girl|boy|man|woman|gent|lady|fella|bloke|kid|resident"
-    r"|patient|tenant|carer|mum|dad|mam|nan|gran|brother|sister|grandson|granddaughter|grandchild"
+    r"|patient|tenant|carer|youth|mum|dad|mam|nan|gran|brother|sister|grandson|granddaughter|grandchild"
     r"|nephew|niece|cousin|stepson|stepdaughter|stepdad|stepmum|boyfriend|girlfriend|twin|nana"
     r"|nanna|grandma|grandad|granny|grandpa|uncle|auntie|aunty|aunt)"
     r"(?:,\s|\s)(?P<name>[A-Z][a-z]+(?:-[A-Z][a-z]+)?)(?=[\s,.;:!?)'’]|$)"
@@ -1517,7 +1583,8 @@ _PRISON = re.compile(
     r"|(?<![\w'’-])[A-Z][\w'’-]+\s+(?:(?i:prison|jail|gaol)|YOI|Penitentiary|Correctional)\b"
 )
 _SCHOOL = re.compile(
-    r"(?<![\w'’-])(?:Ysgol|Scoil|Gaelscoil|Coláiste|Colaiste)(?:\s+[A-Z][\w'’-]*){1,3}"
+    r"(?<![\w'’-])(?:Ysgol|Scoil|Gaelscoil|Coláiste|Colaiste)(?:\s+(?:(?:y|yr|an|na)\s+)?"
+    r"[A-Z][\w'’-]*){1,3}"
     r"|(?<![\w'’-])(?:[A-Z][\w'’.-]*\s+){1,3}(?:Academy|Primary|High|School|College|Grammar"
     r"|Infants|Juniors|Comprehensive|Elementary|Middle)\b(?:\s+School)?"
 )
@@ -1603,7 +1670,8 @@ _PLACE_OPENERS = _PLACE_PREFIXES | frozenset(
 # Racecourse", "a robbery outside the Arndale" ("the Metro station" is _adjectival's).
 _BY_THE_PLACE = re.compile(
     r"\b(?:by|near|beside|behind|opposite|outside|next\s+to|round|past)\s+the\s+"
-    r"(?P<place>[A-Z][a-z]+(?:\s+(?:&|and)\s+[A-Z][a-z]+)?)(?![\w'’-])(?!\s+[A-Za-z0-9&])"
+    r"(?P<place>[A-Z][a-z]+(?:\s+(?:&|and)\s+[A-Z][a-z]+)?)(?![\w'’-])"
+    r"(?!\s+(?!(?:in|on|at|off|near|with|and|to)\s)[A-Za-z0-9&])"
 )
 # A shopping centre by its name: "the stabbing at the Rideau Centre", "the Trafford Centre".
 _NAMED_CENTRE = re.compile(
@@ -1680,7 +1748,8 @@ _AGE_NAMED = re.compile(
 # "service user of mine, Pádraig, is", "Paddy from the flats rang".
 _NAME_WORD = r"[A-ZÀ-Þ][a-zà-ÿ]+(?:-[A-ZÀ-Þ][a-zà-ÿ]+)?"
 _NAME_CONTACT = re.compile(
-    r"(?<![\w'’-])(?i:phoned|rang|rung|texted|messaged|called|visited|met)\s+(?P<name>"
+    r"(?<![\w'’-])(?i:phoned|rang|rung|texted|messaged|called|visited|met|popped\s+in\s+on|checked\s+(?:in\s+)?on"
+    r"|caught\s+up\s+with|bumped\s+into|dropped\s+in\s+on)\s+(?P<name>"
     + _NAME_WORD + r")(?=\s+[a-z]|\s*[,.!?]|$)"
 )
 _NAME_APPOSITION = re.compile(r"\bof\s+(?:mine|ours),\s(?P<name>" + _NAME_WORD + r"),\s")
@@ -1705,7 +1774,8 @@ _NAME_KIN = re.compile(
 _NAME_THINGS = re.compile(
     r"(?<![\w'’-])(?P<name>" + _NAME_WORD + r")(?=['’]s\s+(?:face|birthday|bday|party|hen\s+do"
     r"|stag\s+do|leaving\s+do|wedding|funeral|christening|smile|reaction|photo|pic|picture"
-    r"|selfie|bedroom|keyworker|key\s+worker|social\s+worker|caseworker|placement|giggle|laugh"
+    r"|selfie|(?i:whatsapp|insta|instagram|snapchat|tiktok|facebook)|status|snap|profile|bedroom"
+    r"|keyworker|key\s+worker|social\s+worker|caseworker|placement|giggle|laugh"
     r"|war\s+stories|stories|jokes|tales|bungalow|allotment|budgie|parrot|dog|cat)\b)"
 )
 # Who the writer spent time with, told by when or by whose they are: "Coffee with Jazmin
@@ -1738,13 +1808,102 @@ _NAME_HAILED = re.compile(
 # Greeted: "Happy birthday Lerato", "Congratulations Aoife!", "RIP Dean".
 _NAME_GREETED = re.compile(
     r"\b(?i:happy\s+(?:\d+(?:st|nd|rd|th)\s+)?birthday|congratulations|congrats|well\s+done|rip"
-    r"|rest\s+easy|thank\s+you|thanks|cheers|love\s+you|miss\s+you)[,!]?\s+(?P<name>"
+    r"|rest\s+easy|thank\s+you|thanks|cheers|love\s+you|miss\s+you|sorry|fair\s+enough|proud\s+of"
+    r"\s+you|go\s+on|get\s+in)[,!]?\s+(?P<name>"
     + _NAME_WORD + r")(?=\s*[,.!?;:)]|\s*$|\s+[^\w\s]|\s+(?:you|x+|love|from)\b)"
 )
 # A nickname: "Big Tam's back", "Wee Davie was in".
 _NAME_NICKED = re.compile(
     r"\b(?:Big|Wee|Little|Auld|Young|Old|Lil)\s+(?P<name>" + _NAME_WORD + r")(?=['’]s\b|\s+(?:is"
     r"|was|has|had|said|says|came|went|got|turned|rang|called|told)\b)"
+)
+# A name before a bracket that says whose the person is: "Chioma (who I support) was",
+# "Hemi (one of mine)", "Zara (14, ours)", "Adaeze (patient in bay 2)".
+_NAME_BRACKETED = re.compile(
+    r"(?<![\w'’-])(?P<name>" + _NAME_WORD + r")\s*\((?=(?i:who\s+(?:i|we)\b|one\s+of\s+(?:mine"
+    r"|ours|my|our|the)\b|(?:\d{1,2},\s*)?(?:ours|mine)\)|patient\b|resident\b|client\b"
+    r"|service\s+user\b|young\s+person\b|my\s|our\s))"
+)
+# A name with a clause saying the writer supports the person: "Dov, who I've supported".
+_NAME_WHO_I = re.compile(
+    r"(?<![\w'’-])(?P<name>" + _NAME_WORD + r"),\s+who\s+(?:I|we)(?:['’](?:ve|d))?\s+"
+    r"(?:(?:have|had|always|now|still)\s+)?(?:support|work|visit|see|know|look|care|help|met"
+    r"|worked|supported|visited|known|seen|looked|cared|helped)"
+)
+# A name from the writer's own books or service: "Ciarán from my caseload", "Gaspard from our
+# day program", "Oisín from our respite unit", "someone from work".
+_NAME_OF_MINE = re.compile(
+    r"(?<![\w'’-])(?P<name>" + _NAME_WORD + r")\s+(?:from|off|at)\s+(?:(?:my|our)\s+(?:old\s+"
+    r"|former\s+|previous\s+)?(?:[a-z]+\s+){0,2}?(?:caseload|case\s*load|list|books|program"
+    r"|programme|unit|house|home|group|service|team|project|club|hostel|placement|centre|center"
+    r"|ward|school|class|scheme)|work)\b"
+)
+# A name opening a sentence, by a place the person comes from: "Tadhg from the mart", "Old
+# Merv from the caravan park", "Sol from the local house".
+_NAME_FROM_THE = re.compile(
+    r"(?:(?:^|(?<=[.!?]\s)|(?<=\n))(?P<name>" + _NAME_WORD
+    + r")\s+(?:from|fae|frae)\s+(?:the|our|my)"
+    r"(?:\s+[\w'’-]+){0,3}?\s+(?:house|home|unit|group|mart|caravan\s+park|hostel|centre|center"
+    r"|club|project|program|programme|flats|estate|service|respite|placement|team)\b"
+    r"|(?:(?<=\b(?:Old|Big|Wee|Lil)\s)|(?<=\bYoung\s)|(?<=\bAuld\s)|(?<=\bLittle\s))(?P<nick>"
+    + _NAME_WORD + r")\s+(?:from|fae|frae)\s+(?:(?:the|our|my)\s+)?[\w'’-])"
+)
+_NICK_BEFORE = re.compile(r"\b(?:Big|Wee|Little|Auld|Young|Old|Lil)\s$")
+# A name with an accent opening a sentence, doing something: "Siobhán had a birthday".
+_NAME_ACCENTED_SUBJECT = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<name>[A-ZÀ-Þ][a-zà-ÿ]*[à-öø-ÿ][a-zà-ÿ]*)(?=\s+[a-z])"
+)
+# A family named as a plural surname beside what is said of it: "on my list, the Nowaks,
+# still", "first visit, the Okonkwo-Hales nearby".
+_FAMILY_APPOSED = re.compile(
+    r"(?<=,\s)the\s+(?P<name>[A-Z][a-z'’]+(?:-[A-Z][a-z]+)*s)(?=\s*[,.;:!?)]|\s+(?:nearby|still"
+    r"|again|are|were|have|had|at|in|on|from|up|down)\b)"
+)
+# A name after a word of kinship or respect used as a title: "Auntie Zodwa in Soweto",
+# "Uncle Tevita" (the title goes with it).
+_NAME_HONOURED = re.compile(
+    r"(?<![\w'’-])(?:Auntie|Aunty|Uncle|Nana|Nanna|Gogo|Koro|Whaea|Tia|Tio|Baba|Mama|Papa)\s+"
+    r"(?P<name>" + _NAME_WORD + r")(?![\w'’-])"
+)
+# A name the post speaks to: "Shazia if yow reading this hiya".
+_NAME_READING = re.compile(
+    r"(?<![\w'’-])(?P<name>" + _NAME_WORD + r"),?\s+(?=(?i:if|when)\s+(?:you|yow|u|ya|ye)"
+    r"(?:['’]re|\s+are|\s+r)?\s+(?:reading|see|read))"
+)
+# A name with what the person is known by, set apart by commas: "Stan wi' the pigeons,".
+_NAME_KNOWN_BY = re.compile(
+    r"(?<=,\s)(?P<name>" + _NAME_WORD + r")\s+(?:wi['’]?|with)\s+(?:the|his|her)\s+[a-z]+"
+    r"(?:\s+[a-z]+)?(?=,)"
+)
+# Names picked out from a group: "especially Destiny & Jaz who", "esp. Kai".
+_NAME_PICKED = re.compile(
+    r"\b(?i:especially|esp\.?|particularly|including|incl\.?)\s+(?P<name>" + _NAME_WORD
+    + r")(?=\s*(?:&|and|,)\s*[A-Z]|\s+who\b|\s*[,.!?]|\s*$)"
+)
+# The writer glad or sorry for someone at a sentence's end: "Chuffed tae bits for Gregor.",
+# "So proud of Kemi!".
+_NAME_GLAD_FOR = re.compile(
+    r"\b(?i:chuffed|proud|pleased|happy|made\s+up|buzzing|delighted|gutted|sad|thrilled|sorry"
+    r"|rooting|worried)\b(?:\s+[\w'’]+){0,3}?\s+(?:for|of|aboot|about)\s+(?P<name>" + _NAME_WORD
+    + r")(?=\s*[.!?]+(?:\s|$)|\s*$|\s+[^\w\s])"
+)
+# A name opening a sentence, doing what only a person does to the writer: "Oluwaseun finally
+# let me in", "Lyric kicked off at tea" (not "Staff told me", "Police rang me": see _NOT_DOERS).
+_NAME_DOER = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<name>" + _NAME_WORD + r")\s+(?:(?:finally|just|actually"
+    r"|literally|also|then|still|has|had|only)\s+)?(?:kicked\s+off|let\s+me|told\s+me|asked\s+me"
+    r"|hugged\s+me|texted\s+me|rang\s+me|messaged\s+me|showed\s+me|gave\s+me|called\s+me"
+    r"|introduced\s+me|invited\s+me|thanked\s+me)\b"
+)
+_NOT_DOERS = frozenset(
+    {"Police", "Staff", "School", "Court", "Someone", "Everyone", "Nobody", "Somebody", "Anyone",
+     "Manager", "Management", "Supervisor", "Reception", "Security", "Housing", "Council", "Duty",
+     "Teacher", "Nurse", "Doctor", "Consultant", "Team", "Family", "Mother", "Father", "Parents",
+     "Client", "Patient", "Resident", "Tenant", "Social", "Colleague", "Boss", "Office", "Ward",
+     "He", "She", "They", "It", "We", "You", "Who", "This", "That", "Kid", "Kids", "Child",
+     "Lad", "Lass", "Girl", "Boy", "Man", "Woman", "Baby", "Cuz", "Bro", "Sis", "Hubby",
+     "Partner", "Neighbour", "Neighbor", "Landlord", "Worker", "Carer", "Student", "Gran",
+     "Grandson", "Granddaughter", "Son", "Daughter", "Brother", "Sister", "Wife", "Husband"}
 )
 # A name spoken to at a sentence's end: "It's wind chimes, Sylvia." (the comma and name go).
 _CAPITALISED_ITEM_BEFORE = re.compile(r"(?:,|\band|&)\s+[A-Z][a-z]+$")
@@ -1895,7 +2054,7 @@ _DAY_TIME = re.compile(
     r"(?:\s+(?:morning|afternoon|evening|night|lunchtime)s?)?"
     r"(?:\s+(?:at\s+)?\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?"
     r"(?:\s*[-–]\s*\d{1,2}(?:[:.]\d{2})?\s*(?:am|pm)?)?)?(?![\w-])"
-    r"(?!\s+(?:dinner|lunch|roast|best|school|paper|papers|league|service|times|club))"
+    r"(?!\s+(?:dinner|lunch|roast|best|school|paper|papers|league|service|times))"
 )
 _PART_OF_DAY_END = re.compile(r"\s(?:morning|afternoon|evening|night|lunchtime)s?$", re.I)
 _SHORT_DAY = re.compile(r"(?:Mon|Tue|Tues|Wed|Weds|Thu|Thur|Thurs|Fri|Sat|Sun)\b")
@@ -2070,6 +2229,10 @@ class _Net:
                     m.group("name1").strip() in self.rules.not_starts
                 ):
                     continue  # "Visited Castle" is no castle's name
+                if kind == "workplace" and not self._workplace(m.group("ident")):
+                    continue
+                if not self._wide_ok(kind, m):
+                    continue
                 self.add(kind, *m.span("ident" if "ident" in pattern.groupindex else 0))
         for pattern in (_UNIQUE, _THE_ONLY):  # standing apart, an "only" clause goes whole
             for m in self.scan(pattern):  # (unless it can be said of a few: see `_few`)
@@ -2099,6 +2262,13 @@ class _Net:
                 word not in self.rules.big_places and word not in self.rules.org_suffixes
             ):
                 self.add("name", pair.start(1), pair.end(1))  # "Ollie and Grace"
+        for kind, s, _ in [*kept, *self.found]:
+            before = max(0, s - 24)
+            first = _NAME_AND_BEFORE.search(self.text, before, s) if kind == "name" else None
+            if first and self._could_be_name(first.group(1), False) and (
+                first.group(1) not in _KIN_WORDS and first.group(1) not in _HAILS
+            ):
+                self.add("name", *first.span(1))  # "Kacie & Bilal" -> "someone & someone else"
         return kept + self.found
 
     def _repeats(self, kept: list[Ident]) -> None:
@@ -2123,6 +2293,40 @@ class _Net:
                 continue
             for m in re.finditer(r"(?<=\bthe\s)" + re.escape(word) + r"(?![\w'’-])", self.text):
                 self.add(kind, *m.span())
+
+    def _wide_ok(self, kind: str, m: re.Match[str]) -> bool:
+        """The capitalised word a wide pattern found is no first name, day, month or ordinary
+        word opening a sentence (and, for an origin, is one)."""
+        rules = self.rules
+        if m.re is _NAME_FIRST_DAY:
+            return self._could_be_name(m.group("name"), False)
+        if m.re not in (_BY_SAINT, _SHOP_ON, _DISTRICT, _DISTRICT_UP, _DROVE_THE, _ISLAND_ON,
+                        _ORIGIN_SHOP):
+            return True
+        word = m.group("ident").split()[-1]
+        if kind == "saint_place":
+            word = re.sub(r"['’]s$", "", word)
+        if kind == "origin_shop":
+            low = word.lower()
+            return low in _ORIGINS | _ORIGIN_WORDS | _ODD_ORIGINS or (
+                _ORIGIN_ENDING.search(low) is not None and word not in rules.given_names
+            )
+        return not (
+            {word} & (rules.not_starts | rules.given_names | rules.acronyms)
+            or _MONTH_WORD.match(word.lower()) is not None
+            or _WEEKDAY.match(word.lower()) is not None
+            or word.lower() in _ORIGINS
+        ) or kind == "saint_place"
+
+    def _workplace(self, ident: str) -> bool:
+        """A business named after "working at": not a day, a season, a place or a person."""
+        word = re.sub(r"['’]s$", "", ident.split()[0])
+        rules = self.rules
+        return not (
+            {word} & (rules.not_starts | rules.big_places | rules.given_names | rules.not_places)
+            or _MONTH_WORD.match(word.lower()) or _WEEKDAY.match(word.lower())
+            or word in ("Christmas", "Xmas", "Easter", "Home", "Night", "Nights", "Weekends")
+        )
 
     def _place_by_name(self, word: str) -> bool:
         """A place told by its name alone: a big place, or a place-name ending ("Tarnmouth",
@@ -2292,6 +2496,13 @@ class _Net:
     def _people(self) -> None:
         text = self.text
         rules = self.rules
+        for m in self.scan(_PLACE_MODIFIER):
+            word = m.group("place")
+            not_place = rules.not_starts | rules.given_names | rules.org_suffixes | _KIN_WORDS
+            if word not in not_place and (
+                word.lower() not in _ORIGINS and word not in rules.acronyms
+            ):
+                self.add("town", *m.span("place"))
         for m in self.scan(_TITLE):
             self.add("name", *m.span())
         for m in self.scan(_CALLED):
@@ -2303,6 +2514,12 @@ class _Net:
                 word.lower() not in _ORIGINS
             ):
                 self.add("family_plural", *m.span())  # "The Ndlovus (mum, ...)" -> "A family (...)"
+        for m in self.scan(_FAMILY_APPOSED):
+            word = m.group("name")[:-1].rstrip("'’")
+            if not {word, m.group("name")} & (rules.not_places | rules.big_places) and (
+                word.lower() not in _ORIGINS and self._could_be_name(word, False)
+            ):
+                self.add("family_apposed", *m.span())  # ", the Nowaks," goes
         for m in self.scan(_FAMILY_COUNTED):
             word = m.group(1)[:-1].rstrip("'’")
             if word not in rules.not_places and word not in rules.big_places:
@@ -2334,7 +2551,9 @@ class _Net:
                 continue  # "King Edward", "Prince William": a monarch, or a place named so
             if _OWN_NAME_BEFORE.search(before):
                 continue  # "call me Auntie Beth", "I'm Jo": the writer's own name
-            if word in rules.big_places or _NAME_AS_PLACE.search(before) or (
+            if word in rules.big_places or (
+                _NAME_AS_PLACE.search(before) and not _CALLED_ON_BEFORE.search(before)
+            ) or (
                 _FROM_APART.search(before) and text[m.end() : m.end() + 1] in (",", ")", ".")
             ):
                 self.add("town", m.start(), m.end())  # "in Devon", "near Shannon", ", from Barry,"
@@ -2356,7 +2575,9 @@ class _Net:
         for pattern in (
             _NAME_CONTACT, _NAME_APPOSITION, _NAME_FROM, _NAME_AGED, _NAME_ACCENTED, _NAME_KIN,
             _NAME_OWNED, _NAME_THINGS, _NAME_WITH, _NAME_FOND, _NAME_VOCATIVE_END, _NAME_LISTED,
-            _NAME_HAILED, _NAME_GREETED, _NAME_NICKED,
+            _NAME_HAILED, _NAME_GREETED, _NAME_NICKED, _NAME_BRACKETED, _NAME_WHO_I,
+            _NAME_OF_MINE, _NAME_ACCENTED_SUBJECT, _NAME_HONOURED, _NAME_READING,
+            _NAME_KNOWN_BY, _NAME_PICKED, _NAME_GLAD_FOR, _NAME_DOER,
         ):
             for m in self.scan(pattern):
                 s, e = m.span("name")
@@ -2384,14 +2605,35 @@ class _Net:
                     continue
                 if pattern in (_NAME_HAILED, _NAME_GREETED) and m.group("name") in _HAILS:
                     continue  # "Mate, you ...", "Thanks Team"
+                if pattern is _NAME_DOER and (
+                    m.group("name") in _NOT_DOERS | _KIN_WORDS | _HAILS
+                    or m.group("name").lower() in _PERSON_NOUNS
+                    or _ABSTRACT_NOUN.search(m.group("name"))
+                ):
+                    continue
                 if pattern is _NAME_NICKED:
                     s = m.start()  # "Big Tam's back" -> "Someone's back", not "Big someone's"
+                elif pattern is _NAME_HONOURED:
+                    s = m.start()  # "Auntie Zodwa in Soweto" -> "someone in the area"
+                elif pattern is _NAME_OF_MINE:
+                    nick = _NICK_BEFORE.search(text, max(0, s - 8), s)
+                    if nick:
+                        s = nick.start()  # "Big Tel from our house" -> "Someone from our house"
                 plural = pattern not in (
                     _NAME_ACCENTED, _NAME_AGED, _NAME_KIN, _NAME_OWNED, _NAME_THINGS, _NAME_FOND,
-                    _NAME_LISTED, _NAME_GREETED, _NAME_NICKED,
+                    _NAME_LISTED, _NAME_GREETED, _NAME_NICKED, _NAME_BRACKETED, _NAME_WHO_I,
+                    _NAME_ACCENTED_SUBJECT, _NAME_HONOURED, _NAME_READING, _NAME_KNOWN_BY,
+                    _NAME_PICKED, _NAME_GLAD_FOR, _NAME_DOER,
                 )
                 if self._could_be_name(m.group("name"), plural):
                     self.add("name", s, e)
+        for m in self.scan(_NAME_FROM_THE):
+            group = "name" if m.group("name") else "nick"
+            if not self._could_be_name(m.group(group), False) or m.group(group) in _KIN_WORDS:
+                continue
+            s, e = m.span(group)
+            nick = _NICK_BEFORE.search(text, max(0, s - 8), s)
+            self.add("name", nick.start() if nick else s, e)  # "Big Tel from" -> "Someone from"
         for m in self.scan(_PET_NAME):
             words = m.group("name").split()
             if not set(words) & (rules.not_starts | rules.not_places | rules.org_suffixes):
@@ -2662,6 +2904,102 @@ class _Net:
 
 
 # A named team: "the Redfern under-16s", "Brindle Town U18s", "the Swansea City academy".
+# A club by its name after following it: "went to watch Bradford City", "supports Leeds United".
+_CLUB = re.compile(
+    r"\b(?i:watch|watching|watched|support|supports|supporting|supported|fan\s+of|mad\s+on"
+    r"|season\s+ticket\s+(?:at|for)|plays\s+for|played\s+for|signed\s+for)\s+(?P<ident>(?:[A-Z][a-z]+\s+)?"
+    r"[A-Z][a-z]+\s+(?:City|United|Utd|Town|Rovers|Athletic|Wanderers|Albion|Rangers|Hotspur|Argyle"
+    r"|Orient|Villa|County|Thistle|FC|AFC))(?![\w'’-])"
+)
+# A named workplace: "working at JD", "got a job at Primark" (the town is a place's business).
+_WORKPLACE = re.compile(
+    r"\b(?i:working|works|work|worked|job|jobs|shift|shifts|employed|apprenticeship)"
+    r"\s+(?:at|for)\s+(?P<ident>[A-Z][A-Za-z&'’]*(?:\s+[A-Z][A-Za-z&'’]*)?)(?![\w'’&-])"
+)
+# A hall whose name tells the faith of those inside: "outside the Kingdom Hall".
+_FAITH_HALL = re.compile(
+    r"\b(?P<ident>Kingdom\s+Hall|Meeting\s+House|Gospel\s+Hall|Mission\s+Hall|Citadel)(?![\w'’-])"
+)
+# A place as a word before a noun: "our Lambeth service", "last month's Kilmarnock bus stop
+# video", "the Sunderland tattoo" (the place goes: "our local service").
+_PLACE_MODIFIER = re.compile(
+    r"(?:\b(?:our|my|the|their|your)|['’]s)\s+(?P<place>[A-Z][a-z]+)\s+(?=(?:service|team|office"
+    r"|branch|hub|bus\s+stop|bus\s+station|station|depot|video|clip|tattoo)\b)"
+)
+_NAME_AND_BEFORE = re.compile(r"(?<![\w'’-])([A-Z][a-z]+)\s*(?:&|and)\s*$")
+# Initials or a nickname in capitals after meeting the person: "Caught up with DJ at".
+_INITIALS_MET = re.compile(
+    r"\b(?i:caught\s+up\s+with|met\s+up\s+with|met|visited|phoned|rang|texted|messaged|saw"
+    r"|popped\s+in\s+on|checked\s+in\s+on)\s+(?P<ident>[A-Z]{2,3})(?=\s+(?:at|in|on|today"
+    r"|yesterday|this|after|for|earlier)\b|\s*[,.!?])"
+)
+# A prayer that tells the day and the faith: "after Jummah" -> "after prayers".
+_NAMED_PRAYER = re.compile(
+    r"\b(?P<ident>Jummah|Jumu['’]ah|Jumma|Juma|Shabbat|Shabbos)(?:\s+prayers?)?(?![\w'’-])"
+)
+# A win with its year, which the papers kept: "won the Lotto in '09", "won the All-Ireland
+# with Offaly in '82".
+_WON_IN_YEAR = re.compile(
+    r"\bwon\s+(?P<ident>the\s+[A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?(?:\s+with\s+[A-Z][a-z]+)?"
+    r"\s+in\s+(?:['’]\d{2}|\d{4}))(?![\w'’-])"
+)
+# Streets meeting, said by their names: "on 5th and Alder".
+_CROSS_STREETS = re.compile(
+    r"\b(?:on|at|of)\s+(?P<ident>\d{1,3}(?:st|nd|rd|th)\s+(?:and|&)\s+[A-Z][a-z]+|[A-Z][a-z]+\s+"
+    r"(?:and|&)\s+\d{1,3}(?:st|nd|rd|th))(?![\w'’-])"
+)
+# A place in a gang's slogan: "'Mitchells Plain 4 life'".
+_PLACE_FOR_LIFE = re.compile(
+    r"(?P<ident>[A-Z][a-z]+(?:\s+[A-Z][a-z]+)?)(?=\s+(?:4|for)\s+life\b)"
+)
+# A saint's name standing for the church or school it names: "by St Stanislaus".
+_BY_SAINT = re.compile(
+    r"\b(?P<ident>(?:by|near|beside|behind|opposite|outside|next\s+to|past)\s+St\.?\s+[A-Z][a-z]+"
+    r"(?:['’]s)?)(?![\w'’-])(?!\s+[A-Z(])"
+)
+# A street said by its name alone after a home or a shop: "the flat above the barber's on
+# Wellgate,".
+_SHOP_ON = re.compile(
+    r"\b(?:flat|flats|house|shop|barber['’]?s|chippy|pub|caf[eé]|bookies|bakery|chemist['’]?s"
+    r"|takeaway|garage|bungalow|maisonette|nearby)\s+on\s+(?P<ident>[A-Z][a-z]+)(?=\s*[,.;:!?])"
+)
+# A district said with "the", or after "up", "down": "fae the Gorbals", "I visit up
+# Heckmondwike".
+_DISTRICT = re.compile(
+    r"\b(?:from|fae|frae)\s+(?P<ident>the\s+[A-Z][a-z]+s)(?![\w'’-])(?=\s*[,.;:!?)]|\s*$|\s+(?:is"
+    r"|was|who|got|gets|has|had|and|are|were|came|comes|went|wi|with)\b)"
+)
+_DISTRICT_UP = re.compile(
+    r"\b(?:visit|visits|live|lives|living|stay|stays|moved|grew)\s+(?P<ident>(?:up|down|over|out"
+    r"|round)\s+[A-Z][a-z]+)(?![\w'’-])(?!\s+[A-Z])"
+)
+# A named train, ferry or route someone worked: "used to drive the Ghan".
+_DROVE_THE = re.compile(
+    r"\b(?:drive|drove|driven|driving|drives|crewed|crew)\s+(?P<ident>the\s+[A-Z][a-z]+"
+    r"(?:\s+[A-Z][a-z]+)?)(?![\w'’-])"
+)
+# A cuisine or a shop's origin, with a home or a person nearby: "ran the Greek restaurant".
+_ORIGIN_SHOP = re.compile(
+    r"\b(?:the|his|her|their|my|our)\s+(?P<ident>[A-Z][a-z]+\s)(?=(?:restaurant|takeaway|shop"
+    r"|caf[eé]|bakery|deli|supermarket|grocers?|grocery|corner\s+shop)\b)"
+)
+# A name opening a sentence, by the first day somewhere: "Tipene's first day at the panel
+# beaters" ("Kiddo's first detention" has no "day at").
+_NAME_FIRST_DAY = re.compile(
+    r"(?:^|(?<=[.!?]\s)|(?<=\n))(?P<name>" + _NAME_WORD + r")(?=['’]s\s+(?:first|last)\s+(?:day"
+    r"|week|shift)\s+(?:at|in|on)\b)"
+)
+# A small island said after work or life there: "the second case I've ever had on Sark."
+_ISLAND_ON = re.compile(
+    r"\b(?:ever\s+had|worked|work|working|living|lives|live|grew\s+up|based)\s+on\s+(?P<ident>"
+    r"[A-Z][a-z]+)(?=\s*[.!?,]|\s*$)"
+)
+
+# A venue named by its owner's name, after a night out: "gig in Whelan's", "drinks at Dolan's".
+_VENUE = re.compile(
+    r"\b(?:gig|gigs|show|set|do|party|drinks|pint|pints|quiz|karaoke|open\s+mic|launch|night)"
+    r"\s+(?:in|at)\s+(?P<ident>[A-Z][a-z]+['’]s)(?![\w'’-])"
+)
 _TEAM = re.compile(
     r"(?:\b[Tt]he\s+)?(?<![\w'’-])(?:[A-Z][\w'’-]+\s+){1,2}(?:(?i:under[- ]?\d{1,2}s?)"
     r"|U\d{1,2}s?)(?![\w-])"
@@ -2917,6 +3255,24 @@ _WIDE = (
     (_SETTING, "setting"),
     (_GAELIC_STREET, "street"),
     (_REGNAL, "regnal"),
+    (_TITLE_PARTICLE, "name"),
+    (_CLUB, "team"),
+    (_WORKPLACE, "workplace"),
+    (_FAITH_HALL, "faith_hall"),
+    (_INITIALS_MET, "initials"),
+    (_NAMED_PRAYER, "named_prayer"),
+    (_WON_IN_YEAR, "won_in_year"),
+    (_PLACE_FOR_LIFE, "place_for_life"),
+    (_CROSS_STREETS, "street"),
+    (_VENUE, "venue"),
+    (_BY_SAINT, "saint_place"),
+    (_SHOP_ON, "street"),
+    (_DISTRICT, "district"),
+    (_DISTRICT_UP, "district"),
+    (_DROVE_THE, "route"),
+    (_ORIGIN_SHOP, "origin_shop"),
+    (_NAME_FIRST_DAY, "name"),
+    (_ISLAND_ON, "island_on"),
 )
 
 _DIGITS_GATE = tuple("0123456789")
@@ -2990,7 +3346,8 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _AGE_NAMED: (" is ", " was "),
     _MARRIED_FOR: ("married",),
     _BIRTHDAY_ORDINAL: ("birthday", "bday", "b-day"),
-    _NAME_CONTACT: ("phoned", "rang", "rung", "texted", "messaged", "called", "visited", "met"),
+    _NAME_CONTACT: ("phoned", "rang", "rung", "texted", "messaged", "called", "visited", "met",
+                    "popped", "checked", "caught up", "bumped", "dropped"),
     _NAME_APPOSITION: ("of mine", "of ours"),
     _NAME_FROM: ("from",),
     _NAME_AGED: _DIGITS_GATE,
@@ -3004,8 +3361,23 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
                    "my case"),
     _NAME_HAILED: (", you", ", well done", ", so proud", ", happy birthday"),
     _NAME_GREETED: ("birthday", "congrat", "well done", "rip", "rest easy", "thank", "cheers",
-                    "love you", "miss you"),
+                    "love you", "miss you", "sorry", "fair enough", "proud of", "go on",
+                    "get in"),
     _NAME_NICKED: ("big ", "wee ", "little ", "auld ", "young ", "old ", "lil "),
+    _NAME_BRACKETED: ("(",),
+    _NAME_WHO_I: (", who",),
+    _NAME_OF_MINE: ("my ", "our ", "work"),
+    _NAME_FROM_THE: (" from ", " fae ", " frae "),
+    _NAME_ACCENTED_SUBJECT: tuple("àáâãäåæçèéêëìíîïðñòóôõöøùúûüýþÿ"),
+    _FAMILY_APPOSED: (", the ",),
+    _NAME_HONOURED: ("auntie", "aunty", "uncle", "nana", "gogo", "koro", "whaea", "tia", "tio",
+                     "baba", "mama", "papa"),
+    _NAME_READING: ("reading", " see", " read"),
+    _NAME_KNOWN_BY: (" wi", " with "),
+    _NAME_DOER: (" me", "kicked off"),
+    _NAME_PICKED: ("especially", "esp", "particularly", "includ", "incl"),
+    _NAME_GLAD_FOR: ("chuffed", "proud", "pleased", "happy", "made up", "buzzing", "delighted",
+                     "gutted", "sad", "thrilled", "sorry", "rooting", "worried"),
     _NICKNAME_SUBJECT: (" he ", " she ", " his ", " her ", " him"),
     _PET_NAME: ("dog", "cat", "budgie", "parrot", "pup", "kitten", "rabbit", "bunny", "hamster",
                 "pony", "horse", "tortoise", "snake", "ferret", "gerbil", "guinea", "staff",
@@ -3053,6 +3425,30 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
         "bunting", "colours", "colors", "theft", "burglar", "break-in", "protest",
     ),
     _TITLE: ("mr", "ms", "miss", "mx"),
+    _TITLE_PARTICLE: ("mr", "ms", "miss", "mx"),
+    _CLUB: ("watch", "support", "fan of", "mad on", "season ticket", "played for", "plays for",
+            "signed for"),
+    _WORKPLACE: (" at ", " for "),
+    _INITIALS_MET: ("caught up", "met", "visited", "phoned", "rang", "texted", "messaged", "saw",
+                    "popped in", "checked in"),
+    _NAMED_PRAYER: ("jumm", "juma", "jumu", "shabb"),
+    _WON_IN_YEAR: ("won the",),
+    _PLACE_FOR_LIFE: ("4 life", "for life"),
+    _CROSS_STREETS: ("st ", "nd ", "rd ", "th "),
+    _VENUE: ("'s", "’s"),
+    _BY_SAINT: ("st ", "st. "),
+    _SHOP_ON: (" on ",),
+    _DISTRICT: ("from the", "fae the", "frae the"),
+    _DISTRICT_UP: (" up ", " down ", " over ", " out ", " round "),
+    _DROVE_THE: ("driv", "drove", "crew"),
+    _ORIGIN_SHOP: ("restaurant", "takeaway", "shop", "cafe", "café", "bakery", "deli", "grocer",
+                   "supermarket"),
+    _NAME_FIRST_DAY: ("first day", "last day", "first week", "last week", "first shift",
+                      "last shift"),
+    _ISLAND_ON: (" on ",),
+    _FAITH_HALL: ("kingdom", "meeting house", "gospel", "mission", "citadel"),
+    _PLACE_MODIFIER: ("service", "team", "office", "branch", "hub", "bus stop", "bus station",
+                      "station", "depot", "video", "clip", "tattoo"),
     _FAMILY_SURNAME: ("the ",),
     _FAMILY_COUNTED: ("the ",),
     _FAMILY_LISTED: ("s (", "s(",),
@@ -3094,12 +3490,19 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
 
 # Before a first name, words that make it a place ("in Devon"); "from Ollie" stays a person.
 _NAME_AS_PLACE = re.compile(r"\b(?:in|near|outside|on)\s+$")
+# ... unless the writer called on the person: "Checked on Doreen", "popped in on Wiremu".
+_CALLED_ON_BEFORE = re.compile(r"\b(?:checked|check|checking|popped\s+in|dropped\s+in|called"
+                               r"|look(?:ed|ing)?\s+in)\s+on\s+$")
 _AND_NAME = re.compile(r"\s+(?:and|&)\s+([A-Z][a-z]+)(?![\w-])")
 _OWN_NAME_BEFORE = re.compile(
     r"(?:call(?:ed|s)?\s+me|i['’]m|\bim|my\s+name\s+is|me,)\s+['‘\"]?(?:auntie\s+|aunty\s+"
     r"|uncle\s+|miss\s+|nanny\s+)?$"
 )
 
+# Nationalities whose endings `_ORIGIN_ENDING` misses: "the Greek restaurant".
+_ODD_ORIGINS = frozenset(
+    {"greek", "thai", "cypriot", "swiss", "basque", "maltese", "serb", "croat", "turk", "lao"}
+)
 _ORIGINS = frozenset(
     {
         "black", "white", "asian", "irish", "polish", "somali", "roma", "traveller", "muslim",
