@@ -849,29 +849,9 @@ class _Rewriter:
             return start, end, ""
         return self._town(start, end)
 
-    def _workplace(self, start: int, end: int) -> tuple[int, int, str]:
-        """ "working at JD" -> "working at a local business"."""
-        return start, end, "a local business"
-
-    def _saint_place(self, start: int, end: int) -> tuple[int, int, str]:
-        """ "by St Stanislaus" -> "nearby", "out past St Just" -> "out nearby"."""
-        return start, end, "nearby"
-
     def _district(self, start: int, end: int) -> tuple[int, int, str]:
         """ "fae the Gorbals" -> "fae the area"; "visit up Heckmondwike" -> "visit in the area"."""
         return start, end, "the area" if self.lower.startswith("the ", start) else "in the area"
-
-    def _route(self, start: int, end: int) -> tuple[int, int, str]:
-        """ "used to drive the Ghan" -> "used to drive a well-known route"."""
-        return start, end, "a well-known route"
-
-    def _origin_shop(self, start: int, end: int) -> tuple[int, int, str]:
-        """ "ran the Greek restaurant" -> "ran the restaurant"."""
-        return start, end, ""
-
-    def _island_on(self, start: int, end: int) -> tuple[int, int, str]:
-        """ "I've ever had on Sark." -> "I've ever had on the island."."""
-        return start, end, "the island"
 
     def _family_apposed(self, start: int, end: int) -> tuple[int, int, str]:
         """ "on my list, the Nowaks, still" -> "on my list still"; "first visit, the
@@ -880,23 +860,11 @@ class _Rewriter:
             return start - 2, end + 1, ""
         return start, end, self.words["family_plural"]
 
-    def _venue(self, start: int, end: int) -> tuple[int, int, str]:
-        """ "his band's gig in Whelan's" -> "his band's gig in a local venue"."""
-        return start, end, "a local venue"
-
-    def _named_prayer(self, start: int, end: int) -> tuple[int, int, str]:
-        """ "after Jummah" -> "after prayers"."""
-        return start, end, "prayers"
-
     def _won_in_year(self, start: int, end: int) -> tuple[int, int, str]:
         """ "won the Lotto in '09" -> "won the lottery years ago"; "won the All-Ireland with
         Offaly in '82" -> "won a big final years ago"."""
         lottery = re.search(r"lott|jackpot|euromillions|powerball", self.lower[start:end])
-        return start, end, "the lottery years ago" if lottery else "a big final years ago"
-
-    def _place_for_life(self, start: int, end: int) -> tuple[int, int, str]:
-        """ "'Mitchells Plain 4 life'" -> "'the ends 4 life'"."""
-        return start, end, "the ends"
+        return start, end, self.words["won_lottery" if lottery else "won_final"]
 
     def _faith_hall(self, start: int, end: int) -> tuple[int, int, str]:
         """ "outside the Kingdom Hall" -> "outside the hall": the faith goes, the building stays."""
