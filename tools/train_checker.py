@@ -3,7 +3,7 @@
     .venv/bin/python tools/train_checker.py            # write the packaged weights
     .venv/bin/python tools/train_checker.py --check    # retrain; fail unless identical
 
-Data (all in the repo): data/posts/train/*.jsonl (writers W1-W15) and the project's own
+Data (all in the repo): data/posts/train/*.jsonl (writers W1-W32) and the project's own
 labelled posts, tests/fixtures/check/*.jsonl. Never the held-out batches, never the dev set
 (a regression set), never the real tweets (their texts are not ours to keep).
 
@@ -71,6 +71,10 @@ WRITERS = {
     "W26": [f"batch-t{i:02d}" for i in range(113, 117)],  # irony; derogatory without slurs
     "W27": [f"batch-t{i:02d}" for i in range(117, 121)],  # boundaries, self-disclosure
     "W28": [f"batch-t{i:02d}" for i in range(121, 125)],  # an ordinary archive (65% safe)
+    "W29": [f"batch-t{i:02d}" for i in range(125, 129)],  # names no list knows
+    "W30": [f"batch-t{i:02d}" for i in range(129, 133)],  # derogatory, employer criticism
+    "W31": [f"batch-t{i:02d}" for i in range(133, 137)],  # boundaries, consent, indirectly
+    "W32": [f"batch-t{i:02d}" for i in range(137, 141)],  # forty practitioners' timelines
 }
 CATEGORIES = [c.value for c in Category]
 EPOCHS = 15
