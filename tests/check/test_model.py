@@ -41,7 +41,8 @@ def test_retraining_reproduces_the_shipped_weights_byte_for_byte() -> None:
 
 
 def test_the_weights_are_small_and_complete() -> None:
-    assert SHIPPED.stat().st_size < 3_000_000
+    # "a few MB at most" (issue 13): 3.27 MB with 32 writers (14,458 posts)
+    assert SHIPPED.stat().st_size < 4_000_000
     data = json.loads(SHIPPED.read_text("utf-8"))
     assert data["categories"] == [
         "confidentiality", "boundaries", "self_disclosure", "employer_criticism",

@@ -18,6 +18,7 @@ import itertools
 import json
 import math
 import os
+import re
 import threading
 from collections.abc import Collection, Iterable
 from dataclasses import dataclass
@@ -90,6 +91,43 @@ def entity_features(text: str, lower: str, words: list[str], care: bool) -> list
     return out
 
 
+# Before a capital, these (with spaces and quotes) mean it starts a sentence, not a name.
+_SENTENCE_ENDS = frozenset(".!?:;\n\u2026")
+_OPENING = frozenset(" \t\"'\u201c\u2018(*-")
+# A word that starts with a capital and goes on in lower case or digits ("Oisin", "Zac").
+_CAPITALISED = re.compile(r"(?<![A-Za-z0-9])[A-Z][a-z0-9][A-Za-z0-9]*")
+
+
+def name_features(text: str, lower: str) -> list[str]:
+    """The words around each capitalised word inside a sentence, with that word as "_"
+    ("n:met _", "n:_ s" for "met Oisin's..."): a name the lexicon does not know still
+    reads as a name. Sentence starts, acronyms ("NHS"), single letters, hashtags and
+    handles are skipped; a character outside ASCII before a capital (an emoji) counts as
+    a sentence end."""
+    starts = []
+    for match in _CAPITALISED.finditer(text):
+        j = match.start() - 1
+        while j >= 0 and text[j] in _OPENING:
+            j -= 1
+        if j < 0 or text[j] in _SENTENCE_ENDS or text[j] in "#@" or not text[j].isascii():
+            continue
+        starts.append(match.start())
+    if not starts:
+        return []
+    spans = _word_spans(lower)
+    index = {s: i for i, (_, s, _) in enumerate(spans)}
+    marked = [index[s] for s in starts if s in index]
+    shape = [t for t, _, _ in spans]
+    for i in marked:
+        shape[i] = "_"
+    last = len(shape) - 1
+    out = ["n:name"] if marked else []
+    for i in marked:
+        out.append(f"n:{shape[i - 1] if i else '^'} _")
+        out.append(f"n:_ {shape[i + 1] if i < last else '$'}")
+    return out
+
+
 def features(
     text: str, lower: str, concepts: Iterable[str], rule_labels: Iterable[str]
 ) -> list[str]:
@@ -101,6 +139,7 @@ def features(
     words = tokens(lower)
     out = ["w:" + t for t in words]
     out += [f"b:{a} {b}" for a, b in itertools.pairwise(words)]
+    out += name_features(text, lower)
     found = list(concepts)
     out += ["c:" + c for c in found]
     care = not CARE_CONCEPTS.isdisjoint(found)
@@ -161,6 +200,7 @@ class Model:
             *map(self.pairs.get, itertools.pairwise(words)),
             *map(self.concepts.get, found),
             *map(others.get, ["r:" + label for label in rule_labels]),
+            *map(others.get, name_features(text, lower)),
             others.get("bias"),
         ]
         care = not CARE_CONCEPTS.isdisjoint(found)
