@@ -4,6 +4,7 @@ stopped scan leaves no process behind."""
 
 from __future__ import annotations
 
+import gc
 import json
 import multiprocessing
 import pickle
@@ -14,6 +15,7 @@ import archive_factory as af
 import pytest
 
 from kaleidoscope.check import scan as scan_module
+from kaleidoscope.check.archives import ArchiveError
 from kaleidoscope.check.checker import check_text
 from kaleidoscope.check.model import MODEL_ENV, ModelError, reset_model
 from kaleidoscope.check.scan import ScanProgress, default_workers, scan_archive, summary_json
@@ -102,3 +104,19 @@ def test_workers_from_the_environment(monkeypatch: pytest.MonkeyPatch) -> None:
     for unusable in ("0", "-2", "many", ""):
         monkeypatch.setenv(scan_module.WORKERS_ENV, unusable)
         assert default_workers() >= 1
+
+
+def test_a_scan_collects_less_often_and_puts_the_collector_back(big_archive: Path) -> None:
+    before = gc.get_threshold(), gc.get_freeze_count()
+    during: list[tuple[int, int, int]] = []
+
+    def seen(_: ScanProgress) -> None:
+        during.append(gc.get_threshold())
+
+    scan_archive(big_archive, workers=1, progress=seen)
+    assert during and set(during) == {scan_module._SCAN_GC}
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before
+    # a scan that fails puts it back too
+    with pytest.raises(ArchiveError):
+        scan_archive(big_archive.with_name("missing.zip"), workers=1)
+    assert (gc.get_threshold(), gc.get_freeze_count()) == before

@@ -13,10 +13,12 @@ import json
 import multiprocessing
 import os
 import sys
+import threading
 import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -233,6 +235,34 @@ def _worker_gc() -> None:
     gc.set_threshold(10_000, 20, 20)
 
 
+# While a scan runs, the collector leaves alone what existed before it (rules, model,
+# modules: never garbage) and runs a full collection far less often. A scan keeps every
+# flagged result, so the old generations grow, and each full collection walked all of
+# them: on a 100,000-post archive the scanning process spent 2.5 of its 8.5 s of CPU
+# there. Counted, so that scans in several threads restore the settings once, at the end.
+_SCAN_GC = (50_000, 20, 1_000)
+_GC_LOCK = threading.Lock()
+_GC_STATE: list[Any] = [0, None]  # scans running, thresholds before the first
+
+
+@contextmanager
+def _fewer_collections() -> Iterator[None]:
+    with _GC_LOCK:
+        if _GC_STATE[0] == 0:
+            _GC_STATE[1] = gc.get_threshold()
+            gc.freeze()
+            gc.set_threshold(*_SCAN_GC)
+        _GC_STATE[0] += 1
+    try:
+        yield
+    finally:
+        with _GC_LOCK:
+            _GC_STATE[0] -= 1
+            if _GC_STATE[0] == 0:
+                gc.set_threshold(*_GC_STATE[1])
+                gc.unfreeze()
+
+
 def scan_archive(
     path: Path,
     *,
@@ -250,6 +280,18 @@ def scan_archive(
     checked in ``workers`` processes (default: `default_workers`) when there are many and
     ``check`` is the checker's own; the summary is the same however many check them.
     """
+    with _fewer_collections():
+        return _scan(path, progress, limits, check, scratch_root, workers)
+
+
+def _scan(
+    path: Path,
+    progress: ProgressFn | None,
+    limits: Limits | None,
+    check: CheckFn | None,
+    scratch_root: Path | None,
+    workers: int | None,
+) -> ScanSummary:
     checks = _Checks(check, default_workers() if workers is None else workers)
     started = time.perf_counter()
     kinds: Counter[PostKind] = Counter()
