@@ -11,6 +11,7 @@ import csv
 import gc
 import json
 import multiprocessing
+import multiprocessing.connection
 import os
 import sys
 import threading
@@ -18,7 +19,7 @@ import time
 from collections import Counter, deque
 from collections.abc import Callable, Iterator
 from concurrent.futures import Future, ProcessPoolExecutor
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -337,6 +338,103 @@ def _scan(
             last=last,
             findings={c: dict(findings[c]) for c in Category if c in findings},
         )
+
+
+class ScanFailedError(RuntimeError):
+    """The scan's process failed or died; the message is the error's type only (never
+    what it said, which could quote the archive)."""
+
+
+SCAN_NICENESS = 10  # how much lower than the server the scan's process runs
+
+
+def scan_in_child(
+    path: Path,
+    *,
+    progress: ProgressFn | None = None,
+    limits: Limits | None = None,
+    scratch_root: Path | None = None,
+    workers: int | None = None,
+    niceness: int = SCAN_NICENESS,
+) -> ScanSummary:
+    """`scan_archive` in a process of its own, at a lower priority, for a server.
+
+    A scan is seconds of CPU-bound Python: run in a server's thread, it holds the
+    interpreter lock against every page that process serves, and the pages wait. In a
+    child (a fresh interpreter, ``spawn``: never forked from a threaded server, and with
+    the environment of the moment) it shares only the cores, and the operating system
+    serves the pages first.
+    Progress comes back through a pipe and ``progress`` is called here, so it may raise
+    to stop the scan: the child is then killed. An ``ArchiveError`` is raised again
+    here with its message; any other failure, or a child that dies (killed for memory),
+    raises ``ScanFailedError``.
+    """
+    context = multiprocessing.get_context("spawn")
+    receiver, sender = context.Pipe(duplex=False)
+    child = context.Process(
+        target=_scan_child,
+        args=(sender, Path(path), limits, scratch_root, workers, niceness),
+        name="kaleidoscope-scan",
+    )
+    child.start()
+    sender.close()
+    try:
+        while True:
+            try:
+                kind, value = receiver.recv()
+            except EOFError:
+                raise ScanFailedError(f"the scan's process ended (exit {child.exitcode})") from None
+            if kind == "progress":
+                if progress is not None:
+                    progress(value)
+            elif kind == "done":
+                summary: ScanSummary = value
+                return summary
+            elif kind == "archive":
+                raise value
+            else:
+                raise ScanFailedError(str(value))
+    finally:
+        receiver.close()
+        if child.is_alive():
+            child.kill()
+        child.join()
+
+
+def _end_with(sentinel: int) -> None:
+    multiprocessing.connection.wait([sentinel])
+    os._exit(1)
+
+
+def _scan_child(
+    sender: Any,
+    path: Path,
+    limits: Limits | None,
+    scratch_root: Path | None,
+    workers: int | None,
+    niceness: int,
+) -> None:
+    parent = multiprocessing.parent_process()
+    if parent is not None:  # the server killed (kill -9): stop at once, as its thread would
+        threading.Thread(target=_end_with, args=(parent.sentinel,), daemon=True).start()
+    with suppress(OSError):  # not allowed here: the scan runs at the server's priority
+        os.nice(niceness)
+    try:
+        summary = scan_archive(
+            path,
+            progress=lambda p: sender.send(("progress", p)),
+            limits=limits,
+            scratch_root=scratch_root,
+            workers=workers,
+        )
+    except ArchiveError as exc:
+        sender.send(("archive", exc))
+    except BaseException as exc:  # reported by its type, never its text
+        sender.send(("failed", type(exc).__name__))
+    else:
+        sender.send(("done", summary))
+    finally:
+        sender.close()
 
 
 def _order(result: Result) -> tuple[int, float]:

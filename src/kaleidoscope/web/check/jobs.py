@@ -43,7 +43,7 @@ from django.core.cache import cache
 
 from kaleidoscope.check.archives import ArchiveError
 from kaleidoscope.check.records import Finding
-from kaleidoscope.check.scan import ScanProgress, ScanSummary, scan_archive
+from kaleidoscope.check.scan import ScanProgress, ScanSummary, scan_in_child
 
 from . import services
 
@@ -352,7 +352,7 @@ def _scan(job: Job, folder: Path, report_key: str) -> None:
         with _Heartbeat(job.token):
             job.state = State.RUNNING
             job.save(ACTIVE_TTL)
-            summary = scan_archive(path, progress=progress)
+            summary = scan_in_child(path, progress=progress)
             summary.source = job.filename
             blob = Fernet(report_key.encode()).encrypt(zlib.compress(_pickle(summary), 1))
             if not cancelled(job.token):
