@@ -5,7 +5,8 @@ An upload becomes a job under an unguessable token, tied to the uploading browse
 key (see ``services.owner_key``; the cache holds only its hash). The web process moves
 the upload's folder to ``job-<token>`` in the private upload area, writes the job's status
 to the cache and enqueues :func:`kaleidoscope.web.check.tasks.scan_archive_job` on this
-machine's queue (the file is only here). A worker runs :func:`run`: it publishes progress
+machine's queue (the file is only here). A worker runs :func:`run` (the scan itself in a
+child process at a lower priority, ``scan_in_child``: ADR 0018): it publishes progress
 to the cache, keeps a heartbeat key alive while it scans, deletes the folder whatever the
 outcome, and stores the report **encrypted** with a Fernet key made for this job.
 
