@@ -41,7 +41,9 @@ SOURCES = [
 # model trained on 11 writers; 0.37 (399 of 1,076) with the one trained on 15, which finds
 # more of the risky posts of writers it has not read but also scores many de-identified
 # practice stories as still risky, so their re-check refuses them (docs/checker.md, "Safer
-# versions"). The ceiling stops the share growing further unnoticed.
+# versions"); 0.31 (722 of 2,324) with the one trained on 32 writers, once names and places
+# no list knows are taken out (0.32, 743, before). The ceiling stops the share growing
+# further unnoticed.
 NO_SAFE_CEILING = 0.40
 
 
@@ -204,20 +206,22 @@ KNOWN_LEAKS: dict[str, set[str]] = {
     # Not leaks: ordinary words that open a sentence, quoted in the evidence, whose
     # lower-case form the corpus happens never to use, so `identifiers` takes them for
     # proper nouns. The rewrite rightly keeps them.
-    "t102-0057": {"Sentencing"},  # "Sentencing tomorrow at ...": the hearing, no name
     "t104-0033": {"Surgical"},  # "Surgical ward bay B": the kind of ward, no name
     "t99-0093": {"Subtle"},  # "Subtle, Maureen.": the writer's aside (the name goes)
-    "t99-0037": {"Flies"},  # "Flies on the 12th.": the verb opening a sentence, no name
     "t110-0098": {"Ex-resident"},  # "Ex-resident Corey": the role word opens it (Corey goes)
-    # Not names: a role, and a nationwide resale app that points to no one.
+    # Not names: two roles, and a nationwide resale app that points to no one.
     "t110-0046": {"PO"},  # "tell him his PO sent you": his probation officer, the writer
     "t112-0079": {"Vinted"},  # "sold the unit's PS5 pad on Vinted": a shop used by millions
+    "t135-0017": {"PA'd"},  # "a care leaver I PA'd for": the writer was her personal adviser
     # Not a unique detail: "only" here means "merely" ("he 'only borrowed' the quad bike"),
     # not "the only one"; the place, the age and the court around it are taken out.
     "t99-0045": {"'only borrowed' the quad bike"},
     # The same: "he want to stay with ah ma only" is "only with his grandma", his wish, not
     # the only one of anything; the age, the place and the name around it are taken out.
     "t73-0081": {"he want to stay with ah ma only"},
+    # The same: "Only took the surname out" is what the writer did ("merely"); the first
+    # names after it go.
+    "t128-0069": {"Only took the surname out, first names are fine right?"},
 }
 
 

@@ -23,7 +23,9 @@ A safer version must be safe, not just shorter (issue 13), so `safer_version`:
    Danforth", "out Dereham way"), a region ("the Tiwi Islands"), a whole place name
    ("Inis Mór"), what marks a house (a flag, a Dalek in the garden), a car's make, a rare
    or eponymous condition ("Duchenne muscular dystrophy", "died of TB"), a show or a side
-   someone was on, and how long someone stayed ("with us 3 yrs");
+   someone was on, and how long someone stayed ("with us 3 yrs"); and a capitalised word no
+   list knows, as a name or a place by the words around it ("to see Ngaire", "the
+   McGillivrays cancelled", "a Cleveland courtroom", "Gqeberha, do better.");
 3. re-checks what it wrote with the full check; while a confidentiality finding remains
    it says the make-up of the family in general ("the eldest of four", "twins" ->
    "children"), then leaves out whole sentences (never the first, never more than half
@@ -172,7 +174,8 @@ _CLOSING_AFTER = re.compile(r"[.!?]+(?:\s|$)|\s*$")  # a name spoken to at the e
 _FOND_SPOKEN_TO = re.compile(r",?\s(?:love|hun|hon|babe|mate|pet|darlin[g']?|duck|chick),\s")
 _GREETED_BEFORE = re.compile(
     r"\b(?:happy\s+birthday|congratulations|congrats|well\s+done|rip|rest\s+easy|thank\s+you|thanks"
-    r"|cheers|love\s+you|miss\s+you|proud\s+of\s+you|good\s+luck|bless\s+you)(?P<comma>,)?\s$"
+    r"|cheers|love\s+you|miss\s+you|proud\s+of\s+you|good\s+luck|bless\s+you|c['’]?mon|come\s+on"
+    r"|oi)(?P<comma>,)?\s$"
 )
 _GREETED_AFTER = re.compile(r"\s*(?:[,.!?]|$)|\s+(?:x+|xo)\b|\s+[^\w\s]")
 _SENTENCE_OPENS = re.compile(r"(?:^|[.!?]\s+|\n)$")
@@ -437,6 +440,13 @@ class _Rewriter:
         return ("the " if first == key else "another ") + rest
 
     def _name(self, start: int, end: int) -> tuple[int, int, str]:
+        found = self._named(start, end)
+        note = _NAME_NOTE.match(self.text, end)
+        if note is not None and found[1] == end:  # "Nanna Joyce (not her real name) has rung"
+            return found[0], note.end(), found[2]
+        return found
+
+    def _named(self, start: int, end: int) -> tuple[int, int, str]:
         hyphen = _HYPHEN_NAME.match(self.text, end)
         if hyphen:  # "Lacey-Jo"
             end = hyphen.end()
@@ -507,6 +517,8 @@ class _Rewriter:
         key = quote.split()[-1].lower() if first in ("Mr", "Mrs", "Ms", "Miss", "Mx") else (
             quote.split()[0].lower()
         )
+        if first in _KIN_TITLES and " " in quote:  # "Grandma Pearl" -> "someone"
+            return start, end, self._person(self.words["name"], quote.split()[-1].lower())
         if " and " in quote or " & " in quote:
             new = self.words["name_couple"]
         elif first == "Mr":
@@ -818,6 +830,58 @@ class _Rewriter:
 
     def _pet_name(self, start: int, end: int) -> tuple[int, int, str]:
         """ "his budgie Sergeant Pepper has died" -> "his budgie has died"."""
+        return start, end, ""
+
+    def _unplaced_modifier(self, start: int, end: int) -> tuple[int, int, str]:
+        """A name or a place no list knows, said before a noun: "a Cleveland courtroom" -> "a
+        courtroom", "his Spurs posters" -> "his posters", "Greenock office:" -> "The office:"."""
+        if _DETERMINED_BEFORE.search(self.lower, max(0, start - 24), start):
+            return start, end, ""
+        local = self.words["local"]
+        if _PREP_END.search(self.lower, max(0, start - 8), start):
+            return start, end, "the " + local  # "on Skeg market" -> "on the local market"
+        if _DETERMINER_BEFORE.search(self.text, max(0, start - 4), start):
+            return start, end, "the"  # "Tuesday 3pm, Greenock office:" -> "The office:"
+        return start, end, local  # "wee Celtic jersey" -> "wee local jersey"
+
+    def _unplaced_the(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "first place of her own up the Mount" -> "... nearby"; "louder than the whole Kop"
+        -> "louder than the whole area"."""
+        the = _THE_BEFORE.search(self.lower, max(0, start - 16), start)
+        if the is not None:
+            near = _NEARBY_THE_BEFORE.search(self.lower, max(0, the.start() - 10), the.start())
+            if near is not None:
+                return near.start(), end, self.words["nearby"]
+        return start, end, self.words["area"].split(" ", 1)[-1]
+
+    def _unplaced_apart(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "(94, Baton Rouge, the one with the parrot)" -> "(the one with the parrot)"."""
+        key = self.lower[start:end]
+        return self._list_item(start, end) or (start, end, self._person(self.words["name"], key))
+
+    def _nickname_quote(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "(Mr Ferreira, 'call me Manny')" -> "(a man)": the nickname goes with its quote."""
+        return self._list_item(start, end) or (start, end, "")
+
+    def _hailed(self, start: int, end: int) -> tuple[int, int, str]:
+        """A place or a name hailed opening a sentence goes: "Leeds, I'm livid." -> "I'm
+        livid."; alone or with when, the whole sentence: "Aberystwyth, Thursday afternoon."."""
+        text = self.text
+        whole = _DATELINE.match(text, end)
+        if whole is not None:
+            return start, whole.end(), ""
+        comma = _COMMA_AFTER.match(text, end)
+        return start, comma.end() if comma else end, ""
+
+    def _name_as_thing(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "name their kids after cars and booze ... had a Brandy today" -> "had someone"."""
+        key = self.lower[start:end].rsplit(" ", 1)[-1]
+        return start, end, self._person(self.words["name"], key)
+
+    def _journey_from(self, start: int, end: int) -> tuple[int, int, str]:
+        """ "Bridgend to Newport and back twice." -> "To the area and back twice."."""
+        if self.text.startswith(" ", end):
+            end += 1
         return start, end, ""
 
     def _trade(self, start: int, end: int) -> tuple[int, int, str]:
@@ -1471,7 +1535,7 @@ _PET_NAME = re.compile(
 # A family by its surname, its members listed after it: "The Ndlovus (mum, gran and three boys)".
 _FAMILY_LISTED = re.compile(
     r"\b[Tt]he\s+(?P<name>[A-Z][a-z'’]+s)(?=\s*\((?:mum|mam|mom|dad|nan|nana|gran|grandma|grandad"
-    r"|granny|auntie|aunty|uncle|the\s|\d|two|three|four|five|six)\b)"
+    r"|granny|auntie|aunty|uncle|the\s|\d+|two|three|four|five|six)\b)"
 )
 # "a family called the Hendersons": the naming clause goes.
 _CALLED = re.compile(r"\s(?:called|named)\s+(?:the\s+)?([A-Z][a-z'’]+)(?![\w-])")
@@ -1714,7 +1778,8 @@ _AGE_NAMED = re.compile(
 )
 # First names the lexicon does not know, told by the words around them: "Phoned Mared on",
 # "service user of mine, Pádraig, is", "Paddy from the flats rang".
-_NAME_WORD = r"[A-ZÀ-Þ][a-zà-ÿ]+(?:-[A-ZÀ-Þ][a-zà-ÿ]+)?"
+# (letters beyond Latin-1 too: "Ionuț", "Łukasz")
+_NAME_WORD = r"[A-ZÀ-ÞĀ-ŽȘȚ][a-zà-ÿā-žșț]+(?:-[A-ZÀ-ÞĀ-ŽȘȚ][a-zà-ÿā-žșț]+)?"
 _NAME_CONTACT = re.compile(
     r"(?<![\w'’-])(?i:phoned|rang|rung|texted|messaged|called|visited|met|popped\s+in\s+on|checked\s+(?:in\s+)?on"
     r"|caught\s+up\s+with|bumped\s+into|dropped\s+in\s+on)\s+(?P<name>"
@@ -1783,7 +1848,7 @@ _NAME_GREETED = re.compile(
 # A nickname: "Big Tam's back", "Wee Davie was in".
 _NAME_NICKED = re.compile(
     r"\b(?:Big|Wee|Little|Auld|Young|Old|Lil)\s+(?P<name>" + _NAME_WORD + r")(?=['’]s\b|\s+(?:is"
-    r"|was|has|had|said|says|came|went|got|turned|rang|called|told)\b)"
+    r"|was|has|had|said|says|came|went|got|turned|rang|called|told|[a-z]+ed)\b)"
 )
 # A name before a bracket that says whose the person is: "Chioma (who I support) was",
 # "Hemi (one of mine)", "Zara (14, ours)", "Adaeze (patient in bay 2)".
@@ -1927,6 +1992,7 @@ _PLACE_SUBJECT = re.compile(
     r"(?P<place>[A-Z][a-z]+(?:-[A-Z]?[a-z]+)*)\s+(?:is\s+something\s+else|has\s+broken\s+me"
     r"|never\s+disappoints|strikes\s+again|has\s+done\s+me\s+in|is\s+a\s+different\s+world"
     r"|has\s+(?:everything|it\s+all|got\s+everything)|never\s+changes|never\s+fails"
+    r"|loves\s+(?:you|ya|yous|youse)|does\s+it\s+(?:properly|right|best|better)"
     r"|(?P<loose>is\s+(?:wild|mad|crazy|bonkers|unreal|chaos|carnage|a\s+madhouse|a\s+war\s?zone)"
     r"|was\s+(?:wild|mad|carnage|chaos)))\b"
 )
@@ -1969,6 +2035,329 @@ _NOT_NAMES = frozenset(
         "Brother", "Son", "Daughter", "Cousin", "Anyone", "Foster",
     }
 )
+# --- capitalised words no other cue placed ---------------------------------------------------
+# A capitalised word inside a sentence that no list knows is taken for a name or a place and
+# generalised by the words around it (`_Net._unplaced`): "popped round to see Ngaire" ->
+# "to see someone", "his Spurs posters" -> "his posters", "up the Mount" -> "nearby", "the
+# Van der Merwes want" -> "a family want"; where nothing around it says, it stays ("handed
+# him a Twix", "told me about Korea"). Opening a sentence, a capital says nothing, so there a
+# name needs a cue of its own: whose something is ("Sipho's probation appointment"), doing
+# what only people do ("Shaz has gone AWOL"), an age ("Orrin was twelve"), being hailed
+# ("Leeds, I'm livid.") or standing as the post's dateline ("Aberystwyth, Thursday afternoon.").
+#
+# A word: letters of any script ("Ionuț", "Ōtara"), an inner apostrophe or hyphen ("O'Neill",
+# "Lacey-Jo").
+_CAP_WORD = re.compile(r"(?<![\w@#&/-])(?<!\w['’])[^\W\d_]+(?:['’-][^\W\d_]+)*")
+# Small words inside a surname: "the Van der Merwes", "Ms de la Cruz".
+_SURNAME_PARTS = frozenset(
+    {"van", "der", "den", "de", "la", "le", "du", "da", "di", "von", "bin", "al", "el", "ter",
+     "dos", "das", "del"}
+)
+# Surnames written with an inner capital ("McGillivray", "O'Brien"), unlike brands and apps
+# ("TikTok", "WhatsApp", "FaceTimed"), which are no one's name.
+_SURNAME_CAPITAL = re.compile(r"(?:Ma?c|O['’]|Fitz|D['’])[A-Z]")
+# Endings of verbs and adverbs, which no name has: "Nearly cried", "Reflecting on".
+_VERB_ENDING = re.compile(r"(?:ing|(?<=\w{3})ed|(?<=\w{4})(?<!e)ly)$")
+# Endings of ordinary English words, which few names have ("Reflecting", "Apparently",
+# "Volunteered", "Compassion"): ("-ly" only on long words: "Emily", "Molly", "Lily" are names).
+_ORDINARY_ENDING = re.compile(
+    r"(?:ing|(?<=\w{3})ed|ness|ment|tion|sion|ful|less|ous|ive|able|ible|ism|ity|ance|ence"
+    r"|ship|hood|ward|wise|(?<=\w{4})(?<!e)ly)$"
+)
+# Words written with a capital that name no person and no place: apps and platforms, chains
+# and brands everyone buys, holidays, figures, languages and faiths, and the words a post
+# opens a sentence with ("Bliss.", "Anyway, wine o'clock", "Aye, ...") that no name list
+# holds. Data for matching only.
+_ORDINARY_CAPITALS = frozenset(
+    {
+        # apps, platforms and what they run on
+        "tiktok", "whatsapp", "snapchat", "snap", "instagram", "insta", "facebook", "fb",
+        "twitter", "threads", "bluesky", "mastodon", "linkedin", "reddit", "youtube", "netflix",
+        "iplayer", "zoom", "teams", "skype", "facetime", "google", "gmail", "outlook", "excel",
+        "word", "powerpoint", "iphone", "ipad", "android", "xbox", "playstation", "nintendo",
+        "switch", "fortnite", "minecraft", "roblox", "spotify", "strava", "vinted", "ebay",
+        "amazon", "uber", "deliveroo", "tinder", "discord", "twitch", "telegram", "signal",
+        "messenger", "kindle", "alexa", "siri", "chatgpt", "wifi", "sky", "bbc", "itv", "telly",
+        "radio", "podcast", "gofundme", "justgiving", "paypal", "klarna", "parkrun",
+        # chains, brands and what everyone buys
+        "lego", "barbie", "peppa", "bluey", "twix", "kitkat", "haribo", "mars", "calpol",
+        "lemsip", "nurofen", "berocca", "lucozade", "guinness", "strongbow", "stella", "carling",
+        "prosecco", "baileys", "coke", "pepsi", "fanta", "tango", "roses", "celebrations",
+        "heroes", "thorntons", "cadbury", "pringles", "doritos", "walkers", "tayto", "crocs",
+        "nike", "adidas", "burberry", "gucci", "primark", "boots", "argos", "ikea", "wilko",
+        "poundland", "greggs", "costa", "nero", "pret", "mcdonald", "mcdonalds", "maccies",
+        "maccas", "nando", "nandos", "kfc", "subway", "domino", "dominos", "wetherspoons",
+        "spoons", "travelodge", "timmies", "walmart", "target", "costco", "kmart", "bunnings",
+        "woolies", "woolworths", "coles", "dunkin", "spar", "morrisons", "sainsbury",
+        "sainsburys", "waitrose", "iceland", "asda", "aldi", "lidl", "tesco",
+        # holidays, events, figures of faith and story
+        "christmas", "xmas", "easter", "halloween", "hogmanay", "diwali", "eid", "ramadan",
+        "hanukkah", "thanksgiving", "valentine", "valentines", "remembrance", "bonfire", "pride",
+        "anzac", "waitangi", "matariki", "mardi", "carnival", "movember", "eisteddfod",
+        "glastonbury", "olympics", "olympic", "paralympics", "paralympic", "god", "jesus",
+        "christ", "lord", "allah", "santa", "satan", "devil", "buddha",
+        # languages, peoples, faiths, the forces
+        "english", "french", "spanish", "german", "italian", "polish", "dutch", "greek", "arabic",
+        "urdu", "punjabi", "welsh", "gaelic", "irish", "scottish", "british", "european",
+        "african", "asian", "american", "australian", "canadian", "kiwi", "aussie", "māori",
+        "maori", "pākehā", "afrikaans", "zulu", "xhosa", "swahili", "hindi", "bengali", "tamil",
+        "mandarin", "cantonese", "korean", "japanese", "chinese", "thai", "turkish", "kurdish",
+        "somali", "dari", "pashto", "farsi", "romanian", "russian", "ukrainian", "portuguese",
+        "brazilian", "mexican", "latino", "hispanic", "jamaican", "caribbean", "muslim",
+        "muslims", "christian", "christians", "catholic", "catholics", "jewish", "sikh", "hindu",
+        "buddhist", "protestant", "aboriginal", "indigenous", "makaton", "bsl", "braille",
+        "marine", "marines", "navy", "army", "yolŋu", "malay",
+        # who someone is: kin, pronouns, a word for a person
+        "ours", "yours", "theirs", "mine", "hers", "oldest", "eldest", "youngest", "middle",
+        "kiddo", "lady", "gent", "gentleman", "da", "ma", "maw", "paw", "mammy", "daddy", "mummy",
+        "mommy", "pops", "bro", "sis",
+        # what a sentence opens with: answers, greetings, exclamations, dialect, joining words
+        "shoutout", "reply", "welcome", "straight", "yes", "no", "yeah", "yep", "yup", "nope",
+        "nah", "aye", "naw", "nae", "ok", "okay", "anyway", "anyhow", "well", "so", "sure",
+        "right", "fine", "fair", "true", "exactly", "indeed", "brilliant", "amazing", "great",
+        "good", "bad", "sad", "mad", "wild", "gutted", "proud", "blessed", "grateful", "thankful",
+        "bliss", "legend", "legends", "classic", "classy", "tidy", "lush", "mint", "ace", "sound",
+        "sorted", "standard", "typical", "perfect", "superb", "surreal", "tense", "harsh",
+        "brutal", "rough", "grim", "bleak", "tragic", "iconic", "ironic", "awkward", "weird",
+        "strange", "odd", "funny", "gorgeous", "beautiful", "stunning", "magic", "epic", "huge",
+        "massive", "tiny", "small", "big", "quiet", "busy", "slow", "fast", "quick", "long",
+        "short", "early", "late", "hot", "cold", "wet", "dry", "windy", "rainy", "sunny", "snowy",
+        "freezing", "shattered", "knackered", "exhausted", "tired", "broken", "happy", "sorry",
+        "thanks", "cheers", "ta", "bye", "goodnight", "goodbye", "morning", "evening", "night",
+        "hello", "hi", "hey", "hiya", "howdy", "oi", "ah", "oh", "ooh", "argh", "ugh", "urgh",
+        "hmm", "meh", "phew", "wow", "whoa", "woah", "yikes", "oops", "whoops", "oof", "eek",
+        "yay", "woo", "woohoo", "hooray", "haha", "lol", "lmao", "omg", "ffs", "jeez", "gosh",
+        "blimey", "crikey", "strewth", "jaysus", "och", "ope", "ag", "eish", "shame", "sho",
+        "haibo", "yoh", "chur", "howay", "reet", "wor", "canny", "bostin", "duw", "diolch",
+        "cwtch", "craic", "grand", "deadly", "class", "fierce", "wee", "braw", "pure", "cheerio",
+        "laters", "onwards", "upwards", "again", "regardless", "otherwise", "meanwhile",
+        "however", "also", "plus", "besides", "though", "although", "because", "cos", "unless",
+        "whether", "while", "whilst", "instead", "perhaps", "maybe",
+        # verdicts and nouns said alone ("Bliss.", "Progress.", "Legend.")
+        "peak", "progress", "growth", "success", "result", "relief", "joy", "respect",
+        "democracy", "justice", "karma", "heaven", "hell", "chaos", "carnage", "drama", "trauma",
+        "life", "love", "peace", "hope", "rain", "sun", "snow", "wind", "fog", "heat", "frost",
+        "tears", "sigh", "silence", "mood", "vibes", "goals", "facts", "truth", "same", "ditto",
+        "agreed", "noted", "done", "booked", "payday", "update", "note", "reminder", "question",
+        "answer", "lesson", "advice", "thread", "story", "moral", "point", "fact", "news", "tip",
+        "icon", "hero", "genius", "champion", "boss", "chief", "star", "queen", "king", "angel",
+        "gem", "diamond", "rockstar", "superstar", "warrior", "sweetheart", "darling", "babe",
+        "yesterday", "tomorrow", "future", "past", "fingers", "fab", "fun", "yet", "thoughts",
+        "daily", "together",
+        # services and roles that ring and turn up ("Nursery rang", "Interpreter turned up late")
+        "nursery", "ambulance", "taxi", "cab", "interpreter", "locum", "paramedic", "bailiff",
+        "neighbour", "neighbor", "landlord", "landlady", "midwife", "pharmacy", "chemist",
+        "dentist", "optician", "vet", "cops", "coppers", "garda", "guards", "transport",
+        "agency", "switchboard", "triage", "admin", "caretaker", "porter", "cleaner", "security",
+        "receptionist", "probation", "cafcass", "crisis",
+        # directions
+        "north", "south", "east", "west", "northern", "southern", "eastern", "western", "central",
+    }
+)
+# Before a capitalised word, words that make it a place: "on Delmar", "as far as Bonar Bridge",
+# "out past Lairg" (the net's `_places` has taken most of them already).
+_UNPLACED_PLACE_BEFORE = re.compile(
+    r"\b(?:in|at|from|fae|frae|near|nr|outside|towards|across|around|round|past|via"
+    r"|through|on|off|as\s+far\s+as|out|up|down|beyond|opposite)\s+$",
+    re.IGNORECASE,
+)
+# "to" after going somewhere makes a place ("drove back to Invercargill"); else a person
+# ("talked to Mpho").
+_MOTION_TO_BEFORE = re.compile(
+    r"\b(?:moved?|moving|went|go|goes|going|gone|drove|drive|driving|flew|fly|flying|back|trip"
+    r"|came|come|coming|headed|heading|travel+ed|relocated|placed|transferred|returned|return"
+    r"|returning|way|road|train|bus|ferry|flight|ride|lift|walked|walk|commute|run)"
+    r"(?:\s+(?:all\s+the\s+way|back|down|up|over|out|home))?\s+to\s+$",
+    re.IGNORECASE,
+)
+_ARTICLE_BEFORE = re.compile(r"\b(?:a|an)\s+$", re.IGNORECASE)
+_THE_BEFORE = re.compile(r"\bthe\s+(?:(?:whole|old|new|same|local|big|little)\s+)?$", re.IGNORECASE)
+_OWNED_BEFORE = re.compile(r"(?:\b(?:his|her|their|its|your|my|our)|['’]s)\s+$", re.IGNORECASE)
+_DETERMINED_BEFORE = re.compile(
+    r"(?:\b(?:a|an|the|this|that|these|those|his|her|their|its|your|my|our|one\s+of\s+(?:my|our"
+    r"|the|his|her|their))|['’]s)\s+(?:[a-z]+\s+)?$",
+    re.IGNORECASE,
+)
+# The words a container or a drink takes: "a bottle of Glenmorangie", "a box of Roses".
+_OF_THING_BEFORE = re.compile(
+    r"\b(?:bottle|glass|pint|can|box|bag|packet|cup|tin|dram|shot|bar|slice|piece|pack|tub|jar"
+    r"|mug|carton|crate|case|bunch|bouquet)\s+of\s+$",
+    re.IGNORECASE,
+)
+# What only a person does, after a word opening a sentence: "Shaz has gone AWOL", "Seren wanted
+# me to tell" (no pronoun after it needed).
+_PERSON_ONLY_DOING = re.compile(
+    r"\s+(?:(?:has|had|'s|’s)\s+(?:gone\s+(?:awol|missing)|absconded|disclosed|kicked\s+off"
+    r"|been\s+(?:arrested|excluded|sectioned|remanded|charged|sentenced|sitting\s+in\s+the\s+cells"
+    r"|missing))|(?:went|gone)\s+(?:awol|missing)|absconded|disclosed|kicked\s+off"
+    r"|presented\s+as|wanted\s+me|hugged\s+me)\b",
+    re.IGNORECASE,
+)
+# What a person does, but a service too ("Nursery rang", "Taxi turned up"): a name only with
+# "he" or "she" after it ("Caoimhe rang the duty line", "Temperance ran from the unit ... the
+# police found her").
+_PERSON_DOING = re.compile(
+    r"\s+(?:rang|texted|phoned|messaged|called\s+me|told\s+me|asked\s+me|cried|turned\s+up"
+    r"|ran\s+(?:away|off|from)|came\s+(?:in|round|to)|swore|screamed)\b",
+    re.IGNORECASE,
+)
+_PERSON_PRONOUN = re.compile(r"\b(?:he|she|him|his|her|hers|himself|herself)\b", re.IGNORECASE)
+# A name or a place hailed opening a sentence, spoken to: "Leeds, I'm livid.", "Gqeberha, do
+# better.", "Dundee, you raised a good one.", "Launceston, raining" ("Spoiler, it didn't go
+# well", "Heartbreak, that's what this job is": said of it, no one hailed).
+_HAILED_AFTER = re.compile(
+    r",\s+(?=(?:I|[Yy]ou|[Yy]a|[Yy]['’]all|[Ww]e|[Ww]hat|[Ww]hy|[Hh]ow|[Tt]hank|[Tt]hanks|[Cc]heers"
+    r"|[Dd]o|[Dd]on['’]t|[Ss]top|[Nn]ever|[Pp]lease|[Ss]ort|[Gg]et|[a-z]+ing)\b|I['’])"
+)
+# "Bridgend to Newport and back twice": the start of a journey, a place too.
+_JOURNEY_AFTER = re.compile(r"\s+to\s+[A-Z]")
+# A name in a list with another name: "Gaz, Chantelle and Big Marie".
+_LIST_AFTER = re.compile(r"(?:,\s+|\s+(?:and|&)\s+)(?=[A-Z])")
+_LIST_GOES_ON = re.compile(r"(?:,\s+|\s+(?:and|&)\s+)[A-Z]")
+# Words after an "'s" that make it "is" or "has", not whose: "Kettle's on", "Sun's out".
+_CONTRACTION_NEXT = frozenset(
+    {"on", "off", "out", "in", "up", "down", "back", "here", "there", "gone", "done", "ready",
+     "due", "over", "coming", "going", "getting", "still", "just", "not", "never", "always",
+     "so", "too", "really", "very", "a", "an", "the", "my", "your", "his", "her", "our", "their",
+     "all", "finally", "broken", "dead", "fine", "ok", "okay", "good", "bad", "been", "got",
+     "had", "now", "open", "closed", "shut", "away", "late", "early", "full", "empty", "inside",
+     "outside", "better", "worse", "right", "wrong", "true", "nice", "lovely", "great", "grand",
+     "bright", "hard", "easy", "different", "same"}
+)
+# A bracket after a word opening a sentence that says who the person is: "Macca (the lad from
+# the group, not my brother) came in".
+_DESCRIBED_AFTER = re.compile(
+    r"\s*\((?:the|a|an)\s+(?:lad|lass|girl|boy|man|woman|one|kid|bloke|fella|gent|lady|guy"
+    r"|young|little|older|wee)\b|\s*\(not\s+(?:my|his|her|their|the)\s"
+)
+# A note that the name is not the real one: "Nanna Joyce (not her real name, but close
+# enough)": it goes with the name.
+_NAME_NOTE = re.compile(
+    r"\s*\((?:not|isn['’]t|wasn['’]t)\s+(?:his|her|their|my|the|a)\s+real\s+name[^)]{0,60}\)"
+)
+# A nickname someone asked to be called, quoted: "(Mr Ferreira, 'call me Manny')".
+_CALL_ME_QUOTED = re.compile(
+    r"['‘\"“](?i:call\s+me)\s+(?P<name>[A-Z][\w'’-]*?)['’\"”](?![\w])"
+)
+# A name after a word of kinship used as a title: "Mamma Folasade", "Nanna Joyce", "Grandma
+# Pearl" (the title goes too: with the name, it points to the person).
+_KIN_TITLE_NAME = re.compile(
+    r"(?<![\w'’-])(?<!\bmy\s)(?<!\bour\s)(?<!\byour\s)(?<!\bhis\s)(?<!\bher\s)(?<!\btheir\s)"
+    r"(?:Mamma|Mammy|Mama|Mum|Mam|Mom|Grandma|Grandad|Grandpa|Gran|Granny|Nan|Nanny|Nanna|Nana"
+    r"|Aunt|Auntie|Aunty|Uncle|Cousin|Gogo|Koro|Kuia|Whaea|Papa|Baba|Mother|Father|Sister"
+    r"|Brother|Pastor)\s+(?P<name>" + _NAME_WORD + r")(?![\w'’-])"
+)
+# A plural surname's verb: "The McGillivrays cancelled", "the Van der Merwes want".
+_PLURAL_VERB_AFTER = re.compile(
+    r"['’]|\s+(?:are|were|have|had|want|need|live|keep|say|said|never|still|just|all|both"
+    r"|came|went|got|did|do|don['’]t|won['’]t|can['’]t|will|would|could|[a-z]+ed)\b"
+)
+_NEXT_TOKEN = re.compile(r"\s+([\w'’-]+)")
+_DAY_NAME = re.compile(
+    r"(?:mon|tues|wednes|thurs|fri|satur|sun)days?|mon|tue|tues|wed|weds|thu|thur|thurs|fri|sat"
+)
+# The kinship words of `_KIN_TITLE_NAME`: "Grandma Pearl" -> "someone", not "Grandma someone".
+_KIN_TITLES = frozenset(
+    {"Mamma", "Mammy", "Mama", "Mum", "Mam", "Mom", "Grandma", "Gran", "Granny", "Nan", "Nanny",
+     "Nanna", "Nana", "Aunt", "Auntie", "Aunty", "Gogo", "Kuia", "Whaea", "Mother", "Sister",
+     "Grandad", "Grandpa", "Uncle", "Koro", "Papa", "Baba", "Father", "Brother", "Cousin", "Pastor"}
+)
+# A place hailed with when: "Aberystwyth, Thursday afternoon.", "Sacramento, 11pm." (the
+# whole sentence goes; a word alone, "Subtle.", "Bliss.", is no place).
+_DATELINE = re.compile(
+    r"(?:,\s*(?:(?:on\s+)?(?:[A-Z][a-z]+day|(?:Mon|Tue|Tues|Wed|Weds|Thu|Thur|Thurs|Fri|Sat|Sun)"
+    r"\.?|\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm)|\d{1,2}(?:st|nd|rd|th))(?:\s+(?:morning|afternoon"
+    r"|evening|night|lunchtime|\d{1,2}(?:[:.]\d\d)?\s*(?:am|pm)))?))\s*[.!?]+(?:\s+|$)"
+)
+# Before a place inside a sentence that says "close by": "up the Mount" -> "nearby".
+_NEARBY_THE_BEFORE = re.compile(
+    r"\b(?:up|down|over|by|near|round|past|behind|beside|opposite|outside|across|along|off)\s+$",
+    re.IGNORECASE,
+)
+_COMMA_AFTER = re.compile(r",\s+")
+_PREP_END = re.compile(r"\b(?:in|at|on|from|to|near|into|for|with|by|off|of)\s+$", re.IGNORECASE)
+
+_CONTRACTION = re.compile(r"['’](?:ve|re|ll|d|m|t)$|n['’]t$")
+# The nicknames' first words: "Big Mick again" -> "Someone again".
+_NICKS = frozenset({"Big", "Wee", "Little", "Auld", "Young", "Old", "Lil"})
+_DIGIT_NEXT = re.compile(r"\d\s+$")
+_NUMBERED_BEFORE = re.compile(r"(?:^|\s)\d{1,2}/\s*$")  # a thread's "1/ Distances eat the day"
+_NUMBER_LABEL_AFTER = re.compile(r"\s+\d{1,3}(?![\d:]|[.,]\d)")  # "Channel 9.", "Ward 4 West"
+# Words before a person: "to see Ngaire", "move Kairo", "Celebrating Mpho", "Took Ionuț to".
+_CONTACT_BEFORE = re.compile(
+    r"\b(?:see|saw|seeing|seen|visit|visited|visiting|met|meet|meeting|took|take|taking|move|moved"
+    r"|moving|celebrating|celebrate|supported|support|supporting|hug|hugged|thank|thanked|tell"
+    r"|told|ask|asked|call|called|text|texted|phone|phoned|ring|rang|help|helped|collect"
+    r"|collected|drove|drive|driving|brought|bring|picked\s+up|dropped|drop|placed|place|with|if"
+    r"|when|because|cos|that|and\s+then)\s+$",
+    re.IGNORECASE,
+)
+# Of those, words joining a clause, which may open a noun too: "that Rangi, a young man" but
+# "that Cleveland courtroom".
+_JOINING = frozenset({"that", "if", "when", "because", "cos", "and"})
+# Where someone is taken: "Took Ionuț to the cinema" ("Took Ventolin before": a thing).
+_TAKEN_SOMEWHERE = re.compile(
+    r"\s+(?:to|for|out|home|back|round|along|with|shopping|swimming|bowling|and)\b"
+)
+# Words after a person: "Kairo and his sister", "Mpho today, who", "Ngaire on my day off".
+_PERSON_AFTER = re.compile(
+    r"\s+(?:and|&)\s+(?:his|her|their)\b|(?:\s+(?:today|yesterday|tonight|again))?,?\s+who\b"
+    r"|\s+(?:on|for)\s+my\s+(?:day|way)\b"
+)
+_WHO_AFTER = re.compile(r",\s+who\b")
+# A capitalised word after an "'s": a title or a brand, "Grey's Anatomy" ("Nomvula's HIV status"
+# is whose).
+_TITLE_WORD_AFTER = re.compile(r"\s+[A-Z][a-z]")
+# Words of a family's doings near a plural surname: "The McGillivrays cancelled the visit".
+_FAMILY_WORDS = re.compile(
+    r"\b(?:visits?|kids|children|child|baby|parents?|mum|mam|mom|dad|adopt\w*|foster\w*"
+    r"|placement|famil(?:y|ies)|house|home|case|court|contact|removal|social\s+services)\b",
+    re.IGNORECASE,
+)
+# A title of capitalised words with small ones between: "Escape to the Country", "Line of
+# Duty", "Flower o Scotland", "Dragons' Den" (a show, a song, a book: no one's name).
+_TITLE_GOES_ON = re.compile(r"['’]?\s+(?:(?:of|o)\s+(?:the\s+)?|to\s+the\s+)[A-Z]|['’]\s+[A-Z]")
+_TITLE_SO_FAR = re.compile(r"[A-Z][\w'’]*\s+(?:of|o)\s+(?:the\s+)?$")
+# "Correct, mate.": an ordinary word with a hail after it, no name hailed.
+_HAIL_WORD_AFTER = re.compile(
+    r",\s+(?:mate|love|hun|hon|pal|babe|bro|sis|guys|folks|all|everyone|lads|girls)\b",
+    re.IGNORECASE,
+)
+# An age after a name opening a sentence: "Orrin was twelve the first time".
+_AGE_AFTER_NAME = re.compile(
+    r"\s+(?:is|was)\s+(?:only\s+|just\s+)?(?:\d{1,2}|one|two|three|four|five|six|seven|eight"
+    r"|nine|ten|eleven|twelve|thirteen|fourteen|fifteen|sixteen|seventeen|eighteen|nineteen)\b"
+    r"(?!\s*(?:am|pm|minutes?|mins?|hours?|miles|percent|%))"
+)
+# Words after a capitalised word that are no noun it describes: "watched Bargain Hunt together".
+_NOT_NOUNS_TOO = frozenset(
+    {"together", "apart", "instead", "anyway", "tomorrow", "tonight", "mate", "love", "pal",
+     "hun", "lol", "haha", "x", "xx", "xxx", "please", "thanks", "cheers", "yet", "though",
+     "about", "after", "before", "during", "without", "within", "between", "towards", "toward",
+     "until", "till", "via", "than", "like", "as", "if", "home", "shopping", "swimming", "or",
+     "nor", "not", "too", "also", "either", "neither", "every", "some", "any", "no"}
+)
+_ONE_NAME = re.compile(_NAME_WORD)
+# A post about what people are named, where "a Brandy" is a child's name said as a thing.
+_NAMING = re.compile(r"\bnam(?:e|es|ed|ing)\s+(?:their|her|his|the|my|our)\b")
+
+_LEXICON_WORDS: dict[int, frozenset[str]] = {}
+
+
+def _lexicon_words(automaton: object) -> frozenset[str]:
+    """The words of the checker's lexicon phrases (not its first names): ordinary words."""
+    key = id(automaton)
+    found = _LEXICON_WORDS.get(key)
+    if found is None:
+        words: set[str] = set()
+        for phrase, value in automaton.items():  # type: ignore[attr-defined]
+            if set(value[3]) | set(value[4]) <= {"given_name"}:
+                continue
+            words.update(re.findall(r"[a-z]+", phrase))
+        found = _LEXICON_WORDS[key] = frozenset(words)
+    return found
+
+
 # "60s" standing alone between commas: an age band ("in her 80s" is the checker's).
 _DECADE = re.compile(r"(?<=,\s)(?:early\s|mid\s|late\s)?[1-9]0s(?=,)")
 # "a fifteen-year-old", "twenty-three year old": an age in words.
@@ -2172,6 +2561,7 @@ class _Net:
         self.found: list[Ident] = []
         self.kept: list[Ident] = []  # the checker's identifiers, once `run` has chosen them
         self.taken = bytearray(len(text))  # 1 where an identifier already stands
+        self._lower_words: frozenset[str] | None = None  # the post's own lower-case words
 
     def scan(self, pattern: re.Pattern[str], lower: bool = False) -> list[re.Match[str]]:
         """Every match of ``pattern``, or none at once when the words it needs are absent."""
@@ -2241,16 +2631,23 @@ class _Net:
 
     def _repeats(self, kept: list[Ident]) -> None:
         """Every other mention of a first name found once: "nana Pat rang ... Pat love, he's"."""
-        words = {
-            self.text[s:e]
-            for kind, s, e in [*kept, *self.found]
-            if kind == "name" and _NAME_WORD_ONLY.fullmatch(self.text, s, e)
-        }
+        words = set()
+        for kind, s, e in [*kept, *self.found]:
+            if kind not in ("name", "vocative", "hailed"):
+                continue
+            parts = self.text[s:e].strip(" ,").split()
+            last = re.sub(r"['’]s$", "", parts[-1]) if parts else ""
+            if (len(parts) == 1 or parts[0] not in _NICKS) and _ONE_NAME.fullmatch(last) and (
+                kind != "hailed" or not self._place_by_name(last)
+            ):
+                words.add(last)  # "Sylvia" of ", Sylvia", "Mahoney" of "Nana Mahoney"
         for word in words:
             if not self._could_be_name(word, False):
                 continue
             for m in re.finditer(r"(?<![\w'’@#-])" + re.escape(word) + r"(?![\w-])", self.text):
-                self.add("name", *m.span())
+                before = self.lower[max(0, m.start() - 24) : m.start()]
+                thing = _DETERMINED_BEFORE.search(before) and self._modifier(*m.span(), before)
+                self.add("surname" if thing else "name", *m.span())  # "the Mahoney file"
         places = {  # "at the Fairholme estate ... back to the Fairholme for contact"
             self.text[s:e].split()[0]: kind
             for kind, s, e in [*kept, *self.found]
@@ -2460,6 +2857,7 @@ class _Net:
                 self.add("proper_adjective", *m.span())
         for m in self.scan(_FAITH_BEFORE_NOUN):
             self.add("faith", *m.span("faith"))  # "a Sikh taxi driver" -> "a taxi driver"
+        self._unplaced()
 
     def _people(self) -> None:
         text = self.text
@@ -2506,6 +2904,19 @@ class _Net:
                 word not in rules.big_places and word.lower() not in _ORIGINS
             ):
                 self.add("surname", *m.span(1))
+        for m in self.scan(_KIN_TITLE_NAME):
+            name = m.group("name")
+            house = text.startswith(("'s", "’s"), m.end()) and re.search(
+                r"\b(?:at|to|round|from)\s+$", self.lower[max(0, m.start() - 8) : m.start()]
+            )  # "tea at Grandma Bea's": the house, see `_places`
+            if house or not self._could_be_name(name, False) or self._ordinary(name):
+                continue
+            inside = [i for i in self.kept if m.start() <= i[1] and i[2] <= m.end()]
+            if all(kind in ("name", "age") for kind, _, _ in inside):
+                for ident in inside:  # the checker's "Joyce" of "Nanna Joyce", "Grandma" of it
+                    self.kept.remove(ident)
+                self.taken[m.start() : m.end()] = bytes(m.end() - m.start())
+            self.add("name", *m.span())  # "Mamma Folasade from the group" -> "Someone from"
         for m in _GIVEN.finditer(text):
             word = m.group(1)
             if word not in rules.given_names and word.split("-")[0].capitalize() not in (
@@ -2840,6 +3251,252 @@ class _Net:
         for m in self.scan(_AGE_OPENING):
             group = next(g for g in (1, 2, 3) if m.group(g))
             self.add("age", *m.span(group))
+
+    # --- capitalised words no other cue placed ------------------------------------------
+
+    def _known_word(self, word: str) -> bool:
+        """Is ``word`` (capitalised) a word the lists know as no one's name and no place, or
+        letters, an app or a contraction ("NHS", "TikTok", "We've")?"""
+        rules = self.rules
+        base = re.sub(r"['’]s?$", "", word)
+        low = base.lower()
+        if len(base) < 2 or base.isupper() or base[1:2].isupper() or _CONTRACTION.search(low):
+            return True  # "I", "PA'd", "NHS": letters, not a name; "We've", "He'd"
+        if re.search(r"[a-z][A-Z]", base) and not _SURNAME_CAPITAL.match(base):
+            return True  # "TikTok", "FaceTimed": brands and apps ("McGillivray" is a name)
+        if base in rules.given_names or base in rules.big_places:
+            return False
+        if {base, word} & (
+            rules.not_starts | rules.not_places | rules.org_suffixes | rules.acronyms | _NOT_NAMES
+            | _KIN_WORDS | _HAILS | _NOT_DOERS | _NOT_A_LOT | _CENTRE_KINDS
+        ) or low in _ORDINARY_CAPITALS:
+            return True
+        if low in _ORIGINS or low in _ORIGIN_WORDS or low in _ODD_ORIGINS or low in _WARD_KINDS:
+            return True
+        if _VERB_ENDING.search(low):
+            return True  # "Nearly", "Reflecting", "Volunteered": no names
+        return bool(_MONTH_WORD.fullmatch(base) or _DAY_NAME.fullmatch(low))
+
+    def _ordinary(self, word: str) -> bool:
+        """Is ``word`` (capitalised) an ordinary word, no one's name and no place: known
+        (`_known_word`), a word of the checker's lexicon, written in lower case in the post
+        itself, or with the ending of an ordinary word ("Compassion", "Temperance")?"""
+        if self._known_word(word):
+            return True
+        base = re.sub(r"['’]s?$", "", word)
+        low = base.lower()
+        if base in self.rules.given_names or base in self.rules.big_places:
+            return False
+        if low in _lexicon_words(self.rules.automaton):
+            return True
+        if self._lower_words is None:
+            self._lower_words = frozenset(re.findall(r"(?<![\w'’-])[a-z][a-z'’-]+", self.text))
+        return low in self._lower_words or _ORDINARY_ENDING.search(low) is not None
+
+    def _capital_runs(self) -> Iterator[tuple[int, int, list[str]]]:
+        """Runs of capitalised words ("Baton Rouge", "Mt Druitt", "Van der Merwes"), each as
+        (start, end, words); an "'s" stays with its word ("I", "NHS" end a run)."""
+        run: list[re.Match[str]] = []
+        text = self.text
+        for m in _CAP_WORD.finditer(text):
+            word = m.group(0)
+            capital = word[:1].isupper() and len(word) > 1 and not word.isupper()
+            joined = bool(run) and text[run[-1].end() : m.start()] == " "
+            if capital and joined and not run[-1].group(0).endswith(("'s", "’s")):
+                run.append(m)
+                continue
+            nxt = m.end() + 1
+            if joined and word in _SURNAME_PARTS and run[-1].group(0)[:1].isupper() and (
+                text[m.end() : nxt] == " " and text[nxt : nxt + 1].isupper()
+            ):
+                run.append(m)  # "Van der": the surname goes on
+                continue
+            while run and not run[-1].group(0)[:1].isupper():
+                run.pop()
+            if run:
+                yield run[0].start(), run[-1].end(), [r.group(0) for r in run]
+            run = [m] if capital else []
+        while run and not run[-1].group(0)[:1].isupper():
+            run.pop()
+        if run:
+            yield run[0].start(), run[-1].end(), [r.group(0) for r in run]
+
+    def _unplaced(self) -> None:
+        """A capitalised word no other cue placed and no list knows: inside a sentence a name
+        or a place, said by the words around it; opening one, only with a cue of its own."""
+        text = self.text
+        for m in self.scan(_TAG_PLACE):
+            if _TAGS_ONLY.fullmatch(text, m.end()) and not self._ordinary(m.group("word")):
+                self.add("tag_place", *m.span())  # "#supportedliving #Ballarat"
+        for s, e, words in self._capital_runs():
+            numbered = _NUMBERED_BEFORE.search(text, max(0, s - 6), s) is not None  # "1/ Distances"
+            opening = self.sentence_start(s) or numbered
+            nick = ""
+            if opening and (len(words) == 1 or not self._ordinary(words[0])):
+                own = text.endswith(("'s", "’s"), s, e)
+                end = e - 2 if own else e
+                kind = self._opening_kind(s, end, words) if self.taken.find(1, s, e) < 0 else ""
+                if kind:  # "Sipho's probation appointment", "Mt Druitt to Parramatta TAFE"
+                    self.add(kind, s, end)
+                continue
+            while len(words) > 1 and (opening or words[0] in _SURNAME_PARTS) and (
+                self._ordinary(words[0]) or words[0] in _SURNAME_PARTS
+            ):  # "Apparently Xolani's", "Celebrating Mpho": the opener is an ordinary word
+                nick = words[0] if words[0] in _NICKS else ""
+                s += len(words[0]) + 1
+                words = words[1:]
+                opening = False
+            if self.taken.find(1, s, e) >= 0 or _DIGIT_NEXT.search(text, max(0, s - 3), s) or (
+                _NUMBER_LABEL_AFTER.match(text, e)
+            ):
+                continue  # "Ward 4 West", "Channel 9": a label
+            surname = any(w in _SURNAME_PARTS for w in words)  # "Van der Merwes"
+            if not surname and (self._ordinary(words[0]) or all(map(self._ordinary, words))):
+                continue  # "Tesco Extra", "Love Island", "Royal British Legion": a thing's name
+            own = text.endswith(("'s", "’s"), s, e)
+            end = e - 2 if own else e
+            kind = self._inside_kind(s, end, own)
+            if nick and kind in ("", "name"):
+                kind, s = "name", s - len(nick) - 1  # "Big Mick again" -> "Someone again"
+            if kind == "family_plural" and text[s - 4 : s].lower() == "the ":
+                s -= 4  # "the Van der Merwes" -> "a family"
+            if kind == "name_as_thing":
+                s = text.rfind(" ", 0, s - 1) + 1  # "a Brandy" -> "someone": the article too
+            if kind == "nickname_quote":
+                quote = _CALL_ME_QUOTED.search(text, max(0, s - 12), min(len(text), e + 2))
+                if quote is not None:
+                    s, end = quote.span()
+            if kind == "unplaced_apart" and text[s - 1 : s] == "(" and text[end : end + 1] == ")":
+                s, end = s - 1, end + 1  # "counsellor nearby (Lincs)?" -> "... nearby?"
+                kind = "unplaced_bracket"
+            if kind:
+                self.add(kind, s, end)
+
+    def _inside_kind(self, s: int, e: int, own: bool) -> str:
+        """What a capitalised word inside a sentence is, by the words around it ("" when
+        nothing says: "a Twix", "his Lego", "told me about Korea")."""
+        text, lower = self.text, self.lower
+        before = lower[max(0, s - 24) : s]
+        word = text[s:e]
+        if _CALL_ME_QUOTED.search(text, max(0, s - 12), min(len(text), e + 2)):
+            return "nickname_quote"  # "(Mr Ferreira, 'call me Manny')"
+        if _TITLE_GOES_ON.match(text, e) or _TITLE_SO_FAR.search(text, max(0, s - 24), s):
+            return ""  # "on Escape to the Country", "Flower o Scotland", "Dragons' Den": a title
+        if own and (_ARTICLE_BEFORE.search(before) or _TITLE_WORD_AFTER.match(text, e + 2)):
+            return ""  # "a toque, a Tim's and a nap": a shop's; "Grey's Anatomy": a title
+        if own:
+            noun = _NOUN_AFTER.match(text, e + 2)
+            if re.search(r"\b(?:to|at|in|into|from)\s+$", before) and (
+                noun is None or noun.group(1) in _FUNCTION_WORDS or noun.group(1) in _NOT_NOUNS
+            ):
+                return ""  # "a gig in Whelan's on Friday", "to McDonald's after": a venue
+            return "name"  # "walked into Reign's apartment", "share Marisol's story"
+        plural = " " in word or self._could_be_name(word[:-1], False)
+        if word.endswith("s") and plural and _THE_BEFORE.search(before) and (
+            _PLURAL_VERB_AFTER.match(text, e) and _FAMILY_WORDS.search(text, e, e + 160)
+        ):  # ("The Samaritans were brilliant", "The Beatles were playing": no family)
+            return "family_plural"  # "The McGillivrays cancelled the visit. Those kids"
+        if _OF_THING_BEFORE.search(before):
+            return ""  # "a box of Roses": a thing, not a name
+        if _ARTICLE_BEFORE.search(before) and _NAMING.search(lower):
+            return "name_as_thing"  # "name their kids after cars and booze ... a Brandy today"
+        contact = _CONTACT_BEFORE.search(before)
+        if contact is not None and contact.group(0)[:4].lower() in ("took", "take") and (
+            not _TAKEN_SOMEWHERE.match(text, e)
+        ):
+            contact = None  # "Took Ventolin before the visit": a thing taken
+        joining = contact is not None and contact.group(0).split()[0].lower() in _JOINING
+        if contact is not None and not joining:
+            return "name"  # "Drove Jamal home", "to see Ngaire", "Took Ionuț to the cinema"
+        if self._modifier(s, e, before):
+            return "unplaced_modifier"  # "a Cleveland courtroom" -> "a courtroom"
+        if _ARTICLE_BEFORE.search(before) or _OWNED_BEFORE.search(before):
+            return ""  # "handed him a Twix", "his Lego": a thing someone has
+        the = _THE_BEFORE.search(before)
+        if the is not None:
+            if _NEARBY_THE_BEFORE.search(before, 0, the.start()):
+                return "unplaced_the"  # "first place of her own up the Mount" -> "nearby"
+            return ""
+        if word in self.rules.big_places:
+            return ""  # "got into Oxford": the net's `_places` says where a big place is one
+        if _UNPLACED_PLACE_BEFORE.search(before) or _MOTION_TO_BEFORE.search(before):
+            return "town"  # "a 2-bed on Delmar" -> "nearby"
+        if _stands_apart(text, s, e):
+            return "unplaced_apart"  # "(94, Baton Rouge, the one with the parrot)"
+        if contact is not None or _PERSON_AFTER.match(text, e):
+            return "name"  # "Delighted that Rangi, a young man", "Kairo and his sister"
+        return ""
+
+    def _modifier(self, s: int, e: int, before: str) -> bool:
+        """Is the word at s:e said before a noun it describes ("his Spurs posters", "a Brum
+        reggae band", "Greenock office")?"""
+        noun = _NOUN_AFTER.match(self.text, e)
+        if noun is None:
+            return False
+        word = noun.group(1)
+        if word in _FUNCTION_WORDS or word in _NOT_NOUNS or word in _PAST_VERBS or (
+            word in _VERBS_AFTER_AGE or word in _CONTRACTION_NEXT or word in _NOT_NOUNS_TOO
+        ):
+            return False
+        if (word.endswith("ed") and len(word) > 4) or (
+            word.endswith(("ing", "ly")) and word not in _ING_NOUNS
+        ):
+            return False
+        if self.text[noun.end(1) : noun.end(1) + 1] in ("'", "’"):
+            return False  # "Shaz's", "Baz'll"
+        # without a determiner, "Gaz loves", "Tama wants": a word in -s is the verb
+        return _DETERMINED_BEFORE.search(before) is not None or not word.endswith("s")
+
+    def _opening_kind(self, s: int, e: int, words: list[str]) -> str:
+        """What capitalised words opening a sentence are: a name or a place only with a cue of
+        their own (whose something is, what only people do, being hailed)."""
+        text = self.text
+        word = words[0]
+        if self._known_word(word):
+            return ""
+        if _DESCRIBED_AFTER.match(text, e) or _NAME_NOTE.match(text, e):
+            return "name"  # "Macca (the lad from the group) came in"
+        plural = re.search(r"(?<![isu])s$", word) is not None and word not in self.rules.given_names
+        if not plural and (_PERSON_ONLY_DOING.match(text, e) or _AGE_AFTER_NAME.match(text, e)):
+            return "name"  # "Shaz has gone AWOL", "Orrin was twelve the first time"
+        if not plural and _PERSON_DOING.match(text, e) and _PERSON_PRONOUN.search(text, e):
+            return "name"  # "Temperance ran from the unit ... the police found her"
+        if self._ordinary(word):
+            return ""
+        if text.startswith(("'s", "’s"), e) and not _TITLE_WORD_AFTER.match(text, e + 2):
+            nxt = _NEXT_TOKEN.match(text, e + 2)
+            token = nxt.group(1).lower() if nxt is not None else ""
+            if not token or (token in _CONTRACTION_NEXT and token != "been") or (
+                token.endswith(("ing", "ed")) and token not in _ING_NOUNS
+            ):
+                return ""  # "Kettle's on", "Reporter's recommending": a word and "is"
+            # "Sipho's probation appointment", "Wilf's 90th", "Lwazi's been"
+            place = self._place_by_name(text[s:e]) or self._place_by_name(word)
+            return "town" if place else "name"
+        journey = _JOURNEY_AFTER.match(text, e)
+        if journey is not None and any(
+            k == "town" and a == journey.end() - 1 for k, a, _ in [*self.kept, *self.found]
+        ):
+            return "journey_from"  # "Bridgend to Newport and back twice"
+        listed = _LIST_AFTER.match(text, e)
+        names = [(a, b) for k, a, b in [*self.kept, *self.found] if k == "name"]
+        if listed is not None and any(
+            a == listed.end() and (
+                listed.group(0).strip() in ("and", "&") or _LIST_GOES_ON.match(text, b)
+            )
+            for a, b in names
+        ):
+            return "name"  # "Gaz, Chantelle and Big Marie owned the floor" ("Subtle, Maureen.")
+        hailed = _HAILED_AFTER.match(text, e)
+        if plural and word not in self.rules.big_places:
+            hailed = None  # "Apples, trees.": a plural, no place hailed ("Memphis, y'all.")
+        if _WHO_AFTER.match(text, e):
+            return "name"  # "Monique, who found permanency for"
+        if (hailed is not None and not _HAIL_WORD_AFTER.match(text, e)) or (
+            _DATELINE.match(text, e) and not plural
+        ):
+            return "hailed"  # "Leeds, I'm livid.", "Aberystwyth, Thursday afternoon."
+        return ""
 
     def _times(self) -> None:
         text = self.text
@@ -3358,7 +4015,7 @@ _GATES: dict[re.Pattern[str], tuple[str, ...]] = {
     _TRADE_FROM: (" from ",),
     _PLACE_SUBJECT: ("something else", "broken me", "disappoints", "strikes again", "done me",
                      "has everything", "has it all", "got everything", "never changes",
-                     "never fails",
+                     "never fails", "loves y", "does it",
                      "wild", "mad", "crazy", "bonkers", "unreal", "chaos", "carnage", "war",
                      "different world"),
     _UNIVERSITY: ("university",),
