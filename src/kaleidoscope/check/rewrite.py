@@ -42,7 +42,7 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterator, Mapping
 from dataclasses import dataclass
-from functools import partial
+from functools import lru_cache, partial
 
 from kaleidoscope.check.rules import RulesError, load_rules
 
@@ -2341,21 +2341,16 @@ _ONE_NAME = re.compile(_NAME_WORD)
 # A post about what people are named, where "a Brandy" is a child's name said as a thing.
 _NAMING = re.compile(r"\bnam(?:e|es|ed|ing)\s+(?:their|her|his|the|my|our)\b")
 
-_LEXICON_WORDS: dict[int, frozenset[str]] = {}
-
-
+@lru_cache(maxsize=2)
 def _lexicon_words(automaton: object) -> frozenset[str]:
-    """The words of the checker's lexicon phrases (not its first names): ordinary words."""
-    key = id(automaton)
-    found = _LEXICON_WORDS.get(key)
-    if found is None:
-        words: set[str] = set()
-        for phrase, value in automaton.items():  # type: ignore[attr-defined]
-            if set(value[3]) | set(value[4]) <= {"given_name"}:
-                continue
-            words.update(re.findall(r"[a-z]+", phrase))
-        found = _LEXICON_WORDS[key] = frozenset(words)
-    return found
+    """The words of the checker's lexicon phrases (not its first names): ordinary words.
+    Read once per loaded lexicon (the cache holds the automaton itself, not its id)."""
+    words: set[str] = set()
+    for phrase, value in automaton.items():  # type: ignore[attr-defined]
+        if set(value[3]) | set(value[4]) <= {"given_name"}:
+            continue
+        words.update(re.findall(r"[a-z]+", phrase))
+    return frozenset(words)
 
 
 # "60s" standing alone between commas: an age band ("in her 80s" is the checker's).
